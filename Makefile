@@ -1,0 +1,100 @@
+# campusplan — developer entry points. See docs/development/setup.md.
+#
+#   make run    set up, migrate the SQLite database, load the demo (when the CLI has it), serve
+#   make test   set up, install the browser, lint, run the tests on SQLite and on PostgreSQL
+#
+# Every setup step leaves a stamp (or a real file) behind, so a second run only redoes what
+# changed: the venv when pyproject.toml changes, node_modules when the lockfile changes, the
+# vendored assets when node_modules changes, a .mo file when its .po file changes.
+
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+BIN := $(VENV)/bin
+STAMPS := var/stamps
+VENDOR := src/campusplan/web/static/vendor
+LOCALE := src/campusplan/locale
+ADDR ?= 127.0.0.1:8000
+PG_URL ?= postgres://postgres@127.0.0.1:5432/campusplan
+SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
+
+# npm file -> vendored file name
+VENDOR_FILES := \
+	$(VENDOR)/htmx.min.js \
+	$(VENDOR)/echarts.min.js \
+	$(VENDOR)/pico.min.css
+MO_FILES := $(patsubst %.po,%.mo,$(wildcard $(LOCALE)/*/LC_MESSAGES/django.po))
+LINT_PATHS := src tests $(wildcard benchmarks)
+
+.PHONY: help setup run test lint check test-sqlite test-postgres browser-deps postgres clean
+
+help:
+	@echo "make run   - set up and serve http://$(ADDR)/"
+	@echo "make test  - set up, lint, test on SQLite and PostgreSQL (installs chromium if missing)"
+
+setup: $(STAMPS)/venv $(VENDOR_FILES) $(MO_FILES)
+
+run: setup
+	$(PY) manage.py migrate --noinput
+	if $(BIN)/campusplan demo --help >/dev/null 2>&1; then $(BIN)/campusplan demo; fi
+	CAMPUSPLAN_DEBUG=$${CAMPUSPLAN_DEBUG:-1} $(PY) manage.py runserver $(ADDR)
+
+test: setup browser-deps lint check test-sqlite test-postgres
+
+lint: $(STAMPS)/venv
+	$(BIN)/ruff check $(LINT_PATHS)
+
+check: setup
+	$(PY) manage.py check
+	$(PY) manage.py makemigrations --check --dry-run
+
+test-sqlite: setup
+	env -u DATABASE_URL $(BIN)/pytest
+
+test-postgres: setup postgres
+	DATABASE_URL=$(PG_URL) $(BIN)/pytest
+
+# --- setup steps ---------------------------------------------------------------------------
+
+$(STAMPS)/venv: pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[test]'
+	mkdir -p $(STAMPS) && touch $@
+
+$(STAMPS)/npm: package.json package-lock.json
+	npm ci --ignore-scripts --no-audit --no-fund
+	mkdir -p $(STAMPS) && touch $@
+
+$(VENDOR)/htmx.min.js: $(STAMPS)/npm
+	install -D -m 644 node_modules/htmx.org/dist/htmx.min.js $@
+$(VENDOR)/echarts.min.js: $(STAMPS)/npm
+	install -D -m 644 node_modules/echarts/dist/echarts.min.js $@
+$(VENDOR)/pico.min.css: $(STAMPS)/npm
+	install -D -m 644 node_modules/@picocss/pico/css/pico.min.css $@
+
+%.mo: %.po
+	msgfmt --check --output-file=$@ $<
+
+# Debian's Chromium drives the browser tests (never a downloaded browser build); the CJK font
+# makes Chinese text render in screenshots.
+browser-deps:
+	if [ ! -x /usr/bin/chromium ] || ! dpkg-query -W -f='$${Status}' fonts-noto-cjk 2>/dev/null \
+	    | grep -q 'ok installed'; then \
+	  $(SUDO) apt-get update -q; \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q --no-install-recommends \
+	    chromium fonts-noto-cjk; \
+	fi
+
+# The machine normally starts PostgreSQL itself; start the local cluster if it is down.
+postgres:
+	if ! pg_isready -q -h 127.0.0.1 -p 5432; then \
+	  $(SUDO) pg_ctlcluster --skip-systemctl-redirect $$(ls /etc/postgresql) main start; \
+	fi
+
+clean:
+	rm -rf $(VENV) node_modules $(VENDOR) $(STAMPS) $(MO_FILES)

@@ -1,0 +1,1 @@
+"""Roles, scopes (city / district / school) and the audit trail."""

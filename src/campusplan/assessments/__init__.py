@@ -1,0 +1,1 @@
+"""Stored assessment runs, their results and scores."""

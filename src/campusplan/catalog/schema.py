@@ -1,0 +1,291 @@
+"""The catalog schema: a standard is areas → items → requirements, plus parameters and facts.
+
+Pure pydantic, no Django. Every model forbids unknown keys so a typo in the YAML is an error,
+not a silently ignored rule. `Standard.model_json_schema()` is exported for YAML editors
+(`campusplan catalog schema`).
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Level(StrEnum):
+    required = "required"  # 必配
+    optional = "optional"  # 选配
+
+
+class Stage(StrEnum):
+    primary = "primary"  # 小学
+    junior = "junior"  # 初中
+    senior = "senior"  # 高中
+
+
+STAGE_ZH = {Stage.primary: "小学", Stage.junior: "初中", Stage.senior: "高中"}
+LEVEL_ZH = {Level.required: "必配", Level.optional: "选配"}
+
+
+class Text(Strict):
+    """A short bilingual label."""
+
+    zh: str
+    en: str
+
+    def get(self, lang: str) -> str:
+        return self.zh if lang.startswith("zh") else self.en
+
+
+class SpecRef(Strict):
+    """Where in the spec a number or rule comes from; `quote` must appear there verbatim.
+
+    `item` points at a table row (序号), `section` at a heading's body text.
+    """
+
+    item: int | None = Field(None, ge=1)
+    section: str | None = None
+    quote: str
+
+    @model_validator(mode="after")
+    def _one_place(self) -> SpecRef:
+        if (self.item is None) == (self.section is None):
+            raise ValueError("a spec reference names exactly one of `item` or `section`")
+        return self
+
+    def where(self) -> str:
+        return f"序号{self.item}" if self.item is not None else f"第{self.section}节"
+
+
+class Parameter(Strict):
+    """A named number (or code) of the standard. Checks read it as `param.<key>`."""
+
+    key: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    value: float | int | str | None  # None: the spec defers the number elsewhere; results unknown
+    unit: str = ""
+    label: Text
+    source: SpecRef
+
+
+class FactType(StrEnum):
+    bool = "bool"
+    int = "int"
+    float = "float"
+    enum = "enum"
+
+
+class Scope(StrEnum):
+    school = "school"
+    room = "room"
+    service = "service"
+
+
+class Fact(Strict):
+    """One measured value a check reads (`fact.<key>`, `room.<key>`, `service.<key>`)."""
+
+    key: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    label: Text
+    help: Text | None = None
+    type: FactType
+    unit: str = ""
+    min: float | None = None
+    max: float | None = None
+    choices: list[str] | None = None
+    scope: Scope = Scope.school
+    area: str
+
+    @model_validator(mode="after")
+    def _choices_for_enum(self) -> Fact:
+        if (self.type == FactType.enum) != bool(self.choices):
+            raise ValueError(f"fact {self.key}: enum facts need `choices`, others must not")
+        return self
+
+
+class RoomType(Strict):
+    key: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    label: Text
+    item: int | None = None  # the item whose table describes the room
+    section: str | None = None  # or the section, for rooms only the body text names (5.8)
+
+
+class ServiceCategory(Strict):
+    key: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    label: Text
+    item: int
+
+
+class FactDictionary(Strict):
+    version: str
+    room_types: list[RoomType]
+    service_categories: list[ServiceCategory]
+    facts: list[Fact]
+
+    def by_key(self, scope: Scope) -> dict[str, Fact]:
+        return {f.key: f for f in self.facts if f.scope == scope}
+
+
+# --- checks -------------------------------------------------------------------------------
+# Each kind's fields are expressions of the check language (catalog/expr.py). The engine and
+# the reference evaluator interpret them; nothing here is executed.
+
+
+class Presence(Strict):
+    """A yes/no fact must be yes.  `{kind: presence, fact: broadcast_system}`"""
+
+    kind: Literal["presence"]
+    fact: str
+
+
+class Condition(Strict):
+    """Any boolean expression must hold.  `{kind: condition, expr: "fact.a and fact.b"}`"""
+
+    kind: Literal["condition"]
+    expr: str
+
+
+class Minimum(Strict):
+    """A count or measure must reach a formula.
+
+    `{kind: minimum, actual: fact.bandwidth_mbps, required: param.min_bandwidth_mbps}`
+    """
+
+    kind: Literal["minimum"]
+    actual: str
+    required: str
+
+
+class Ratio(Strict):
+    """At most `ratio` of `per` for each one of `actual` (生机比 10:1, 师机比 1:1).
+
+    required = ceil(per / ratio). `{kind: ratio, actual: fact.student_computers,
+    per: stage.students, ratio: param.student_computer_ratio_primary}`
+    """
+
+    kind: Literal["ratio"]
+    actual: str
+    per: str
+    ratio: str
+
+
+class Maximum(Strict):
+    """An upper cap; over it is a violation.  `{kind: maximum, actual: ..., limit: ...}`"""
+
+    kind: Literal["maximum"]
+    actual: str
+    limit: str
+
+
+class Prohibition(Strict):
+    """Something the standard rules out; present (and not excused by `unless`) is a violation.
+
+    `{kind: prohibition, fact: own_data_center, unless: "school.classes >= param.x"}`
+    """
+
+    kind: Literal["prohibition"]
+    fact: str
+    unless: str | None = None
+
+
+class Each(Strict):
+    """Every row of a collection (rooms of a type, services of a category) must satisfy `condition`.
+
+    `expected` (optional) is how many rows there should be, e.g. one ordinary classroom per
+    class: rooms missing from the count are failures. `when_none` decides a school that has
+    inventoried the collection but has no row of that type. `on_fail: violation` is for rules
+    about what may be bought (vendor qualification, duplicate purchase).
+    """
+
+    kind: Literal["each"]
+    of: Literal["rooms", "services"]
+    type: str
+    condition: str
+    expected: str | None = None
+    when_none: Literal["gap", "not_applicable", "met"] = "not_applicable"
+    on_fail: Literal["gap", "violation"] = "gap"
+
+
+Check = Annotated[
+    Presence | Condition | Minimum | Ratio | Maximum | Prohibition | Each,
+    Field(discriminator="kind"),
+]
+
+
+class Remedy(Strict):
+    """What closes a gap: a priced line (price catalog key) and its quantity expression."""
+
+    action: Text
+    line: str | None = None
+    quantity: str = "shortfall"
+
+
+class Requirement(Strict):
+    id: str = Field(pattern=r"^(\d+-(\d+|r\d+)|s[\d.]+-\d+)$")
+    marker: str | None = None  # ①②…; None for remark and body-text rules
+    text: str  # verbatim from the spec
+    source: SpecRef | None = None  # for remark/body rules: where the text is quoted from
+    level: Level
+    applies: str | None = None  # boolean expression; false → not_applicable
+    check: Check
+    remedy: Remedy | None = None
+    note: str | None = None  # the reading chosen where the spec is ambiguous
+    explain: Text | None = None  # template with {actual} {required} {shortfall}
+
+
+class Item(Strict):
+    number: int = Field(ge=1)
+    section: str
+    title: str  # 功能要求, verbatim
+    audience: str  # 适用对象, verbatim (中小学 / 中学 / 小学 / 初中 / 高中)
+    stages: list[Stage]
+    remarks: list[str] = []  # 备注, verbatim, split at (1)(2)
+    requirements: list[Requirement]
+    rules: list[Requirement] = []  # quantitative rules from 备注 and the body text
+
+
+class Area(Strict):
+    key: str
+    name: Text
+    chapter: int
+    items: list[Item]
+    rules: list[Requirement] = []  # body-text rules that belong to no item (e.g. 5.8)
+
+
+class Identity(Strict):
+    title: str
+    issuer: str
+    date: str
+    version: str
+    scope_note: str = ""
+
+
+class Standard(Strict):
+    key: str
+    identity: Identity
+    parameters: list[Parameter]
+    areas: list[Area]
+
+    def items(self) -> list[Item]:
+        return [it for a in self.areas for it in a.items]
+
+    def item(self, number: int) -> Item:
+        for it in self.items():
+            if it.number == number:
+                return it
+        raise KeyError(number)
+
+    def requirements(self) -> list[tuple[Area, Item | None, Requirement]]:
+        """Every requirement (table, remark and body rules) with its area and item."""
+        out: list[tuple[Area, Item | None, Requirement]] = []
+        for area in self.areas:
+            for item in area.items:
+                out += [(area, item, r) for r in item.requirements + item.rules]
+            out += [(area, None, r) for r in area.rules]
+        return out
+
+    def param_values(self) -> dict[str, float | int | str]:
+        return {p.key: p.value for p in self.parameters}

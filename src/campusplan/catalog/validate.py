@@ -1,0 +1,104 @@
+"""The meaning pass over a loaded catalog: every name a check reads exists, with the right type.
+
+Structure and strict typing are pydantic's job (schema.py); this pass reports everything else at
+once, each problem naming the requirement, so `campusplan catalog validate` can list them all.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from campusplan.catalog import expr
+from campusplan.catalog.checks import expressions, row_namespace
+from campusplan.catalog.loader import Catalog
+from campusplan.catalog.profile import SERVICE_DERIVED, STAGE_FIELDS, school_fields
+from campusplan.catalog.schema import Each, FactType, Item, Requirement, Scope
+
+
+@dataclass(frozen=True)
+class Problem:
+    where: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.where}: {self.message}"
+
+
+class _Checker:
+    def __init__(self, catalog: Catalog):
+        self.cat = catalog
+        self.params = {p.key for p in catalog.standard.parameters}
+        self.facts = {s: catalog.facts.by_key(s) for s in Scope}
+        self.school = school_fields(catalog.facts)
+        self.room_types = {r.key for r in catalog.facts.room_types}
+        self.services = {s.key for s in catalog.facts.service_categories}
+        self.problems: list[Problem] = []
+
+    def add(self, where: str, message: str) -> None:
+        self.problems.append(Problem(where, message))
+
+    def run(self) -> list[Problem]:
+        self._unique_ids()
+        for _area, item, req in self.cat.standard.requirements():
+            self._requirement(item, req)
+        return self.problems
+
+    def _unique_ids(self) -> None:
+        seen: set[str] = set()
+        for _a, _i, req in self.cat.standard.requirements():
+            if req.id in seen:
+                self.add(req.id, "duplicate requirement id")
+            seen.add(req.id)
+
+    def _requirement(self, item: Item | None, req: Requirement) -> None:
+        row_ns = row_namespace(req.check)
+        texts = dict(expressions(req.check))
+        if req.applies:
+            texts["applies"] = req.applies
+        for field, text in texts.items():
+            try:
+                node = expr.parse(text)
+            except expr.ExprError as exc:
+                self.add(f"{req.id}.{field}", str(exc))
+                continue
+            ns_allowed = {"fact", "param", "school", "stage"}
+            if row_ns and field == "condition":
+                ns_allowed.add(row_ns)
+            for ns, name in expr.refs(node):
+                self._ref(req, item, field, ns, name, ns_allowed)
+        self._kind_specific(req)
+
+    def _ref(self, req, item, field, ns, name, allowed) -> None:
+        where = f"{req.id}.{field}"
+        if ns not in allowed:
+            self.add(where, f"`{ns}.{name}` cannot be read here")
+        elif ns == "param" and name not in self.params:
+            self.add(where, f"unknown parameter `{name}`")
+        elif ns == "school" and name not in self.school:
+            self.add(where, f"unknown profile value `school.{name}`")
+        elif ns == "stage":
+            if name not in STAGE_FIELDS:
+                self.add(where, f"unknown stage value `stage.{name}`")
+            if item is None or len(item.stages) != 1:
+                self.add(where, "`stage.*` needs an item that applies to exactly one 学段")
+        elif ns in ("fact", "room", "service"):
+            scope = {"fact": Scope.school, "room": Scope.room, "service": Scope.service}[ns]
+            if name not in self.facts[scope] and not (ns == "service" and name in SERVICE_DERIVED):
+                self.add(where, f"`{ns}.{name}` is not in the fact dictionary ({scope} scope)")
+
+    def _kind_specific(self, req: Requirement) -> None:
+        check = req.check
+        fact_key = getattr(check, "fact", None)
+        if fact_key is not None:
+            fact = self.facts[Scope.school].get(fact_key)
+            if fact is not None and fact.type != FactType.bool:
+                self.add(req.id, f"{check.kind} needs a yes/no fact, `{fact_key}` is {fact.type}")
+        if isinstance(check, Each):
+            known = self.room_types if check.of == "rooms" else self.services
+            if check.type != "*" and check.type not in known:
+                self.add(req.id, f"unknown {check.of} type `{check.type}`")
+
+
+def validate(catalog: Catalog) -> list[Problem]:
+    """Every meaning problem of the catalog; empty when it is sound."""
+    return _Checker(catalog).run()

@@ -1,0 +1,1 @@
+"""Districts, schools, campuses, rooms, devices, services and their facts."""

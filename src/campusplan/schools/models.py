@@ -1,0 +1,1 @@
+"""Models of the schools app (to come)."""

@@ -1,0 +1,1 @@
+"""The web shell: server-rendered pages (htmx, ECharts, Pico CSS) over the pure packages."""
