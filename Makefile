@@ -30,7 +30,7 @@ VENDOR_FILES := \
 MO_FILES := $(patsubst %.po,%.mo,$(wildcard $(LOCALE)/*/LC_MESSAGES/django.po))
 LINT_PATHS := src tests $(wildcard benchmarks)
 
-.PHONY: help setup run test lint check test-sqlite test-postgres browser-deps postgres clean
+.PHONY: help setup run test lint check test-sqlite test-postgres browser-deps postgres messages clean
 
 help:
 	@echo "make run   - set up and serve http://$(ADDR)/"
@@ -79,6 +79,11 @@ $(VENDOR)/pico.min.css: $(STAMPS)/npm
 
 %.mo: %.po
 	msgfmt --check --output-file=$@ $<
+
+# Re-extract the UI strings into the English catalog (msgids are Chinese), then translate.
+messages: $(STAMPS)/venv
+	cd src/campusplan && ../../$(BIN)/django-admin makemessages --settings=campusplan.settings \
+	  -l en --no-obsolete --no-location --ignore 'static/*'
 
 # Debian's Chromium drives the browser tests (never a downloaded browser build); the CJK font
 # makes Chinese text render in screenshots.

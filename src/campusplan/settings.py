@@ -6,7 +6,7 @@
 | `CAMPUSPLAN_SECRET_KEY`    | a dev key, only while DEBUG      | required when DEBUG is off       |
 | `CAMPUSPLAN_ALLOWED_HOSTS` | `localhost,127.0.0.1`            | comma-separated                  |
 | `CAMPUSPLAN_HTTPS`         | on when DEBUG is off             | secure cookies, HSTS             |
-| `CAMPUSPLAN_VAR_DIR`       | `./var`                          | SQLite file, collected static    |
+| `CAMPUSPLAN_VAR_DIR`       | `var/` of the checkout, else `./var` | SQLite file, collected static |
 | `DATABASE_URL`             | `sqlite:///<var>/campusplan.sqlite3` | e.g. `postgres://user@host/db` |
 """
 
@@ -41,7 +41,12 @@ if not SECRET_KEY:
 
 ALLOWED_HOSTS = env_list("CAMPUSPLAN_ALLOWED_HOSTS", "localhost,127.0.0.1")
 
-VAR_DIR = Path(os.environ.get("CAMPUSPLAN_VAR_DIR", "var")).resolve()
+def _default_var_dir() -> Path:
+    checkout = PACKAGE_DIR.parents[1]  # src/campusplan -> the repository, in a source checkout
+    return checkout / "var" if (checkout / "pyproject.toml").exists() else Path("var")
+
+
+VAR_DIR = Path(os.environ.get("CAMPUSPLAN_VAR_DIR") or _default_var_dir()).resolve()
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -60,7 +65,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    "campusplan.web.middleware.ChineseFirstLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -109,7 +114,7 @@ AUTH_PASSWORD_VALIDATORS = [
 
 # --- i18n: Chinese first. Source strings (msgids) are Chinese; English lives in locale/en. ---
 LANGUAGE_CODE = "zh-hans"
-LANGUAGES = [("zh-hans", _("简体中文")), ("en", _("English"))]
+LANGUAGES = [("zh-hans", _("简体中文")), ("en", _("英语"))]
 LOCALE_PATHS = [PACKAGE_DIR / "locale"]
 USE_I18N = True
 TIME_ZONE = "Asia/Shanghai"

@@ -41,3 +41,8 @@ def test_english_catalog_is_complete():
     for entry in entries:
         assert "#, fuzzy" not in entry, entry
         assert not entry.rstrip().endswith('msgstr ""'), f"untranslated: {entry}"
+
+
+def test_browser_language_does_not_override_chinese_first(client):
+    html = client.get("/catalog/", headers={"Accept-Language": "en-US,en;q=0.9"}).content.decode()
+    assert '<html lang="zh-hans"' in html

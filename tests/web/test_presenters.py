@@ -1,5 +1,7 @@
 """Which parameters a requirement reads: collected from its check's expressions and `applies`."""
 
+from django.http import QueryDict
+
 from campusplan.web.presenters import Filters, expressions, param_keys
 
 
@@ -31,7 +33,5 @@ def test_applies_is_read_too(fixture_catalog):
 
 
 def test_filters_ignore_unknown_values():
-    from django.http import QueryDict
-
     filters = Filters.from_query(QueryDict("level=x&stage=primary&q=%20a%20"))
     assert (filters.level, filters.stage, filters.q) == ("", "primary", "a")

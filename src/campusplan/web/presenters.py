@@ -13,7 +13,16 @@ from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
 from campusplan.catalog.expr import parse, refs
-from campusplan.catalog.schema import Area, Item, Level, Parameter, Requirement, Stage, Standard
+from campusplan.catalog.schema import (
+    Area,
+    Item,
+    Level,
+    Parameter,
+    Requirement,
+    SpecRef,
+    Stage,
+    Standard,
+)
 
 # Check fields that are not expressions of the check language (`fact` is a fact key).
 NOT_EXPRESSIONS = frozenset({"kind", "of", "type", "when_none", "on_fail", "fact"})
@@ -29,6 +38,13 @@ CHECK_LABELS = {
     "prohibition": _("禁止"),
     "each": _("逐间/逐项"),
 }
+
+
+def where(ref: SpecRef) -> str:
+    """`SpecRef.where()` in the page language."""
+    if ref.item is not None:
+        return _("序号%(item)s") % {"item": ref.item}
+    return _("第%(section)s节") % {"section": ref.section}
 
 
 def expressions(requirement: Requirement) -> list[str]:
@@ -51,6 +67,10 @@ class ParamView:
     param: Parameter
     label: str
 
+    @property
+    def where(self) -> str:
+        return where(self.param.source)
+
 
 @dataclass(frozen=True)
 class RequirementView:
@@ -64,9 +84,11 @@ class RequirementView:
 
     @property
     def marker(self) -> str:
-        if self.req.marker:
-            return self.req.marker
-        return self.req.source.where() if self.req.source else "—"
+        """①② for table rows; 备注 for rules from an item's remarks; the section for body rules."""
+        source = self.req.source
+        if self.req.marker or source is None:
+            return self.req.marker or "—"
+        return str(_("备注")) if source.item is not None else where(source)
 
     @property
     def check_label(self) -> str:
@@ -82,6 +104,11 @@ class RequirementView:
 class ItemView:
     item: Item
     rows: list[RequirementView]
+
+    @property
+    def span(self) -> int:
+        """Table rows of the item: one per requirement (at least one), plus its remarks."""
+        return max(len(self.rows), 1) + bool(self.item.remarks)
 
     @property
     def stage_labels(self) -> list[str]:

@@ -14,7 +14,7 @@
       grid: { left: 8, right: 16, top: 32, bottom: 8, containLabel: true },
       legend: { top: 0, right: 0 },
       tooltip: { trigger: "axis", axisPointer: { type: "shadow" } },
-      xAxis: { type: "category", data: data.areas, axisLabel: { interval: 0, fontSize: 11 } },
+      xAxis: { type: "category", data: data.areas, axisLabel: { interval: 0, fontSize: 11, width: 96, overflow: "break" } },
       yAxis: { type: "value", minInterval: 1 },
       series: data.series.map((s) => ({
         name: s.name,

@@ -1,0 +1,1 @@
+"""The assessment engine (pure, Polars): schools × requirements → results. No Django."""

@@ -1,0 +1,140 @@
+"""Columnar frames the engine reads: schools × facts, rooms × facts, services × facts.
+
+Column names carry the check language's namespaces (`fact.x`, `school.x`, `stage.primary.x`,
+`room.x`, `service.x`) so compiling a reference is a column lookup. Unknown is null everywhere.
+`finish()` derives the profile totals and room counts; the input loader and the synthetic
+population generator both go through it, so they cannot disagree.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import polars as pl
+
+from campusplan.catalog.loader import Catalog
+from campusplan.catalog.schema import FactType, Scope
+from campusplan.engine.inputs import STAGE_KEYS, STAGES, Inputs
+
+DTYPES = {FactType.bool: pl.Boolean, FactType.int: pl.Int64, FactType.float: pl.Float64,
+          FactType.enum: pl.Utf8}
+
+
+@dataclass
+class Frames:
+    schools: pl.DataFrame
+    rooms: pl.DataFrame
+    services: pl.DataFrame
+
+
+def fact_schema(catalog: Catalog, scope: Scope, prefix: str) -> dict[str, pl.DataType]:
+    return {f"{prefix}.{f.key}": DTYPES[f.type] for f in catalog.facts.facts if f.scope == scope}
+
+
+def school_base_schema(catalog: Catalog) -> dict[str, pl.DataType]:
+    schema: dict[str, pl.DataType] = {
+        "school_id": pl.Utf8, "name": pl.Utf8, "district": pl.Utf8, "school.type": pl.Utf8,
+        "school.teachers": pl.Int64, "school.smart_phase": pl.Utf8,
+        "school.smart_phase_years": pl.Float64, "school.approved_data_center": pl.Boolean,
+        "rooms_inventoried": pl.Boolean, "services_inventoried": pl.Boolean,
+    }
+    for st in STAGES:
+        schema[f"school.has_{st}"] = pl.Boolean
+        schema |= {f"stage.{st}.{k}": pl.Int64 for k in STAGE_KEYS}
+    return schema | fact_schema(catalog, Scope.school, "fact")
+
+
+def room_schema(catalog: Catalog) -> dict[str, pl.DataType]:
+    base = {"school_id": pl.Utf8, "room_type": pl.Utf8, "room_code": pl.Utf8}
+    return base | fact_schema(catalog, Scope.room, "room")
+
+
+def service_schema(catalog: Catalog) -> dict[str, pl.DataType]:
+    base = {"school_id": pl.Utf8, "category": pl.Utf8, "name": pl.Utf8, "vendor": pl.Utf8}
+    return base | fact_schema(catalog, Scope.service, "service")
+
+
+def from_inputs(inputs: Inputs, catalog: Catalog, as_of: dt.date | None = None) -> Frames:
+    as_of = as_of or dt.date.today()
+    s_schema, r_schema, v_schema = (school_base_schema(catalog), room_schema(catalog),
+                                    service_schema(catalog))
+    school_rows, room_rows, svc_rows = [], [], []
+    by_district: dict[str, list[dict]] = {}
+    for svc in inputs.district_services:
+        by_district.setdefault(svc["district"], []).append(svc)
+    for s in inputs.schools:
+        school_rows.append(_school_row(s, as_of))
+        for room in s["rooms"] or []:
+            room_rows.append({"school_id": s["code"], "room_type": room["type"],
+                              "room_code": room["code"]}
+                             | {f"room.{k}": v for k, v in room["facts"].items()})
+        for svc in (s["services"] or []) + by_district.get(s["district"], []):
+            svc_rows.append(_service_row(s["code"], svc))
+    return finish(Frames(
+        schools=pl.DataFrame(school_rows, schema=s_schema, orient="row") if not school_rows
+        else pl.from_dicts(school_rows, schema=s_schema),
+        rooms=pl.from_dicts(room_rows, schema=r_schema) if room_rows else pl.DataFrame(schema=r_schema),
+        services=pl.from_dicts(svc_rows, schema=v_schema) if svc_rows else pl.DataFrame(schema=v_schema),
+    ), catalog)
+
+
+def _school_row(s: dict, as_of: dt.date) -> dict:
+    phase = s["smart_phase"] or {}
+    since = phase.get("since")
+    row = {
+        "school_id": s["code"], "name": s["name"], "district": s["district"],
+        "school.type": s["type"], "school.teachers": s["teachers"],
+        "school.smart_phase": phase.get("phase"),
+        "school.smart_phase_years": round((as_of - since).days / 365.25, 2) if since else None,
+        "school.approved_data_center": s["approvals"]["own_data_center"],
+        "rooms_inventoried": s["rooms"] is not None,
+        "services_inventoried": s["services"] is not None,
+    }
+    for st in STAGES:
+        row[f"school.has_{st}"] = st in s["stages"]
+        for k in STAGE_KEYS:
+            row[f"stage.{st}.{k}"] = s["stages"].get(st, {}).get(k)
+    return row | {f"fact.{k}": v for k, v in s["facts"].items()}
+
+
+def _service_row(school_id: str, svc: dict) -> dict:
+    return {"school_id": school_id, "category": svc["category"], "name": svc["name"],
+            "vendor": svc["vendor"], "service.provided_by": svc["provided_by"]} | {
+        f"service.{k}": v for k, v in svc["facts"].items() if k != "provided_by"}
+
+
+def finish(frames: Frames, catalog: Catalog) -> Frames:
+    """Derive `school.classes/students/max_class_size`, `school.n_<room type>` and
+    `service.district_provides` from the base columns."""
+    schools = frames.schools.with_columns(_stage_total("classes"), _stage_total("students"),
+                                          _stage_max("max_class_size"))
+    counts = frames.rooms.group_by("school_id", "room_type").len()
+    for rt in catalog.facts.room_types:
+        col = f"school.n_{rt.key}"
+        per_school = counts.filter(pl.col("room_type") == rt.key).select(
+            "school_id", pl.col("len").cast(pl.Int64).alias(col))
+        schools = schools.join(per_school, on="school_id", how="left").with_columns(
+            pl.when(pl.col("rooms_inventoried")).then(pl.col(col).fill_null(0)).alias(col))
+    district = frames.services.filter(pl.col("service.provided_by") == "district").select(
+        "school_id", "category").unique().with_columns(pl.lit(True).alias("service.district_provides"))
+    services = frames.services.join(district, on=["school_id", "category"], how="left").with_columns(
+        pl.col("service.district_provides").fill_null(False))
+    return Frames(schools=schools, rooms=frames.rooms, services=services)
+
+
+def _over_stages(key: str, agg, name: str) -> pl.Expr:
+    """Combine a stage value over the school's stages; unknown if any of its stages is unknown."""
+    parts = [pl.when(pl.col(f"school.has_{st}")).then(pl.col(f"stage.{st}.{key}")).otherwise(0)
+             for st in STAGES]
+    unknown = pl.any_horizontal([pl.col(f"school.has_{st}") & pl.col(f"stage.{st}.{key}").is_null()
+                                 for st in STAGES])
+    return pl.when(unknown).then(None).otherwise(agg(parts)).alias(name)
+
+
+def _stage_total(key: str) -> pl.Expr:
+    return _over_stages(key, pl.sum_horizontal, f"school.{key}")
+
+
+def _stage_max(key: str) -> pl.Expr:
+    return _over_stages(key, pl.max_horizontal, f"school.{key}")
