@@ -14,6 +14,7 @@ SMART_PHASES = {
     "pilot": Text(zh="试点期", en="pilot"),
     "general": Text(zh="普适应用期", en="general use"),
 }
+NO_PHASE = "none"  # the school has not started smart classrooms
 
 STAGE_FIELDS: dict[str, Text] = {
     "classes": Text(zh="班级数", en="classes"),

@@ -85,7 +85,8 @@ def _school_row(s: dict, as_of: dt.date) -> dict:
     row = {
         "school_id": s["code"], "name": s["name"], "district": s["district"],
         "school.type": s["type"], "school.teachers": s["teachers"],
-        "school.smart_phase": phase.get("phase"),
+        # no phase declared means the school has not started smart classrooms (5.11 is opt-in)
+        "school.smart_phase": phase.get("phase", "none"),
         "school.smart_phase_years": round((as_of - since).days / 365.25, 2) if since else None,
         "school.approved_data_center": s["approvals"]["own_data_center"],
         "rooms_inventoried": s["rooms"] is not None,

@@ -1,0 +1,199 @@
+"""`campusplan …` — a thin Typer shell over the pure packages (catalog, engine).
+
+Chinese output by default; `--lang en` everywhere. Exit codes: 0 success (a school with gaps is
+a result, not an error), 1 invalid catalog, 2 invalid input.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from campusplan.catalog import expr, load_catalog
+from campusplan.catalog.checks import expressions
+from campusplan.catalog.loader import STANDARDS_DIR, load_files
+from campusplan.catalog.schema import LEVEL_ZH, STAGE_ZH, Scope, Standard
+from campusplan.catalog.validate import validate
+
+app = typer.Typer(help="中小学校信息化建设规划与达标评估系统 campusplan", no_args_is_help=True)
+catalog_app = typer.Typer(help="规范目录 / the standard as data", no_args_is_help=True)
+app.add_typer(catalog_app, name="catalog")
+console = Console()
+
+Lang = Annotated[str, typer.Option("--lang", help="zh (默认) 或 en")]
+
+
+def _zh(lang: str) -> bool:
+    return lang.startswith("zh")
+
+
+def _level(level, lang: str) -> str:
+    return LEVEL_ZH[level] if _zh(lang) else level.value
+
+
+def _params_read(req) -> list[str]:
+    names = set()
+    texts = list(expressions(req.check).values()) + [req.applies or ""]
+    for text in filter(None, texts):
+        names |= {n for ns, n in expr.refs(expr.parse(text)) if ns == "param"}
+    return sorted(names)
+
+
+@catalog_app.command("list")
+def catalog_list(lang: Lang = "zh") -> None:
+    """列出全部配置项（按领域分组）/ List items grouped by area."""
+    std = load_catalog().standard
+    for area in std.areas:
+        table = Table(title=f"{area.chapter} {area.name.get(lang)}", title_justify="left")
+        for col in ("序号", "功能要求", "适用对象", "必配", "选配", "规则") if _zh(lang) else (
+                "item", "title", "audience", "required", "optional", "rules"):
+            table.add_column(col)
+        for it in area.items:
+            req = sum(r.level.value == "required" for r in it.requirements)
+            table.add_row(str(it.number), it.title, it.audience, str(req),
+                          str(len(it.requirements) - req), str(len(it.rules)))
+        console.print(table)
+
+
+@catalog_app.command("show")
+def catalog_show(item: int, lang: Lang = "zh") -> None:
+    """显示一个配置项的全部要求 / Show one item with its requirements."""
+    std = load_catalog().standard
+    try:
+        it = std.item(item)
+    except KeyError:
+        console.print(f"[red]没有序号 {item}[/red]" if _zh(lang) else f"[red]no item {item}[/red]")
+        raise typer.Exit(1) from None
+    stages = "、".join(STAGE_ZH[s] for s in it.stages)
+    console.print(f"[bold]序号 {it.number} {it.title}[/bold]  §{it.section}  {it.audience}（{stages}）")
+    for remark in it.remarks:
+        console.print(f"  备注：{remark}" if _zh(lang) else f"  remark: {remark}")
+    params = {p.key: p for p in std.parameters}
+    for req in it.requirements + it.rules:
+        console.print(f"\n[bold]{req.id}[/bold] {req.marker or ''} [{_level(req.level, lang)}] {req.text}")
+        console.print(f"  check: {req.check.model_dump(exclude_none=True)}")
+        if req.applies:
+            console.print(f"  applies: {req.applies}")
+        for key in _params_read(req):
+            p = params[key]
+            console.print(f"  param.{key} = {p.value} {p.unit}  ({p.label.get(lang)}; {p.source.where()})")
+        if req.note:
+            console.print(f"  [italic]note: {req.note}[/italic]")
+
+
+@catalog_app.command("params")
+def catalog_params(lang: Lang = "zh") -> None:
+    """列出全部参数及其出处 / List every parameter with its source."""
+    table = Table()
+    for col in ("key", "值" if _zh(lang) else "value", "单位" if _zh(lang) else "unit",
+                "名称" if _zh(lang) else "label", "出处" if _zh(lang) else "source", "原文"
+                if _zh(lang) else "quote"):
+        table.add_column(col)
+    for p in load_catalog().standard.parameters:
+        value = "（待设定）" if p.value is None else str(p.value)
+        table.add_row(p.key, value, p.unit, p.label.get(lang), p.source.where(), p.source.quote)
+    console.print(table)
+
+
+@catalog_app.command("facts")
+def catalog_facts(lang: Lang = "zh", scope: str | None = None) -> None:
+    """列出指标字典 / List the fact dictionary."""
+    table = Table()
+    for col in ("key", "scope", "label", "type", "unit", "range"):
+        table.add_column(col)
+    for f in load_catalog().facts.facts:
+        if scope and f.scope != Scope(scope):
+            continue
+        rng = "/".join(f.choices) if f.choices else (
+            "" if f.min is None and f.max is None else f"{f.min}–{f.max}")
+        table.add_row(f.key, f.scope.value, f.label.get(lang), f.type.value, f.unit, rng)
+    console.print(table)
+
+
+@catalog_app.command("validate")
+def catalog_validate(
+    file: Annotated[Path | None, typer.Argument(help="standard YAML (默认: 内置北京规范)")] = None,
+    facts: Annotated[Path | None, typer.Option(help="fact dictionary YAML")] = None,
+    lang: Lang = "zh",
+) -> None:
+    """校验规范文件（结构、类型、含义）/ Validate a standard YAML: structure, types, meaning."""
+    from pydantic import ValidationError
+
+    std_path = file or STANDARDS_DIR / "beijing.yaml"
+    try:
+        cat = load_files(std_path, facts or STANDARDS_DIR / "facts.yaml")
+    except ValidationError as exc:
+        for e in exc.errors():
+            console.print(f"[red]{std_path}: {'.'.join(map(str, e['loc']))}: {e['msg']}[/red]")
+        raise typer.Exit(1) from None
+    problems = validate(cat)
+    for p in problems:
+        console.print(f"[red]{std_path}: {p}[/red]")
+    if problems:
+        raise typer.Exit(1)
+    ok = "校验通过" if _zh(lang) else "valid"
+    console.print(f"[green]{ok}[/green]: {cat.version}")
+
+
+def stats_of(std: Standard) -> dict[str, int]:
+    items = std.items()
+    table = [r for it in items for r in it.requirements]
+    rules = [r for _a, _i, r in std.requirements() if r.marker is None and r.source is not None]
+    return {
+        "items": len(items), "table_requirements": len(table),
+        "required": sum(r.level.value == "required" for r in table),
+        "optional": sum(r.level.value == "optional" for r in table),
+        "remark_rules": sum(1 for r in rules if r.source.item is not None),
+        "body_rules": sum(1 for r in rules if r.source.section is not None),
+        "parameters": len(std.parameters),
+    }
+
+
+@catalog_app.command("stats")
+def catalog_stats(lang: Lang = "zh") -> None:
+    """统计 / Counts of items, requirements and rules."""
+    cat = load_catalog()
+    s = stats_of(cat.standard)
+    if _zh(lang):
+        console.print(f"{cat.standard.identity.title}（{cat.version}）")
+        console.print(f"配置项 {s['items']} 项；表内配置要求 {s['table_requirements']} 条"
+                      f"（必配 {s['required']}，选配 {s['optional']}）；备注规则 {s['remark_rules']} 条；"
+                      f"正文规则 {s['body_rules']} 条；参数 {s['parameters']} 个；"
+                      f"指标 {len(cat.facts.facts)} 项")
+    else:
+        console.print(f"{s['items']} items; {s['table_requirements']} table requirements "
+                      f"({s['required']} required, {s['optional']} optional); {s['remark_rules']} "
+                      f"remark rules; {s['body_rules']} body-text rules; {s['parameters']} "
+                      f"parameters; {len(cat.facts.facts)} facts")
+
+
+@catalog_app.command("schema")
+def catalog_schema() -> None:
+    """输出规范 YAML 的 JSON Schema（供编辑器使用）/ Print the JSON Schema of a standard."""
+    typer.echo(json.dumps(Standard.model_json_schema(), ensure_ascii=False, indent=2))
+
+
+@app.command("assess")
+def assess_cmd(
+    files: Annotated[list[Path], typer.Argument(help="school JSON files")],
+    fmt: Annotated[str, typer.Option("--format", help="table | json")] = "table",
+    summary: Annotated[bool, typer.Option("--summary", help="只输出汇总 / roll-up only")] = False,
+    gaps_only: Annotated[bool, typer.Option("--gaps", help="只显示未达标与违规")] = False,
+    as_of: Annotated[str | None, typer.Option(help="评估日期 YYYY-MM-DD")] = None,
+    lang: Lang = "zh",
+) -> None:
+    """评估学校达标情况 / Assess schools against the standard."""
+    from campusplan.cli_assess import assess_files
+
+    day = dt.date.fromisoformat(as_of) if as_of else None
+    raise typer.Exit(assess_files(files, fmt, summary, gaps_only, day, lang, console))
+
+
+if __name__ == "__main__":
+    app()

@@ -1,0 +1,81 @@
+"""Rendering of `campusplan assess`: tables by item, roll-ups, JSON rows."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+from rich.console import Console
+from rich.table import Table
+
+from campusplan.catalog import load_catalog
+from campusplan.engine.assessment import run
+from campusplan.engine.inputs import InputInvalid, load_json_files
+
+STATUS_STYLE = {"met": "green", "gap": "yellow", "violation": "bold red", "unknown": "dim",
+                "not_applicable": "dim"}
+STATUS_ZH = {"met": "达标", "gap": "未达标", "violation": "违规", "unknown": "未知",
+             "not_applicable": "不适用"}
+ORDER = {"violation": 0, "gap": 1, "unknown": 2, "met": 3, "not_applicable": 4}
+
+
+def assess_files(files: list[Path], fmt: str, summary: bool, gaps_only: bool,
+                 as_of: dt.date | None, lang: str, console: Console) -> int:
+    catalog = load_catalog()
+    try:
+        inputs = load_json_files(files, catalog)
+    except InputInvalid as exc:
+        err = Console(stderr=True)
+        head = f"输入有误（{len(exc.errors)} 处）：" if lang.startswith("zh") else \
+            f"invalid input ({len(exc.errors)} problems):"
+        err.print(f"[red]{head}[/red]")
+        for e in exc.errors:
+            err.print(f"  {e.message(lang)}")
+        return 2
+    result = run(catalog, inputs, as_of)
+    if fmt == "json":
+        rows = result.explained(lang=lang) if not summary else result.summary().to_dicts()
+        print(json.dumps(rows, ensure_ascii=False, indent=1, default=str))
+        return 0
+    _print_summary(result.summary(), lang, console)
+    if not summary:
+        _print_details(result.explained(lang=lang), gaps_only, lang, console)
+    return 0
+
+
+def _pct(v) -> str:
+    return "—" if v is None else f"{v * 100:.1f}%"
+
+
+def _print_summary(df, lang: str, console: Console) -> None:
+    zh = lang.startswith("zh")
+    table = Table(title="评估汇总" if zh else "Summary", title_justify="left")
+    cols = ("学校", "达标率(必配)", "数据完整度", "必配未达标", "违规", "未知") if zh else (
+        "school", "rate (required)", "completeness", "required gaps", "violations", "unknown")
+    for c in cols:
+        table.add_column(c)
+    for r in df.iter_rows(named=True):
+        table.add_row(f"{r['name']} ({r['school_id']})", _pct(r["rate"]), _pct(r["completeness"]),
+                      str(r["gaps"]), str(r["violations"]), str(r["unknown"]))
+    console.print(table)
+
+
+def _print_details(rows: list[dict], gaps_only: bool, lang: str, console: Console) -> None:
+    zh = lang.startswith("zh")
+    by_school: dict[str, list[dict]] = {}
+    for r in rows:
+        if r["status"] == "not_applicable" or (gaps_only and r["status"] not in ("gap", "violation")):
+            continue
+        by_school.setdefault(f"{r['name']} ({r['school_id']})", []).append(r)
+    for school, items in by_school.items():
+        table = Table(title=school, title_justify="left", show_lines=False)
+        for c in ("要求", "级别", "结果", "说明") if zh else ("req", "level", "status", "explanation"):
+            table.add_column(c, overflow="fold")
+        items.sort(key=lambda r: (r["item"] or 99, ORDER[r["status"]]))
+        for r in items:
+            status = STATUS_ZH[r["status"]] if zh else r["status"]
+            level = {"required": "必配", "optional": "选配"}[r["level"]] if zh else r["level"]
+            table.add_row(r["requirement_id"], level,
+                          f"[{STATUS_STYLE[r['status']]}]{status}[/]", r["explanation"])
+        console.print(table)

@@ -1,0 +1,48 @@
+"""Roll-ups of result rows: per school, item, area, district.
+
+Compliance rate counts required requirements only: met / (met + gap + violation). Data
+completeness is the share of applicable requirements (all levels) whose status is not unknown.
+A group with nothing to judge has a null rate, never 0 or 100%.
+"""
+
+from __future__ import annotations
+
+import polars as pl
+
+from campusplan.catalog.loader import Catalog
+from campusplan.engine.evaluate import requirement_table
+from campusplan.engine.frames import Frames
+
+
+def annotate(results: pl.DataFrame, catalog: Catalog, frames: Frames) -> pl.DataFrame:
+    """Results with requirement id, item, area and the school's id, name, district, type."""
+    schools = frames.schools.select(
+        pl.int_range(pl.len(), dtype=pl.UInt32).alias("school_idx"), "school_id", "name",
+        "district", pl.col("school.type").alias("type"))
+    reqs = requirement_table(catalog).drop("level")
+    return results.join(reqs, on="req", how="left").join(schools, on="school_idx", how="left")
+
+
+def _counts() -> list[pl.Expr]:
+    st, req = pl.col("status"), pl.col("level") == "required"
+    judged = st.is_in(["met", "gap", "violation"])
+    applicable = st != "not_applicable"
+    return [
+        (req & (st == "met")).sum().alias("met"),
+        (req & (st == "gap")).sum().alias("gaps"),
+        (st == "violation").sum().alias("violations"),
+        (req & judged).sum().alias("judged"),
+        applicable.sum().alias("applicable"),
+        (st == "unknown").sum().alias("unknown"),
+        (~req & (st == "gap")).sum().alias("optional_gaps"),
+    ]
+
+
+def rollup(annotated: pl.DataFrame, by: list[str]) -> pl.DataFrame:
+    """Counts, compliance rate and completeness per group (e.g. ["school_id"], ["district"])."""
+    out = annotated.group_by(by, maintain_order=True).agg(_counts())
+    return out.with_columns(
+        pl.when(pl.col("judged") > 0).then(pl.col("met") / pl.col("judged")).alias("rate"),
+        pl.when(pl.col("applicable") > 0)
+        .then(1 - pl.col("unknown") / pl.col("applicable")).alias("completeness"),
+    )
