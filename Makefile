@@ -3,9 +3,9 @@
 #   make run    set up, migrate the SQLite database, load the demo (when the CLI has it), serve
 #   make test   set up, install the browser, lint, run the tests on SQLite and on PostgreSQL
 #
-# Every setup step leaves a stamp (or a real file) behind, so a second run only redoes what
-# changed: the venv when pyproject.toml changes, node_modules when the lockfile changes, the
-# vendored assets when node_modules changes, a .mo file when its .po file changes.
+# Every setup step leaves a stamp (inside what it built) or a real file behind, so a second run
+# only redoes what changed: the venv when pyproject.toml changes, node_modules when the lockfile
+# changes, the vendored assets when node_modules changes, a .mo file when its .po file changes.
 
 SHELL := /bin/bash
 .SHELLFLAGS := -eu -o pipefail -c
@@ -15,14 +15,15 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 BIN := $(VENV)/bin
-STAMPS := var/stamps
+VENV_STAMP := $(VENV)/.installed
+NPM_STAMP := node_modules/.installed
 VENDOR := src/campusplan/web/static/vendor
 LOCALE := src/campusplan/locale
 ADDR ?= 127.0.0.1:8000
 PG_URL ?= postgres://postgres@127.0.0.1:5432/campusplan
 SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 
-# npm file -> vendored file name
+# front-end assets copied out of node_modules (one rule each, below)
 VENDOR_FILES := \
 	$(VENDOR)/htmx.min.js \
 	$(VENDOR)/echarts.min.js \
@@ -36,7 +37,7 @@ help:
 	@echo "make run   - set up and serve http://$(ADDR)/"
 	@echo "make test  - set up, lint, test on SQLite and PostgreSQL (installs chromium if missing)"
 
-setup: $(STAMPS)/venv $(VENDOR_FILES) $(MO_FILES)
+setup: $(VENV_STAMP) $(VENDOR_FILES) $(MO_FILES)
 
 run: setup
 	$(PY) manage.py migrate --noinput
@@ -45,7 +46,7 @@ run: setup
 
 test: setup browser-deps lint check test-sqlite test-postgres
 
-lint: $(STAMPS)/venv
+lint: $(VENV_STAMP)
 	$(BIN)/ruff check $(LINT_PATHS)
 
 check: setup
@@ -60,28 +61,28 @@ test-postgres: setup postgres
 
 # --- setup steps ---------------------------------------------------------------------------
 
-$(STAMPS)/venv: pyproject.toml
+$(VENV_STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -e '.[test]'
-	mkdir -p $(STAMPS) && touch $@
+	touch $@
 
-$(STAMPS)/npm: package.json package-lock.json
+$(NPM_STAMP): package.json package-lock.json
 	npm ci --ignore-scripts --no-audit --no-fund
-	mkdir -p $(STAMPS) && touch $@
+	touch $@
 
-$(VENDOR)/htmx.min.js: $(STAMPS)/npm
+$(VENDOR)/htmx.min.js: $(NPM_STAMP)
 	install -D -m 644 node_modules/htmx.org/dist/htmx.min.js $@
-$(VENDOR)/echarts.min.js: $(STAMPS)/npm
+$(VENDOR)/echarts.min.js: $(NPM_STAMP)
 	install -D -m 644 node_modules/echarts/dist/echarts.min.js $@
-$(VENDOR)/pico.min.css: $(STAMPS)/npm
+$(VENDOR)/pico.min.css: $(NPM_STAMP)
 	install -D -m 644 node_modules/@picocss/pico/css/pico.min.css $@
 
 %.mo: %.po
 	msgfmt --check --output-file=$@ $<
 
 # Re-extract the UI strings into the English catalog (msgids are Chinese), then translate.
-messages: $(STAMPS)/venv
+messages: $(VENV_STAMP)
 	cd src/campusplan && ../../$(BIN)/django-admin makemessages --settings=campusplan.settings \
 	  -l en --no-obsolete --no-location --ignore 'static/*'
 
@@ -91,7 +92,7 @@ browser-deps:
 	if [ ! -x /usr/bin/chromium ] || ! dpkg-query -W -f='$${Status}' fonts-noto-cjk 2>/dev/null \
 	    | grep -q 'ok installed'; then \
 	  $(SUDO) apt-get update -q; \
-	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q --no-install-recommends \
+	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends \
 	    chromium fonts-noto-cjk; \
 	fi
 
@@ -102,4 +103,4 @@ postgres:
 	fi
 
 clean:
-	rm -rf $(VENV) node_modules $(VENDOR) $(STAMPS) $(MO_FILES)
+	rm -rf $(VENV) node_modules $(VENDOR) $(MO_FILES)

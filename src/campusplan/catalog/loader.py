@@ -11,6 +11,9 @@ import yaml
 
 from campusplan.catalog.schema import FactDictionary, Standard
 
+# libyaml's C loader parses the 4,000-line catalog ~10x faster than the pure-Python one
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
 STANDARDS_DIR = Path(__file__).resolve().parent.parent / "standards"
 DEFAULT_STANDARD = "beijing"
 
@@ -30,14 +33,14 @@ class Catalog:
 
 def read_yaml(path: Path) -> dict:
     with path.open(encoding="utf-8") as fh:
-        return yaml.safe_load(fh)
+        return yaml.load(fh, Loader=_Loader)  # noqa: S506 - a safe loader
 
 
 def load_files(standard_path: Path, facts_path: Path) -> Catalog:
     """Strict structural load (pydantic); meaning checks live in catalog/validate.py."""
     raw_std, raw_facts = standard_path.read_bytes(), facts_path.read_bytes()
-    standard = Standard.model_validate(yaml.safe_load(raw_std))
-    facts = FactDictionary.model_validate(yaml.safe_load(raw_facts))
+    standard = Standard.model_validate(yaml.load(raw_std, Loader=_Loader))  # noqa: S506
+    facts = FactDictionary.model_validate(yaml.load(raw_facts, Loader=_Loader))  # noqa: S506
     checksum = hashlib.sha256(raw_std + b"\0" + raw_facts).hexdigest()
     return Catalog(standard=standard, facts=facts, checksum=checksum)
 

@@ -26,8 +26,9 @@ from campusplan.engine.compile import to_polars
 from campusplan.engine.frames import Frames
 
 STATUSES = ["met", "gap", "violation", "unknown", "not_applicable"]
-MET, GAP, VIOLATION, UNKNOWN, NA = range(5)
 STATUS = pl.Enum(STATUSES)
+MET, GAP, VIOLATION, UNKNOWN, NA = (pl.lit(s, dtype=STATUS) for s in STATUSES)
+NUM = pl.Float32  # counts, Mbps, days: exact well past any school's figures, half the memory
 LEVEL = pl.Enum(["required", "optional"])
 
 
@@ -82,41 +83,49 @@ def _compile(text: str | None, resolver: _Resolver) -> pl.Expr | None:
 
 
 def _collection_counts(catalog: Catalog, frames: Frames, all_specs: list[Spec]) -> pl.DataFrame:
-    """Per school: rows of each type and, per `each` requirement, rows ok / failing / unknown."""
-    out = frames.schools.select("school_id")
+    """Per school: rows of each type and, per `each` requirement, rows ok / failing / unknown.
+
+    One lazy query per (collection, type), collected together: projection pushdown reads only
+    the columns the conditions name, and the queries run in parallel.
+    """
+    out = pl.DataFrame({"school_idx": pl.int_range(frames.schools.height, dtype=pl.UInt32,
+                                                   eager=True)})
     groups: dict[tuple[str, str], list[Spec]] = {}
     for s in all_specs:
         if isinstance(s.req.check, Each):
             groups.setdefault((s.req.check.of, s.req.check.type), []).append(s)
-    for (of, typ), group in groups.items():
-        counts = _count_group(catalog, frames, of, typ, group)
-        out = out.join(counts, on="school_id", how="left")
+    queries = [_count_group(catalog, frames, of, typ, group)
+               for (of, typ), group in groups.items()]
+    for counts in pl.collect_all(queries):
+        out = out.join(counts, on="school_idx", how="left", maintain_order="left")
     return out
 
 
-def _count_group(catalog, frames, of, typ, group) -> pl.DataFrame:
-    rows = frames.rooms if of == "rooms" else frames.services
-    type_col = "room_type" if of == "rooms" else "category"
+def _count_group(catalog, frames, of, typ, group) -> pl.LazyFrame:
+    rows = (frames.rooms if of == "rooms" else frames.services).lazy()
     if typ != "*":
-        rows = rows.filter(pl.col(type_col) == typ)
+        rows = rows.filter(pl.col("room_type" if of == "rooms" else "category") == typ)
     needed = set()
     for s in group:
         needed |= {f"{ns}.{n}" if ns != "stage" else f"stage.{s.stage}.{n}"
                    for ns, n in ex.refs(ex.parse(s.req.check.condition))
                    if ns in ("school", "fact", "stage")}
-    if needed:
-        rows = rows.join(frames.schools.select("school_id", *sorted(needed)), on="school_id",
-                         how="left")
+    if needed:  # gather by row index: no hash join needed
+        school_cols = frames.schools.select(sorted(needed))
+        rows = rows.with_columns(pl.lit(school_cols[c]).gather(pl.col("school_idx")).alias(c)
+                                 for c in school_cols.columns)
     conds = [_compile(s.req.check.condition, _Resolver(catalog, s.stage, row_namespace(s.req.check)))
              .alias(f"c{s.index}") for s in group]
-    evaluated = rows.select("school_id", *conds)
     aggs = [pl.len().alias(f"n_{of}_{typ}")]
     for s in group:
         c = pl.col(f"c{s.index}")
         aggs += [c.fill_null(False).sum().alias(f"ok{s.index}"),
-                 (~c).fill_null(False).sum().alias(f"fail{s.index}"),
-                 c.is_null().sum().alias(f"null{s.index}")]
-    return evaluated.group_by("school_id").agg(aggs)
+                 (~c).fill_null(False).sum().alias(f"fail{s.index}")]
+    n = pl.col(f"n_{of}_{typ}")
+    nulls = [(n - pl.col(f"ok{s.index}") - pl.col(f"fail{s.index}")).alias(f"null{s.index}")
+             for s in group]
+    return rows.select("school_idx", *conds).group_by("school_idx").agg(aggs) \
+        .with_columns(nulls)
 
 
 # --- step 3: per requirement expressions -----------------------------------------------------
@@ -130,16 +139,16 @@ def _applicable(spec: Spec, resolver: _Resolver) -> pl.Expr:
     return on_stage if applies is None else on_stage & applies
 
 
-def _status(applicable: pl.Expr, ok: pl.Expr, fail_code: int) -> pl.Expr:
+def _status(applicable: pl.Expr, ok: pl.Expr, fail: pl.Expr) -> pl.Expr:
     return (pl.when(applicable.is_null()).then(UNKNOWN)
             .when(~applicable).then(NA)
             .when(ok.is_null()).then(UNKNOWN)
             .when(ok).then(MET)
-            .otherwise(fail_code)).cast(pl.UInt8)
+            .otherwise(fail))
 
 
 def _f(e: pl.Expr | None) -> pl.Expr:
-    return pl.lit(None, dtype=pl.Float64) if e is None else e.cast(pl.Float64)
+    return pl.lit(None, dtype=NUM) if e is None else e.cast(NUM)
 
 
 def requirement_exprs(catalog: Catalog, spec: Spec) -> dict[str, pl.Expr]:
@@ -178,6 +187,7 @@ def requirement_exprs(catalog: Catalog, spec: Spec) -> dict[str, pl.Expr]:
             "shortfall": pl.when(status == fail).then(_f(shortfall)), "basis": _f(basis)}
 
 
+
 def _each_exprs(catalog: Catalog, spec: Spec, r: _Resolver) -> dict[str, pl.Expr]:
     check = spec.req.check
     i = spec.index
@@ -199,8 +209,7 @@ def _each_exprs(catalog: Catalog, spec: Spec, r: _Resolver) -> dict[str, pl.Expr
             .when(null_n > 0).then(UNKNOWN)
             .when(n == 0).then(none_code)
             .otherwise(MET))
-    status = (pl.when(applicable.is_null()).then(UNKNOWN).when(~applicable).then(NA)
-              .otherwise(core)).cast(pl.UInt8)
+    status = pl.when(applicable.is_null()).then(UNKNOWN).when(~applicable).then(NA).otherwise(core)
     none_short = pl.when(n == 0).then(pl.max_horizontal(required, pl.lit(1))).otherwise(short)
     return {"status": status, "actual": _f(ok_n), "required": _f(required),
             "shortfall": pl.when(status == fail).then(_f(none_short)), "basis": _f(n)}
@@ -214,8 +223,9 @@ def assess(catalog: Catalog, frames: Frames) -> pl.DataFrame:
     shortfall, basis. `school_idx` is the row of `frames.schools`; `req` indexes
     `requirement_table(catalog)`."""
     all_specs = specs(catalog)
-    wide = frames.schools.join(_collection_counts(catalog, frames, all_specs), on="school_id",
-                               how="left", maintain_order="left")
+    counts = _collection_counts(catalog, frames, all_specs)
+    wide = pl.concat([frames.schools, counts.drop("school_idx")], how="horizontal") \
+        if counts.height == frames.schools.height else frames.schools
     cols = []
     for s in all_specs:
         for name, e in requirement_exprs(catalog, s).items():
@@ -226,20 +236,19 @@ def assess(catalog: Catalog, frames: Frames) -> pl.DataFrame:
 
 def stack(computed: pl.DataFrame, all_specs: list[Spec]) -> pl.DataFrame:
     n = computed.height
-    idx = pl.Series("school_idx", range(n), dtype=pl.UInt32)
+    idx = pl.int_range(n, dtype=pl.UInt32, eager=True).alias("school_idx")
     parts = []
     for s in all_specs:
-        parts.append(pl.DataFrame({
-            "school_idx": idx,
-            "req": pl.Series("req", [s.index], dtype=pl.UInt16).new_from_index(0, n),
-            "status": computed[f"{s.index}:status"],
-            "level": pl.Series("level", [s.req.level.value], dtype=LEVEL).new_from_index(0, n),
-            "actual": computed[f"{s.index}:actual"],
-            "required": computed[f"{s.index}:required"],
-            "shortfall": computed[f"{s.index}:shortfall"],
-            "basis": computed[f"{s.index}:basis"],
-        }))
-    out = pl.concat(parts, rechunk=False)
-    if out.height == 0:
-        return out.with_columns(pl.col("status").cast(pl.Utf8).cast(STATUS))
-    return out.with_columns(pl.Series("status", STATUSES, dtype=STATUS).gather(out["status"]))
+        parts.append(pl.DataFrame([
+            idx,
+            pl.repeat(s.index, n, dtype=pl.UInt16, eager=True).alias("req"),
+            computed[f"{s.index}:status"].alias("status"),
+            pl.repeat(s.req.level.value, n, dtype=LEVEL, eager=True).alias("level"),
+            *(computed[f"{s.index}:{k}"].alias(k) for k in ("actual", "required", "shortfall",
+                                                               "basis")),
+        ]))
+    if not parts:
+        return pl.DataFrame(schema={"school_idx": pl.UInt32, "req": pl.UInt16, "status": STATUS,
+                                    "level": LEVEL, "actual": NUM, "required": NUM,
+                                    "shortfall": NUM, "basis": NUM})
+    return pl.concat(parts, rechunk=False)

@@ -108,20 +108,36 @@ def _service_row(school_id: str, svc: dict) -> dict:
 def finish(frames: Frames, catalog: Catalog) -> Frames:
     """Derive `school.classes/students/max_class_size`, `school.n_<room type>` and
     `service.district_provides` from the base columns."""
-    schools = frames.schools.with_columns(_stage_total("classes"), _stage_total("students"),
-                                          _stage_max("max_class_size"))
+    schools = derive_profile(frames.schools)
     counts = frames.rooms.group_by("school_id", "room_type").len()
     for rt in catalog.facts.room_types:
         col = f"school.n_{rt.key}"
         per_school = counts.filter(pl.col("room_type") == rt.key).select(
             "school_id", pl.col("len").cast(pl.Int64).alias(col))
-        schools = schools.join(per_school, on="school_id", how="left").with_columns(
+        schools = schools.join(per_school, on="school_id", how="left",
+                               maintain_order="left").with_columns(
             pl.when(pl.col("rooms_inventoried")).then(pl.col(col).fill_null(0)).alias(col))
-    district = frames.services.filter(pl.col("service.provided_by") == "district").select(
+    index = schools.select("school_id", pl.int_range(pl.len(), dtype=pl.UInt32).alias("school_idx"))
+    rooms = _indexed(frames.rooms, index)
+    services = _indexed(frames.services, index)
+    district = services.filter(pl.col("service.provided_by") == "district").select(
         "school_id", "category").unique().with_columns(pl.lit(True).alias("service.district_provides"))
-    services = frames.services.join(district, on=["school_id", "category"], how="left").with_columns(
+    services = services.join(district, on=["school_id", "category"], how="left",
+                             maintain_order="left").with_columns(
         pl.col("service.district_provides").fill_null(False))
-    return Frames(schools=schools, rooms=frames.rooms, services=services)
+    return Frames(schools=schools, rooms=rooms, services=services)
+
+
+def _indexed(rows: pl.DataFrame, index: pl.DataFrame) -> pl.DataFrame:
+    """Rows with `school_idx`, the row of their school: the engine groups and gathers by it."""
+    return rows.drop("school_idx", strict=False).join(index, on="school_id", how="inner",
+                                                      maintain_order="left")
+
+
+def derive_profile(schools: pl.DataFrame) -> pl.DataFrame:
+    """`school.classes/students/max_class_size` from the per-stage columns."""
+    return schools.with_columns(_stage_total("classes"), _stage_total("students"),
+                                _stage_max("max_class_size"))
 
 
 def _over_stages(key: str, agg, name: str) -> pl.Expr:

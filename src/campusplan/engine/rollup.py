@@ -20,7 +20,8 @@ def annotate(results: pl.DataFrame, catalog: Catalog, frames: Frames) -> pl.Data
         pl.int_range(pl.len(), dtype=pl.UInt32).alias("school_idx"), "school_id", "name",
         "district", pl.col("school.type").alias("type"))
     reqs = requirement_table(catalog).drop("level")
-    return results.join(reqs, on="req", how="left").join(schools, on="school_idx", how="left")
+    return results.join(reqs, on="req", how="left", maintain_order="left").join(
+        schools, on="school_idx", how="left", maintain_order="left")
 
 
 def _counts() -> list[pl.Expr]:

@@ -96,7 +96,7 @@ class RequirementView:
 
     @property
     def check_fields(self) -> list[tuple[str, str]]:
-        fields = self.req.check.model_dump(exclude={"kind"}, exclude_none=True)
+        fields = self.req.check.model_dump(exclude={"kind"}, exclude_defaults=True)
         return [(k, str(v)) for k, v in fields.items()]
 
 
