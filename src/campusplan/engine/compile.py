@@ -53,7 +53,12 @@ class _Compiler:
         left = self.build(node.left)
         if node.op in ("in", "not in"):
             assert isinstance(node.right, ex.Const)
-            hit = pl.when(left.is_null()).then(None).otherwise(left.is_in(list(node.right.value)))
+            values = list(node.right.value)
+            if all(isinstance(v, int | float) for v in values):  # compare numbers as numbers
+                left, values = left.cast(pl.Float64), [float(v) for v in values]
+            else:
+                left, values = left.cast(pl.Utf8), [str(v) for v in values]
+            hit = pl.when(left.is_null()).then(None).otherwise(left.is_in(values))
             return hit if node.op == "in" else ~hit
         right = self.build(node.right)
         ops = {

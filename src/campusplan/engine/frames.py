@@ -108,7 +108,8 @@ def _service_row(school_id: str, svc: dict) -> dict:
 def finish(frames: Frames, catalog: Catalog) -> Frames:
     """Derive `school.classes/students/max_class_size`, `school.n_<room type>` and
     `service.district_provides` from the base columns."""
-    schools = derive_profile(frames.schools)
+    derived = [c for c in frames.schools.columns if c.startswith("school.n_")]
+    schools = derive_profile(frames.schools.drop(derived))  # idempotent: frames can be re-finished
     counts = frames.rooms.group_by("school_id", "room_type").len()
     for rt in catalog.facts.room_types:
         col = f"school.n_{rt.key}"
@@ -122,7 +123,7 @@ def finish(frames: Frames, catalog: Catalog) -> Frames:
     services = _indexed(frames.services, index)
     district = services.filter(pl.col("service.provided_by") == "district").select(
         "school_id", "category").unique().with_columns(pl.lit(True).alias("service.district_provides"))
-    services = services.join(district, on=["school_id", "category"], how="left",
+    services = services.drop("service.district_provides", strict=False).join(district, on=["school_id", "category"], how="left",
                              maintain_order="left").with_columns(
         pl.col("service.district_provides").fill_null(False))
     return Frames(schools=schools, rooms=rooms, services=services)

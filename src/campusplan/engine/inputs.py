@@ -63,7 +63,7 @@ def load_json_files(paths: list[Path], catalog: Catalog) -> Inputs:
             continue
         file_errors = _collect(data, out, catalog)
         errors += [InputError(e.path, e.zh, e.en, str(path)) for e in file_errors]
-    _duplicate_codes(out, errors)
+    _duplicate_codes(out, errors)  # across files
     if errors:
         raise InputInvalid(errors)
     return out
@@ -73,7 +73,6 @@ def validate_inputs(data: Any, catalog: Catalog) -> Inputs:
     """Validate an already-parsed JSON document (API, tests)."""
     out = Inputs()
     errors = _collect(data, out, catalog)
-    _duplicate_codes(out, errors)
     if errors:
         raise InputInvalid(errors)
     return out
@@ -90,11 +89,18 @@ def _collect(data: Any, out: Inputs, catalog: Catalog) -> list[InputError]:
     if not isinstance(schools, list):
         return [InputError("$.schools", "应为学校列表", "must be a list of schools")]
     v = _Validator(catalog, errors)
+    seen: dict[str, int] = {}
     for i, school in enumerate(schools):
         if isinstance(data, list):
             path = f"$[{i}]"
         else:
             path = f"$.schools[{i}]" if "schools" in data else "$"
+        code = school.get("code") if isinstance(school, dict) else None
+        if isinstance(code, str) and code in seen:
+            errors.append(InputError(f"{path}.code", f"学校标识码重复（与第 {seen[code] + 1} 所相同）：{code}",
+                                     f"duplicate school code {code} (same as school {seen[code] + 1})"))
+        elif isinstance(code, str):
+            seen[code] = i
         clean = v.school(school, path)
         if clean is not None:
             out.schools.append(clean)
@@ -109,7 +115,8 @@ def _duplicate_codes(out: Inputs, errors: list[InputError]) -> None:
     seen: set[str] = set()
     for s in out.schools:
         if s["code"] in seen:
-            errors.append(InputError("$", f"学校标识码重复：{s['code']}", f"duplicate school code {s['code']}"))
+            errors.append(InputError("$.code", f"学校标识码在多个文件中重复：{s['code']}",
+                                     f"school code {s['code']} appears in more than one file"))
         seen.add(s["code"])
 
 

@@ -41,7 +41,11 @@ def evaluate(node: ex.Node, env) -> object:  # noqa: C901 - one small interprete
         if node.op in ("in", "not in"):
             if left is None:
                 return None
-            hit = left in node.right.value
+            values = node.right.value
+            if all(isinstance(v, int | float) for v in values):
+                hit = float(left) in [float(v) for v in values]
+            else:
+                hit = str(left) in [str(v) for v in values]
             return hit if node.op == "in" else not hit
         right = evaluate(node.right, env)
         if left is None or right is None:
