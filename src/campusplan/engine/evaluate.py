@@ -241,9 +241,9 @@ def stack(computed: pl.DataFrame, all_specs: list[Spec]) -> pl.DataFrame:
     for s in all_specs:
         parts.append(pl.DataFrame([
             idx,
-            pl.repeat(s.index, n, dtype=pl.UInt16, eager=True).alias("req"),
+            pl.Series("req", [s.index], dtype=pl.UInt16).new_from_index(0, n),
             computed[f"{s.index}:status"].alias("status"),
-            pl.repeat(s.req.level.value, n, dtype=LEVEL, eager=True).alias("level"),
+            pl.Series("level", [s.req.level.value], dtype=LEVEL).new_from_index(0, n),
             *(computed[f"{s.index}:{k}"].alias(k) for k in ("actual", "required", "shortfall",
                                                                "basis")),
         ]))
