@@ -31,11 +31,14 @@ VENDOR_FILES := \
 MO_FILES := $(patsubst %.po,%.mo,$(wildcard $(LOCALE)/*/LC_MESSAGES/django.po))
 LINT_PATHS := src tests $(wildcard benchmarks)
 
-.PHONY: help setup run test lint check test-sqlite test-postgres browser-deps postgres messages clean
+.PHONY: help setup run test lint check test-sqlite test-postgres browser-deps postgres messages clean \
+	docs bench screenshots
 
 help:
 	@echo "make run   - set up and serve http://$(ADDR)/"
 	@echo "make test  - set up, lint, test on SQLite and PostgreSQL (installs chromium if missing)"
+	@echo "make docs  - regenerate docs/catalog-reference.md and docs/school-input.schema.json"
+	@echo "make bench - run the benchmarks in benchmarks/ (not part of make test)"
 
 setup: $(VENV_STAMP) $(VENDOR_FILES) $(MO_FILES)
 
@@ -80,6 +83,18 @@ $(VENDOR)/pico.min.css: $(NPM_STAMP)
 
 %.mo: %.po
 	msgfmt --check --output-file=$@ $<
+
+# Docs generated from the catalog YAML (tests fail when they are stale).
+docs: $(VENV_STAMP)
+	$(BIN)/campusplan catalog docs > docs/catalog-reference.md
+	$(BIN)/campusplan catalog input-schema > docs/school-input.schema.json
+
+# Refresh the screenshots in docs/img from the browser tests.
+screenshots: setup browser-deps
+	CAMPUSPLAN_SCREENSHOTS=docs/img $(BIN)/pytest -m browser -q
+
+bench: $(VENV_STAMP)
+	$(PY) benchmarks/engine_bench.py
 
 # Re-extract the UI strings into the English catalog (msgids are Chinese), then translate.
 messages: $(VENV_STAMP)

@@ -179,6 +179,22 @@ def catalog_schema() -> None:
     typer.echo(json.dumps(Standard.model_json_schema(), ensure_ascii=False, indent=2))
 
 
+@catalog_app.command("input-schema")
+def catalog_input_schema() -> None:
+    """输出学校输入格式的 JSON Schema / Print the JSON Schema of the school input format."""
+    from campusplan.engine.input_schema import input_schema
+
+    typer.echo(json.dumps(input_schema(load_catalog()), ensure_ascii=False, indent=1))
+
+
+@catalog_app.command("docs")
+def catalog_docs() -> None:
+    """生成规范参考文档（Markdown）/ Print the catalog reference generated from the YAML."""
+    from campusplan.catalog.reference_doc import reference_markdown
+
+    typer.echo(reference_markdown(load_catalog()), nl=False)
+
+
 @app.command("assess")
 def assess_cmd(
     files: Annotated[list[Path], typer.Argument(help="school JSON files")],
@@ -194,6 +210,10 @@ def assess_cmd(
     day = dt.date.fromisoformat(as_of) if as_of else None
     raise typer.Exit(assess_files(files, fmt, summary, gaps_only, day, lang, console))
 
+
+from campusplan.cli_data import register as _register_data  # noqa: E402
+
+_register_data(app)
 
 if __name__ == "__main__":
     app()

@@ -120,6 +120,10 @@ def _duplicate_codes(out: Inputs, errors: list[InputError]) -> None:
         seen.add(s["code"])
 
 
+def _num(v: float) -> str:
+    return str(int(v)) if float(v).is_integer() else str(v)
+
+
 class _Validator:
     def __init__(self, catalog: Catalog, errors: list[InputError]):
         self.errors = errors
@@ -169,7 +173,8 @@ class _Validator:
             self.err(path, f"应为整数，实际为 {value}", f"must be a whole number, got {value}")
             return None
         if not lo <= value <= hi:
-            self.err(path, f"超出范围 {lo}–{hi}：{value}", f"out of range {lo}–{hi}: {value}")
+            rng = f"{_num(lo)}–{_num(hi)}"
+            self.err(path, f"超出范围 {rng}：{_num(value)}", f"out of range {rng}: {_num(value)}")
             return None
         return kind(value)
 
