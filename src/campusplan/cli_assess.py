@@ -11,6 +11,7 @@ from rich.table import Table
 
 from campusplan.catalog import load_catalog
 from campusplan.engine.assessment import run
+from campusplan.engine.costs import service_costs
 from campusplan.engine.inputs import InputInvalid, load_json_files
 
 STATUS_STYLE = {"met": "green", "gap": "yellow", "violation": "bold red", "unknown": "dim",
@@ -34,13 +35,18 @@ def assess_files(files: list[Path], fmt: str, summary: bool, gaps_only: bool,
             err.print(f"  {e.message(lang)}")
         return 2
     result = run(catalog, inputs, as_of)
+    costs = service_costs(result.frames)
     if fmt == "json":
-        rows = result.explained(lang=lang) if not summary else result.summary().to_dicts()
-        print(json.dumps(rows, ensure_ascii=False, indent=1, default=str))
+        doc = {"catalog": catalog.version, "summary": result.summary().to_dicts(),
+               "services": costs.to_dicts()}
+        if not summary:
+            doc["results"] = result.explained(lang=lang)
+        print(json.dumps(doc, ensure_ascii=False, indent=1, default=str))
         return 0
     _print_summary(result.summary(), lang, console)
     if not summary:
         _print_details(result.explained(lang=lang), gaps_only, lang, console)
+        _print_costs(costs, lang, console)
     return 0
 
 
@@ -79,3 +85,24 @@ def _print_details(rows: list[dict], gaps_only: bool, lang: str, console: Consol
             table.add_row(r["requirement_id"], level,
                           f"[{STATUS_STYLE[r['status']]}]{status}[/]", r["explanation"])
         console.print(table)
+
+
+def _money(v) -> str:
+    return "—" if v is None else f"{v:,.0f}"
+
+
+def _print_costs(costs, lang: str, console: Console) -> None:
+    if costs.height == 0:
+        return
+    zh = lang.startswith("zh")
+    table = Table(title="购买服务年度费用（元）" if zh else "Yearly cost of services (RMB)",
+                  title_justify="left")
+    for c in ("学校", "类别", "服务", "提供方", "购买单位", "单价", "数量", "年度费用") if zh else (
+            "school", "category", "service", "provided by", "unit", "price", "units", "per year"):
+        table.add_column(c)
+    for r in costs.iter_rows(named=True):
+        by = {"school": "学校", "district": "区级"}.get(r["provided_by"], "—") if zh \
+            else r["provided_by"]
+        table.add_row(r["school_id"], r["category"], r["name"], by, r["purchase_unit"] or "—",
+                      _money(r["unit_price"]), _money(r["units"]), _money(r["yearly_cost"]))
+    console.print(table)

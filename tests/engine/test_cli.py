@@ -29,7 +29,11 @@ def test_assess_json_rows_and_violations():
     res = runner.invoke(app, ["assess", str(Path(EXAMPLES[0]).parent / "violations.json"),
                               "--format", "json", "--as-of", "2026-11-01"])
     assert res.exit_code == 0
-    rows = json.loads(res.output)
+    doc = json.loads(res.output)
+    rows = doc["results"]
+    assert doc["catalog"].startswith("beijing@") and doc["summary"][0]["violations"] == 5
+    costs = {(c["category"], c["provided_by"]): c["yearly_cost"] for c in doc["services"]}
+    assert costs[("svc37", "school")] == 30000
     violations = {r["requirement_id"] for r in rows if r["status"] == "violation"}
     assert {"s5.3-1", "26-r1", "16-r1", "37-1", "s8-2"} <= violations
 

@@ -214,3 +214,19 @@ def test_recording_rooms_one_per_twelve_classes_rounds_down():
 def test_english_explanations():
     r = judge(school(facts={"video_retention_days": 15}), lang="en")["22-7"]
     assert r["explanation"] == "Video kept 15 days; at least 30 needed, 15 short"
+
+
+# yearly cost of services from the purchase unit --------------------------------------------------
+def test_yearly_cost_per_school_year_and_per_class_year():
+    from campusplan.engine.costs import service_costs
+    from campusplan.engine.frames import from_inputs
+    from campusplan.engine.inputs import validate_inputs
+    from tests.engine.helpers import AS_OF, CATALOG
+
+    s = school(stages={"primary": {"classes": 24, "students": 900, "max_class_size": 40}},
+               services=[svc("svc37", purchase_unit="学校.年度", unit_price=30000),
+                         svc("svc38", purchase_unit="班级.年度", unit_price=1200),
+                         svc("svc40", purchase_unit="班级.年度")])
+    frames = from_inputs(validate_inputs(s, CATALOG), CATALOG, AS_OF)
+    costs = {r["category"]: r["yearly_cost"] for r in service_costs(frames).iter_rows(named=True)}
+    assert costs == {"svc37": 30000, "svc38": 24 * 1200, "svc40": None}
