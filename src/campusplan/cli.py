@@ -211,9 +211,7 @@ def assess_cmd(
     raise typer.Exit(assess_files(files, fmt, summary, gaps_only, day, lang, console))
 
 
-from campusplan.cli_data import register as _register_data  # noqa: E402
 
-_register_data(app)
 
 if __name__ == "__main__":
     app()

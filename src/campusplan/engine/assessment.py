@@ -29,11 +29,14 @@ class Assessment:
     def summary(self, by: tuple[str, ...] = ("school_id", "name")) -> pl.DataFrame:
         return rollup(self.annotated, list(by))
 
-    def explained(self, school_ids: list[str] | None = None, lang: str = "zh") -> list[dict]:
-        """Annotated rows with an `explanation`, for the schools asked (all if None)."""
+    def explained(self, school_ids: list[str] | None = None, lang: str = "zh",
+                  statuses: tuple[str, ...] | None = None) -> list[dict]:
+        """Annotated rows with an `explanation`, for the schools (all if None) and statuses asked."""
         rows = self.annotated
         if school_ids is not None:
             rows = rows.filter(pl.col("school_id").is_in(school_ids))
+        if statuses is not None:
+            rows = rows.filter(pl.col("status").is_in(statuses))
         by_index = {s.index: s for s in specs(self.catalog)}
         schools = {s["school_id"]: s for s in self.frames.schools.iter_rows(named=True)}
         explain = Explainer(self.catalog, lang)

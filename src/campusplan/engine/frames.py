@@ -9,7 +9,7 @@ population generator both go through it, so they cannot disagree.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import polars as pl
 
@@ -21,11 +21,17 @@ DTYPES = {FactType.bool: pl.Boolean, FactType.int: pl.Int64, FactType.float: pl.
           FactType.enum: pl.Utf8}
 
 
+DEVICE_SCHEMA = {"school_id": pl.Utf8, "kind": pl.Utf8, "quantity": pl.Int64,
+                 "purchased": pl.Date}
+
+
 @dataclass
 class Frames:
     schools: pl.DataFrame
     rooms: pl.DataFrame
     services: pl.DataFrame
+    # devices are not read by checks; planning uses their age for end-of-life refresh
+    devices: pl.DataFrame = field(default_factory=lambda: pl.DataFrame(schema=DEVICE_SCHEMA))
 
 
 def fact_schema(catalog: Catalog, scope: Scope, prefix: str) -> dict[str, pl.DataType]:
@@ -59,7 +65,7 @@ def from_inputs(inputs: Inputs, catalog: Catalog, as_of: dt.date | None = None) 
     as_of = as_of or dt.date.today()
     s_schema, r_schema, v_schema = (school_base_schema(catalog), room_schema(catalog),
                                     service_schema(catalog))
-    school_rows, room_rows, svc_rows = [], [], []
+    school_rows, room_rows, svc_rows, device_rows = [], [], [], []
     by_district: dict[str, list[dict]] = {}
     for svc in inputs.district_services:
         by_district.setdefault(svc["district"], []).append(svc)
@@ -71,11 +77,14 @@ def from_inputs(inputs: Inputs, catalog: Catalog, as_of: dt.date | None = None) 
                              | {f"room.{k}": v for k, v in room["facts"].items()})
         for svc in (s["services"] or []) + by_district.get(s["district"], []):
             svc_rows.append(_service_row(s["code"], svc))
+        device_rows += [{"school_id": s["code"]} | d for d in s.get("devices") or []]
     return finish(Frames(
         schools=pl.DataFrame(school_rows, schema=s_schema, orient="row") if not school_rows
         else pl.from_dicts(school_rows, schema=s_schema),
         rooms=pl.from_dicts(room_rows, schema=r_schema) if room_rows else pl.DataFrame(schema=r_schema),
         services=pl.from_dicts(svc_rows, schema=v_schema) if svc_rows else pl.DataFrame(schema=v_schema),
+        devices=pl.DataFrame(device_rows, schema=DEVICE_SCHEMA, orient="row") if device_rows
+        else pl.DataFrame(schema=DEVICE_SCHEMA),
     ), catalog)
 
 
@@ -126,7 +135,7 @@ def finish(frames: Frames, catalog: Catalog) -> Frames:
     services = services.drop("service.district_provides", strict=False).join(district, on=["school_id", "category"], how="left",
                              maintain_order="left").with_columns(
         pl.col("service.district_provides").fill_null(False))
-    return Frames(schools=schools, rooms=rooms, services=services)
+    return Frames(schools=schools, rooms=rooms, services=services, devices=frames.devices)
 
 
 def _indexed(rows: pl.DataFrame, index: pl.DataFrame) -> pl.DataFrame:

@@ -23,7 +23,7 @@ STAGES = ("primary", "junior", "senior")
 STAGE_KEYS = ("classes", "students", "max_class_size")
 SCHOOL_KEYS = {
     "code", "name", "district", "type", "stages", "teachers", "smart_phase", "approvals",
-    "facts", "rooms", "services",
+    "facts", "rooms", "services", "devices",
 }
 SERVICE_KEYS = {"category", "name", "vendor", "provided_by"}
 
@@ -160,6 +160,7 @@ class _Validator:
             "rooms": None if raw.get("rooms") is None else self.rooms(raw["rooms"], f"{path}.rooms"),
             "services": None if raw.get("services") is None
             else self.services(raw["services"], f"{path}.services"),
+            "devices": self.devices(raw.get("devices") or [], f"{path}.devices"),
         }
         return clean if len(self.errors) == start else None
 
@@ -271,6 +272,29 @@ class _Validator:
             facts = {k: v for k, v in room.items() if k not in ("type", "code", "name")}
             out.append({"type": room["type"], "code": room.get("code") or f"{i + 1}",
                         "facts": self.facts_of(facts, Scope.room, p)})
+        return out
+
+    def devices(self, raw, path) -> list[dict]:
+        """Devices with a kind (a price line), quantity and purchase date — for refresh planning."""
+        if not isinstance(raw, list):
+            self.err(path, "设备应为列表", "devices must be a list")
+            return []
+        out = []
+        for i, d in enumerate(raw):
+            p = f"{path}[{i}]"
+            if not isinstance(d, dict) or not isinstance(d.get("kind"), str) or not d["kind"]:
+                self.err(f"{p}.kind", "缺少设备类别", "device kind missing")
+                continue
+            for key in sorted(set(d) - {"kind", "quantity", "purchased"}):
+                self.err(f"{p}.{key}", "未知字段", "unknown field")
+            qty = self.number(d.get("quantity", 1), f"{p}.quantity", 1, 100000, int)
+            try:
+                bought = dt.date.fromisoformat(str(d.get("purchased")))
+            except ValueError:
+                self.err(f"{p}.purchased", "购置日期格式应为 YYYY-MM-DD", "purchase date must be YYYY-MM-DD")
+                continue
+            if qty is not None:
+                out.append({"kind": d["kind"], "quantity": qty, "purchased": bought})
         return out
 
     def services(self, raw, path) -> list[dict]:

@@ -1,0 +1,1 @@
+"""Plans and budgets (pure): gaps → priced plan lines → phased plan under a budget."""

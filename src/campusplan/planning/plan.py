@@ -1,0 +1,154 @@
+"""Gaps and violations → priced plan lines, plus end-of-life refresh of devices.
+
+Every `gap` and `violation` becomes a line naming the requirement it closes. Its quantity comes
+from the shortfall (rooms short of coverage, missing computers) or is fixed by the remedy
+(`quantity: '1'`); its price from the price catalog. A violation is closed by an action
+(停用自建网站, 补办审批, 更换服务商…) with nothing to buy; a gap whose remedy names no price line is
+unpriced (the district must price it), never free.
+
+Priority (tier), as the standard's emphasis and the issue ask: required before optional; within
+each, safety (items 22 智能安防 and 44 信息安全) first, then teaching rooms, then the rest;
+end-of-life refresh sits between required and optional work.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+
+import polars as pl
+
+from campusplan.catalog.schema import Remedy, Text
+from campusplan.engine.assessment import Assessment
+from campusplan.engine.evaluate import specs
+from campusplan.planning.prices import PriceCatalog
+
+SAFETY_ITEMS = {22, 44}
+TEACHING_ROOM_ITEMS = {5, 6, 7, 8, 9, 12, 16, 18, 19, 20}
+TIERS = {
+    1: Text(zh="必配·安全", en="required · safety"),
+    2: Text(zh="必配·教学场所", en="required · teaching rooms"),
+    3: Text(zh="必配·其他", en="required · other"),
+    4: Text(zh="设备到期更新", en="end-of-life refresh"),
+    5: Text(zh="选配·安全", en="optional · safety"),
+    6: Text(zh="选配·教学场所", en="optional · teaching rooms"),
+    7: Text(zh="选配·其他", en="optional · other"),
+}
+LINE_SCHEMA = {
+    "school_id": pl.Utf8, "school": pl.Utf8, "district": pl.Utf8, "kind": pl.Utf8,
+    "requirement_id": pl.Utf8, "item": pl.Int32, "level": pl.Utf8, "status": pl.Utf8,
+    "tier": pl.Int8, "line": pl.Utf8, "label": pl.Utf8, "unit": pl.Utf8, "quantity": pl.Float64,
+    "unit_price": pl.Float64, "cost": pl.Float64, "priced": pl.Boolean, "action": pl.Utf8,
+    "explanation": pl.Utf8,
+}
+
+
+def tier(level: str, item: int | None) -> int:
+    band = 1 if item in SAFETY_ITEMS else 2 if item in TEACHING_ROOM_ITEMS else 3
+    return band if level == "required" else band + 4
+
+
+def _quantity(remedy: Remedy, shortfall: float | None) -> float:
+    if remedy.quantity == "shortfall":
+        return float(math.ceil(shortfall)) if shortfall and shortfall > 0 else 1.0
+    return float(remedy.quantity)
+
+
+def plan_lines(assessment: Assessment, prices: PriceCatalog, lang: str = "zh",
+               as_of: dt.date | None = None) -> pl.DataFrame:
+    """One row per plan line, ordered by tier, school and requirement."""
+    remedies = {s.req.id: s.req.remedy for s in specs(assessment.catalog)}
+    price = prices.by_key()
+    rows: list[dict] = []
+    for r in assessment.explained(statuses=("gap", "violation"), lang=lang):
+        remedy = remedies[r["requirement_id"]]
+        if remedy is None:
+            continue
+        line = price.get(remedy.line) if remedy.line else None
+        qty = _quantity(remedy, r["shortfall"])
+        # a violation is closed by an action (stop, migrate, obtain approval): nothing to buy;
+        # a gap whose remedy names no priced line still needs buying: unpriced, never 0
+        unit_price = line.unit_price if line else (0.0 if r["status"] == "violation" else None)
+        rows.append({
+            "school_id": r["school_id"], "school": r["name"], "district": r["district"],
+            "kind": r["status"], "requirement_id": r["requirement_id"], "item": r["item"],
+            "level": r["level"], "status": r["status"], "tier": tier(r["level"], r["item"]),
+            "line": remedy.line, "label": line.label.get(lang) if line else "",
+            "unit": line.unit if line else "", "quantity": qty, "unit_price": unit_price,
+            "cost": None if unit_price is None else qty * unit_price,
+            "priced": unit_price is not None, "action": remedy.action.get(lang),
+            "explanation": r["explanation"],
+        })
+    rows += refresh_lines(assessment, prices, lang, as_of or dt.date.today())
+    df = pl.DataFrame(rows, schema=LINE_SCHEMA) if rows else pl.DataFrame(schema=LINE_SCHEMA)
+    df = _same_measure(df, assessment)
+    return _once_per_school(df, prices).sort("tier", "school_id", "item", "requirement_id",
+                                             nulls_last=True, maintain_order=True)
+
+
+def _same_measure(df: pl.DataFrame, assessment: Assessment) -> pl.DataFrame:
+    """Two rules that count the same thing (9 备注: 至少1间 and 每12个班级1间 both count
+    recording classrooms) need the larger quantity, not the sum: keep the largest line per
+    (school, line, measured value) and name both requirements."""
+    measure = {s.req.id: s.req.check.actual for s in specs(assessment.catalog)
+               if s.req.check.kind in ("minimum", "ratio")}
+    keyed = df.with_columns(pl.col("requirement_id").replace_strict(
+        measure, default=None, return_dtype=pl.Utf8).alias("_measure"))
+    plain = keyed.filter(pl.col("_measure").is_null() | pl.col("line").is_null())
+    counted = keyed.filter(pl.col("_measure").is_not_null() & pl.col("line").is_not_null())
+    if counted.height == 0:
+        return df
+    merged = (counted.sort("quantity", descending=True)
+              .group_by("school_id", "line", "_measure", maintain_order=True)
+              .agg(pl.all().first(), pl.col("requirement_id").sort().alias("_ids"))
+              .with_columns(pl.col("_ids").list.join("、").alias("requirement_id")))
+    return pl.concat([plain.select(df.columns), merged.select(df.columns)])
+
+
+def _once_per_school(df: pl.DataFrame, prices: PriceCatalog) -> pl.DataFrame:
+    """Whole-school lines (one security upgrade closes 22 ①, ⑥ and ⑨): keep one per school,
+    at the highest priority, naming every requirement it closes."""
+    once = [k for k, v in prices.by_key().items() if v.once_per_school]
+    is_once = pl.col("line").is_in(once).fill_null(False)  # actions have no line
+    single, rest = df.filter(is_once), df.filter(~is_once)
+    if single.height == 0:
+        return df
+    merged = (single.sort("tier").group_by("school_id", "line", maintain_order=True)
+              .agg(pl.all().first(), pl.col("requirement_id").alias("closes"))
+              .with_columns(pl.col("closes").list.join("、").alias("requirement_id"))
+              .drop("closes").select(df.columns))
+    return pl.concat([rest, merged])
+
+
+def refresh_lines(assessment: Assessment, prices: PriceCatalog, lang: str,
+                  as_of: dt.date) -> list[dict]:
+    """Devices older than their line's service life become replacement lines (tier 4)."""
+    devices = assessment.frames.devices
+    if devices.height == 0:
+        return []
+    names = dict(assessment.frames.schools.select("school_id", "name").iter_rows())
+    districts = dict(assessment.frames.schools.select("school_id", "district").iter_rows())
+    out = []
+    for d in devices.iter_rows(named=True):
+        line = prices.by_key().get(d["kind"])
+        if line is None or line.service_life_years is None:
+            continue
+        age = (as_of - d["purchased"]).days / 365.25
+        if age < line.service_life_years:
+            continue
+        zh = lang.startswith("zh")
+        why = (f"{d['purchased']:%Y-%m} 购置，已使用 {age:.1f} 年，超过使用年限 "
+               f"{line.service_life_years} 年") if zh else (
+            f"bought {d['purchased']:%Y-%m}, {age:.1f} years old, past its "
+            f"{line.service_life_years}-year service life")
+        cost = None if line.unit_price is None else d["quantity"] * line.unit_price
+        out.append({
+            "school_id": d["school_id"], "school": names.get(d["school_id"]),
+            "district": districts.get(d["school_id"]), "kind": "refresh",
+            "requirement_id": None, "item": None, "level": None, "status": None, "tier": 4,
+            "line": line.key, "label": line.label.get(lang), "unit": line.unit,
+            "quantity": float(d["quantity"]), "unit_price": line.unit_price, "cost": cost,
+            "priced": line.unit_price is not None,
+            "action": "到期更新" if zh else "replace at end of life", "explanation": why,
+        })
+    return out
