@@ -211,6 +211,30 @@ def assess_cmd(
     raise typer.Exit(assess_files(files, fmt, summary, gaps_only, day, lang, console))
 
 
+@app.command("plan")
+def plan_cmd(
+    files: Annotated[list[Path], typer.Argument(help="school JSON files")],
+    budget: Annotated[float, typer.Option(help="年度预算（元）/ annual budget, RMB")] = 1_000_000,
+    years: Annotated[int, typer.Option(help="规划年数 / years")] = 3,
+    per: Annotated[str, typer.Option(help="school: 每校预算; all: 全部学校共用")] = "school",
+    prices: Annotated[Path | None, typer.Option(help="price catalog YAML (默认内置)")] = None,
+    grow_classes: Annotated[float, typer.Option(help="假设班级数增长 %")] = 0.0,
+    grow_students: Annotated[float, typer.Option(help="假设学生数增长 %")] = 0.0,
+    fmt: Annotated[str, typer.Option("--format", help="table | json")] = "table",
+    as_of: Annotated[str | None, typer.Option(help="日期 YYYY-MM-DD")] = None,
+    lang: Lang = "zh",
+) -> None:
+    """生成建设规划与预算 / Plan and phase the work that closes the gaps."""
+    from campusplan.cli_plan import plan_files
+    from campusplan.planning.phasing import Budget
+
+    if per not in ("school", "all"):
+        raise typer.BadParameter("--per must be school or all")
+    day = dt.date.fromisoformat(as_of) if as_of else None
+    raise typer.Exit(plan_files(files, Budget(budget, years, per), prices, grow_classes,
+                                grow_students, day, fmt, lang, console))
+
+
 
 
 if __name__ == "__main__":

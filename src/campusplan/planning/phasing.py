@@ -24,11 +24,13 @@ class Budget:
 
 def phase(lines: pl.DataFrame, budget: Budget) -> pl.DataFrame:
     """The lines with `year` (1..N or null) and `funding` (scheduled / unfunded / unpriced)."""
-    groups = lines.partition_by("school_id", maintain_order=True) if budget.per == "school" \
-        else [lines]
-    return pl.concat([_phase_group(g, budget) for g in groups]) if groups else \
-        lines.with_columns(pl.lit(None, pl.Int32).alias("year"),
-                           pl.lit(None, pl.Utf8).alias("funding"))
+    if lines.height == 0:
+        return lines.with_columns(pl.lit(None, pl.Int32).alias("year"),
+                                  pl.lit(None, pl.Utf8).alias("funding"))
+    indexed = lines.with_row_index("_order")
+    groups = indexed.partition_by("school_id", maintain_order=True) if budget.per == "school" \
+        else [indexed]
+    return pl.concat([_phase_group(g, budget) for g in groups]).sort("_order").drop("_order")
 
 
 def _phase_group(lines: pl.DataFrame, budget: Budget) -> pl.DataFrame:
