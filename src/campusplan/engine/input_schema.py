@@ -64,6 +64,13 @@ def input_schema(catalog: Catalog) -> dict:
             "rooms": {"type": ["array", "null"], "items": room,
                       "description": "absent/null: rooms not inventoried (room rules unknown)"},
             "services": {"type": ["array", "null"], "items": service},
+            "devices": {"type": "array", "description": "for end-of-life refresh planning",
+                        "items": {"type": "object", "required": ["kind", "purchased"],
+                                  "additionalProperties": False, "properties": {
+                                      "kind": {"type": "string",
+                                               "description": "a price line key"},
+                                      "quantity": {"type": "integer", "minimum": 1},
+                                      "purchased": {"type": "string", "format": "date"}}}},
         },
     }
     district_service = {**service, "required": ["category", "district"],
