@@ -46,7 +46,8 @@ ROOM_SHARE = {  # ASSUMPTION: expected rooms per school of each optional type
 
 
 def population(catalog: Catalog, n: int, seed: int = 0, mix: str = "national",
-               district_codes: list[str] | None = None, with_rooms: bool = True) -> Frames:
+               district_codes: list[str] | None = None, with_rooms: bool = True,
+               district_weights: list[float] | None = None) -> Frames:
     rng = np.random.default_rng(seed)
     weights = NATIONAL_MIX if mix == "national" else BEIJING_MIX
     types = np.array(list(weights))
@@ -55,10 +56,15 @@ def population(catalog: Catalog, n: int, seed: int = 0, mix: str = "national",
     codes = district_codes or list(districts())
     cols: dict[str, object] = {
         "school_id": [f"S{seed:02d}{i:07d}" for i in range(n)],
-        "district": rng.choice(codes, size=n),
+        "district": rng.choice(codes, size=n, p=None if district_weights is None else
+                               np.array(district_weights) / sum(district_weights)),
         "school.type": school_type,
     }
     cols["name"] = cols["school_id"]
+    # ASSUMPTION: districts differ in how far they are along; a school's chance of having each
+    # thing (and of filling in its facts) follows its district's level
+    level = dict(zip(codes, rng.uniform(0.55, 0.92, len(codes)), strict=True))
+    quality = np.array([level[d] for d in cols["district"]]) * rng.uniform(0.9, 1.08, n)
     teachers = np.zeros(n)
     for st in STAGES:
         has = np.isin(school_type, [t for t in types if st in stages_of(t)])
@@ -79,7 +85,7 @@ def population(catalog: Catalog, n: int, seed: int = 0, mix: str = "national",
     cols["services_inventoried"] = rng.random(n) < 0.9
     for fact in catalog.facts.facts:
         if fact.scope == Scope.school:
-            cols[f"fact.{fact.key}"] = _fact_values(rng, fact, n, cols)
+            cols[f"fact.{fact.key}"] = _fact_values(rng, fact, n, cols, quality)
     schools = _frame(cols, school_base_schema(catalog))
     rooms = _rooms(rng, catalog, derive_profile(schools)) if with_rooms else pl.DataFrame(schema=room_schema(catalog))
     services = _services(rng, catalog, schools)
@@ -99,10 +105,11 @@ def _frame(cols: dict, schema: dict) -> pl.DataFrame:
     return pl.DataFrame(series)
 
 
-def _fact_values(rng, fact, n: int, cols) -> np.ndarray | pl.Series:
-    missing = rng.random(n) < MISSING
+def _fact_values(rng, fact, n: int, cols, quality) -> np.ndarray | pl.Series:
+    missing = rng.random(n) < MISSING * 2 * (1 - quality)
     if fact.type == FactType.bool:
-        share = 0.15 if fact.key in ("own_data_center", "self_built_website") else 0.75
+        share = (1 - quality) / 3 if fact.key in ("own_data_center", "self_built_website") \
+            else quality
         values = pl.Series(rng.random(n) < share)
         return values.set(pl.Series(missing), None) if missing.any() else values
     if fact.type == FactType.enum:
