@@ -25,7 +25,10 @@ PRICES = default_prices()
 SPECS = {s.req.id: s for s in specs(CATALOG)}
 
 
-def plan_for(inputs, budget=Budget(500_000, 3)):
+BUDGET = Budget(500_000, 3)
+
+
+def plan_for(inputs, budget=BUDGET):
     return phase(plan_lines(run(CATALOG, inputs, AS_OF), PRICES, as_of=AS_OF), budget)
 
 
