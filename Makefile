@@ -44,6 +44,7 @@ setup: $(VENV_STAMP) $(VENDOR_FILES) $(MO_FILES)
 
 run: setup
 	$(PY) manage.py migrate --noinput
+	$(PY) manage.py createcachetable
 	if $(BIN)/campusplan demo --help >/dev/null 2>&1; then $(BIN)/campusplan demo; fi
 	CAMPUSPLAN_DEBUG=$${CAMPUSPLAN_DEBUG:-1} $(PY) manage.py runserver $(ADDR)
 
@@ -101,14 +102,20 @@ messages: $(VENV_STAMP)
 	cd src/campusplan && ../../$(BIN)/django-admin makemessages --settings=campusplan.settings \
 	  -l en --no-obsolete --no-location --ignore 'static/*'
 
-# Debian's Chromium drives the browser tests (never a downloaded browser build); the CJK font
-# makes Chinese text render in screenshots.
+# Debian packages the tests need: Chromium drives the browser tests (never a downloaded
+# browser build), the CJK font renders Chinese in screenshots and PDFs, LibreOffice and poppler
+# turn the Word/Excel reports into PDFs the tests read.
+DEBIAN_PACKAGES := chromium fonts-noto-cjk libreoffice-writer-nogui libreoffice-calc-nogui \
+	poppler-utils
+
 browser-deps:
-	if [ ! -x /usr/bin/chromium ] || ! dpkg-query -W -f='$${Status}' fonts-noto-cjk 2>/dev/null \
-	    | grep -q 'ok installed'; then \
+	missing=""; \
+	for pkg in $(DEBIAN_PACKAGES); do \
+	  dpkg-query -W -f='$${Status}' $$pkg 2>/dev/null | grep -q 'ok installed' || missing="$$missing $$pkg"; \
+	done; \
+	if [ -n "$$missing" ]; then \
 	  $(SUDO) apt-get update -q; \
-	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends \
-	    chromium fonts-noto-cjk; \
+	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends $$missing; \
 	fi
 
 # The machine normally starts PostgreSQL itself; start the local cluster if it is down.
@@ -119,3 +126,14 @@ postgres:
 
 clean:
 	rm -rf $(VENV) node_modules $(VENDOR) $(MO_FILES)
+
+# docs/img/survey.png: the survey workbook rendered by LibreOffice, then cropped by pdftoppm
+# (both installed here when missing; not part of `make test`).
+.PHONY: survey-png
+survey-png: $(VENV_STAMP)
+	if ! command -v libreoffice >/dev/null || ! command -v pdftoppm >/dev/null; then \
+	  $(SUDO) apt-get update -q; \
+	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends \
+	    libreoffice-calc-nogui poppler-utils fonts-noto-cjk; \
+	fi
+	$(PY) tools/survey_screenshot.py docs/img/survey.png

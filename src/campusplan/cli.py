@@ -235,6 +235,10 @@ def plan_cmd(
                                 grow_students, day, fmt, lang, console))
 
 
+from campusplan.cli_report import report_app  # noqa: E402
+
+app.add_typer(report_app, name="report")
+
 
 
 if __name__ == "__main__":

@@ -1,0 +1,157 @@
+"""`campusplan report …`: the school Word report, the district and city Excel workbooks.
+
+A thin shell: read school files → assess → plan and phase (as `campusplan plan`) → a builder in
+`campusplan.reports`. Exit codes as elsewhere: 0 written, 2 invalid input or a bad choice of
+school/district (nothing written).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+report_app = typer.Typer(help="报告：学校 Word 报告、区级与市级 Excel 汇总 / reports (.docx, .xlsx)",
+                         no_args_is_help=True)
+console, err = Console(), Console(stderr=True)
+
+Files = Annotated[list[Path], typer.Argument(help="school JSON files")]
+Output = Annotated[Path, typer.Option("-o", "--output", help="输出文件 / output file")]
+BudgetOpt = Annotated[float, typer.Option("--budget", help="年度预算（元）/ annual budget, RMB")]
+Years = Annotated[int, typer.Option(help="规划年数 / years")]
+Per = Annotated[str, typer.Option(help="school: 每校预算; all: 全部学校共用")]
+Prices = Annotated[Path | None, typer.Option(help="price catalog YAML (默认内置)")]
+AsOf = Annotated[str | None, typer.Option(help="评估日期 YYYY-MM-DD")]
+Lang = Annotated[str, typer.Option("--lang", help="zh (默认) 或 en")]
+
+
+def _zh(lang: str) -> bool:
+    return lang.startswith("zh")
+
+
+def _fail(zh: str, en: str, lang: str) -> typer.Exit:
+    err.print(f"[red]{zh if _zh(lang) else en}[/red]")
+    return typer.Exit(2)
+
+
+def _check_suffix(output: Path, suffix: str) -> None:
+    if output.suffix.lower() != suffix:
+        raise typer.BadParameter(f"-o must end in {suffix}")
+
+
+def _load(files: list[Path], lang: str):
+    from campusplan.catalog import load_catalog
+    from campusplan.engine.inputs import InputInvalid, load_json_files
+
+    catalog = load_catalog()
+    try:
+        return catalog, load_json_files(files, catalog)
+    except InputInvalid as exc:
+        err.print(f"[red]{'输入有误' if _zh(lang) else 'invalid input'}:[/red]")
+        for e in exc.errors:
+            err.print(f"  {e.message(lang)}")
+        raise typer.Exit(2) from None
+
+
+def _planned(catalog, inputs, budget: float, years: int, per: str, prices: Path | None,
+             as_of: str | None, lang: str):
+    from campusplan.engine.assessment import run
+    from campusplan.planning.phasing import Budget
+    from campusplan.planning.prices import default_prices, load_prices
+    from campusplan.reports.content import make_planned
+
+    if per not in ("school", "all"):
+        raise typer.BadParameter("--per must be school or all")
+    day = dt.date.fromisoformat(as_of) if as_of else dt.date.today()
+    price_catalog = load_prices(prices) if prices else default_prices()
+    return make_planned(run(catalog, inputs, day), price_catalog, Budget(budget, years, per),
+                        lang, day)
+
+
+def _save(build, output: Path, lines, lang: str, what: str) -> None:
+    """Build into memory first so a failure never leaves half a file behind."""
+    from campusplan.reports.content import totals
+    from campusplan.reports.labels import money
+
+    buf = io.BytesIO()
+    build(buf)
+    output.write_bytes(buf.getvalue())
+    tot = totals(lines)
+    if _zh(lang):
+        console.print(f"已生成 {output}（{what}；规划 {tot['lines']} 项，已排期 "
+                      f"{money(tot['scheduled'])} 元，预算不足 {money(tot['unfunded'])} 元，"
+                      f"待定价 {tot['unpriced']} 项）")
+    else:
+        console.print(f"wrote {output} ({what}; {tot['lines']} plan lines, scheduled "
+                      f"{money(tot['scheduled'])} RMB, unfunded {money(tot['unfunded'])} RMB, "
+                      f"{tot['unpriced']} unpriced)")
+
+
+@report_app.command("school")
+def school_cmd(files: Files, output: Output,
+               school: Annotated[str | None, typer.Option(help="学校标识码 / school code")] = None,
+               budget: BudgetOpt = 1_000_000, years: Years = 3, per: Per = "school",
+               prices: Prices = None, as_of: AsOf = None, lang: Lang = "zh") -> None:
+    """学校 Word 报告（基本情况、达标情况、未达标与违规、建设规划）/ A school's .docx report."""
+    from campusplan.reports.content import school_lines
+    from campusplan.reports.school_docx import write_school_docx
+
+    _check_suffix(output, ".docx")
+    catalog, inputs = _load(files, lang)
+    codes = [s["code"] for s in inputs.schools]
+    if school is None and len(codes) != 1:
+        raise _fail(f"请用 --school 指定学校：{'、'.join(codes)}",
+                    f"choose a school with --school: {', '.join(codes)}", lang)
+    code = school or codes[0]
+    if code not in codes:
+        raise _fail(f"文件中没有学校 {code}", f"no school {code} in the files", lang)
+    p = _planned(catalog, inputs, budget, years, per, prices, as_of, lang)
+    _save(lambda buf: write_school_docx(p, code, buf), output, school_lines(p, code), lang,
+          p.schools[code]["name"])
+
+
+@report_app.command("district")
+def district_cmd(files: Files, output: Output,
+                 district: Annotated[str | None, typer.Option(
+                     help="区代码，如 110108 / district code")] = None,
+                 budget: BudgetOpt = 1_000_000, years: Years = 3, per: Per = "school",
+                 prices: Prices = None, as_of: AsOf = None, lang: Lang = "zh") -> None:
+    """区级 Excel 汇总（汇总、学校、建设规划、购买服务、单价来源）/ A district .xlsx workbook."""
+    from campusplan.engine.inputs import Inputs
+    from campusplan.reports.district_xlsx import write_district_xlsx
+
+    _check_suffix(output, ".xlsx")
+    catalog, inputs = _load(files, lang)
+    found = sorted({s["district"] for s in inputs.schools})
+    if district is None and len(found) != 1:
+        raise _fail(f"文件含多个区，请用 --district 指定：{'、'.join(found)}",
+                    f"the files hold several districts; choose one with --district: "
+                    f"{', '.join(found)}", lang)
+    code = district or found[0]
+    if code not in found:
+        raise _fail(f"文件中没有区 {code} 的学校", f"no school of district {code}", lang)
+    inputs = Inputs([s for s in inputs.schools if s["district"] == code],
+                    [d for d in inputs.district_services if d["district"] == code])
+    p = _planned(catalog, inputs, budget, years, per, prices, as_of, lang)
+    what = f"学校 {len(p.schools)} 所" if _zh(lang) else f"{len(p.schools)} schools"
+    _save(lambda buf: write_district_xlsx(p, buf), output, p.lines, lang, what)
+
+
+@report_app.command("city")
+def city_cmd(files: Files, output: Output, budget: BudgetOpt = 1_000_000, years: Years = 3,
+             per: Per = "school", prices: Prices = None, as_of: AsOf = None,
+             lang: Lang = "zh") -> None:
+    """市级 Excel 汇总（各区一行）/ The city .xlsx summary, one row per district."""
+    from campusplan.reports.city_xlsx import write_city_xlsx
+
+    _check_suffix(output, ".xlsx")
+    catalog, inputs = _load(files, lang)
+    p = _planned(catalog, inputs, budget, years, per, prices, as_of, lang)
+    n = len({s["district"] for s in p.schools.values()})
+    what = f"{n} 个区，学校 {len(p.schools)} 所" if _zh(lang) else \
+        f"{n} districts, {len(p.schools)} schools"
+    _save(lambda buf: write_city_xlsx(p, buf), output, p.lines, lang, what)
