@@ -239,7 +239,9 @@ from campusplan.cli_report import report_app  # noqa: E402
 
 app.add_typer(report_app, name="report")
 
+from campusplan.cli_data import register as _register_data  # noqa: E402
 
+_register_data(app)
 
 if __name__ == "__main__":
     app()

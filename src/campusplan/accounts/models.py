@@ -1,1 +1,68 @@
-"""Models of the accounts app (to come)."""
+"""Who may see and change what (scopes), and the audit trail of every change.
+
+A user's scope is a level — 市级 (all districts), 区级 (one district), 校级 (one school) — and a
+`read_only` flag for 督导 (auditors), who see a scope of any level and change nothing.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from campusplan.accounts.choices import AuditSource, Level
+
+
+class Profile(models.Model):
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+                                related_name="profile")
+    level = models.CharField(_("级别"), max_length=10, choices=Level.choices)
+    district = models.ForeignKey("schools.District", null=True, blank=True,
+                                 on_delete=models.PROTECT, related_name="+")
+    school = models.ForeignKey("schools.School", null=True, blank=True,
+                               on_delete=models.PROTECT, related_name="+")
+    read_only = models.BooleanField(_("督导（只读）"), default=False)
+
+    class Meta:
+        verbose_name = _("用户范围")
+        constraints = [
+            models.CheckConstraint(name="profile_scope_matches_level", condition=(
+                Q(level=Level.CITY, district__isnull=True, school__isnull=True)
+                | Q(level=Level.DISTRICT, district__isnull=False, school__isnull=True)
+                | Q(level=Level.SCHOOL, school__isnull=False))),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.role_label}"
+
+    @property
+    def role_label(self) -> str:
+        label = str(Level(self.level).label)
+        return f"督导（{label}）" if self.read_only else label
+
+
+class AuditEntry(models.Model):
+    """One change: who, when, from where, on what, before → after. Written by services."""
+
+    at = models.DateTimeField(default=timezone.now, db_index=True)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                             on_delete=models.SET_NULL)
+    actor = models.CharField(_("操作人"), max_length=150, blank=True)
+    source = models.CharField(max_length=10, choices=AuditSource.choices)
+    request_id = models.CharField(max_length=36, blank=True)
+    school = models.ForeignKey("schools.School", null=True, blank=True,
+                               on_delete=models.SET_NULL, related_name="audit_entries")
+    district_code = models.CharField(max_length=12, blank=True, db_index=True)
+    object_type = models.CharField(max_length=40)
+    object_key = models.CharField(max_length=200)
+    field = models.CharField(max_length=80, blank=True)
+    before = models.JSONField(null=True, blank=True)
+    after = models.JSONField(null=True, blank=True)
+    note = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        verbose_name = _("审计记录")
+        indexes = [models.Index(fields=["school", "-at"], name="audit_school_at")]

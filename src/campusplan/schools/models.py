@@ -1,1 +1,201 @@
-"""Models of the schools app (to come)."""
+"""Districts, schools, campuses, rooms, devices, purchased services and their facts.
+
+Natural keys everywhere (行政区划代码, 学校标识码, room codes, asset tags), never database ids in
+files. A fact value is a row of FactValue with its provenance (Source: file, who, when; plus the
+sheet, row and column or JSON path); a changed value supersedes the current row, so history is
+kept and a re-import that changes nothing writes nothing. Missing is unknown: no row, never 0.
+Only counts of students are kept, no personal data.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from campusplan.schools.choices import ProvidedBy, SmartPhase, SourceKind
+
+STAGES = ("primary", "junior", "senior")
+STAGE_KEYS = ("classes", "students", "max_class_size")
+STAGE_COLUMNS = {(st, k): f"{st}_{k}" for st in STAGES for k in STAGE_KEYS}
+
+
+class District(models.Model):
+    code = models.CharField(_("行政区划代码"), max_length=12, unique=True)
+    name = models.CharField(_("名称"), max_length=50)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("行政区")
+        verbose_name_plural = _("行政区")
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"
+
+
+class Source(models.Model):
+    """Where a batch of values came from, who brought it and when."""
+
+    kind = models.CharField(max_length=10, choices=SourceKind.choices, default=SourceKind.IMPORT)
+    file_name = models.CharField(max_length=255, blank=True)
+    file_sha256 = models.CharField(max_length=64, blank=True)
+    template = models.CharField(max_length=200, blank=True)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                             on_delete=models.SET_NULL)
+    actor = models.CharField(_("操作人"), max_length=150, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    summary = models.JSONField(default=dict, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.file_name} {self.actor} {self.created_at:%Y-%m-%d %H:%M}"
+
+
+def _count(label: str) -> models.PositiveIntegerField:
+    return models.PositiveIntegerField(label, null=True, blank=True)
+
+
+class School(models.Model):
+    code = models.CharField(_("学校标识码"), max_length=20, unique=True)
+    name = models.CharField(_("学校名称"), max_length=200)
+    district = models.ForeignKey(District, on_delete=models.PROTECT, related_name="schools")
+    school_type = models.CharField(_("办学类型"), max_length=3)
+    teachers = models.PositiveIntegerField(_("专任教师"), null=True, blank=True)
+    smart_phase = models.CharField(_("智慧教室应用阶段"), max_length=12, blank=True,
+                                   choices=SmartPhase.choices, default=SmartPhase.NONE)
+    smart_phase_since = models.DateField(_("当前阶段开始日期"), null=True, blank=True)
+    approved_own_data_center = models.BooleanField(_("自建数据中心已获批"), default=False)
+    # a complete list was given (even an empty one): unlisted room types are absent, not unknown
+    rooms_inventoried = models.BooleanField(_("房间清单完整"), default=False)
+    services_inventoried = models.BooleanField(_("服务清单完整"), default=False)
+    profile_source = models.ForeignKey(Source, null=True, blank=True, on_delete=models.PROTECT,
+                                       related_name="+")
+    updated_at = models.DateTimeField(auto_now=True)
+    # the stage profile: counts only (STAGE_COLUMNS maps engine keys to these fields)
+    primary_classes = _count(_("小学班级数"))
+    primary_students = _count(_("小学学生数"))
+    primary_max_class_size = _count(_("小学最大班额"))
+    junior_classes = _count(_("初中班级数"))
+    junior_students = _count(_("初中学生数"))
+    junior_max_class_size = _count(_("初中最大班额"))
+    senior_classes = _count(_("高中班级数"))
+    senior_students = _count(_("高中学生数"))
+    senior_max_class_size = _count(_("高中最大班额"))
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("学校")
+        verbose_name_plural = _("学校")
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"
+
+
+class Campus(models.Model):
+    school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="campuses")
+    code = models.CharField(max_length=40)
+    name = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["school", "code"], name="campus_code")]
+
+
+class Room(models.Model):
+    school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="rooms")
+    campus = models.ForeignKey(Campus, null=True, blank=True, on_delete=models.SET_NULL)
+    code = models.CharField(_("房间编号"), max_length=60)
+    room_type = models.CharField(_("房间类型"), max_length=40)  # a key of facts.yaml room_types
+    name = models.CharField(_("房间名称"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["school", "code"]
+        constraints = [models.UniqueConstraint(fields=["school", "code"], name="room_code")]
+
+
+class PurchasedService(models.Model):
+    """An online service (svc35–svc43) bought by a school, or by the district for its schools."""
+
+    school = models.ForeignKey(School, null=True, blank=True, on_delete=models.CASCADE,
+                               related_name="services")
+    district = models.ForeignKey(District, null=True, blank=True, on_delete=models.CASCADE,
+                                 related_name="services")
+    category = models.CharField(_("服务类别"), max_length=20)
+    name = models.CharField(_("服务名称"), max_length=200)
+    vendor = models.CharField(_("服务商"), max_length=200, blank=True)
+    provided_by = models.CharField(max_length=10, choices=ProvidedBy.choices,
+                                   default=ProvidedBy.SCHOOL)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(condition=Q(school__isnull=False, district__isnull=True)
+                                   | Q(school__isnull=True, district__isnull=False),
+                                   name="service_one_owner"),
+            models.UniqueConstraint(fields=["school", "category", "name"],
+                                    condition=Q(school__isnull=False), name="service_school"),
+            models.UniqueConstraint(fields=["district", "category", "name"],
+                                    condition=Q(school__isnull=True), name="service_district"),
+        ]
+
+
+class Device(models.Model):
+    school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="devices")
+    room = models.ForeignKey(Room, null=True, blank=True, on_delete=models.SET_NULL,
+                             related_name="devices")
+    kind = models.CharField(_("设备类型"), max_length=40)  # a key of exchange/device_kinds.yaml
+    model = models.CharField(_("型号"), max_length=200, blank=True)
+    purchase_date = models.DateField(_("购置日期"), null=True, blank=True)
+    cost = models.DecimalField(_("购置金额"), max_digits=14, decimal_places=2, null=True,
+                               blank=True)
+    asset_tag = models.CharField(_("资产标签"), max_length=100)  # Snipe-IT's Asset Tag
+    source = models.ForeignKey(Source, null=True, blank=True, on_delete=models.PROTECT)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["school", "asset_tag"], name="device_tag")]
+
+
+class FactValue(models.Model):
+    """One value of one fact of a school, a room or a service, and where it came from."""
+
+    school = models.ForeignKey(School, null=True, blank=True, on_delete=models.CASCADE,
+                               related_name="fact_values", db_index=False)  # fact_school_idx
+    room = models.ForeignKey(Room, null=True, blank=True, on_delete=models.CASCADE,
+                             related_name="fact_values")
+    service = models.ForeignKey(PurchasedService, null=True, blank=True,
+                                on_delete=models.CASCADE, related_name="fact_values")
+    key = models.CharField(max_length=64)
+    num = models.FloatField(null=True, blank=True)
+    flag = models.BooleanField(null=True, blank=True)
+    text = models.CharField(max_length=200, null=True, blank=True)
+    source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="fact_values")
+    sheet = models.CharField(max_length=64, blank=True)
+    row = models.PositiveIntegerField(null=True, blank=True)
+    column = models.CharField(max_length=8, blank=True)
+    path = models.CharField(max_length=200, blank=True)  # JSON path, for .json imports
+    derived_from = models.CharField(max_length=300, blank=True)  # e.g. counted from devices
+    recorded_at = models.DateTimeField(default=timezone.now)
+    superseded_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["school", "key"], name="fact_school_current",
+                                    condition=Q(room__isnull=True, service__isnull=True,
+                                                superseded_at__isnull=True)),
+            models.UniqueConstraint(fields=["room", "key"], name="fact_room_current",
+                                    condition=Q(room__isnull=False, superseded_at__isnull=True)),
+            models.UniqueConstraint(fields=["service", "key"], name="fact_service_current",
+                                    condition=Q(service__isnull=False,
+                                                superseded_at__isnull=True)),
+        ]
+        indexes = [models.Index(fields=["school", "superseded_at"], name="fact_school_idx")]
+
+    @property
+    def value(self):
+        return self.flag if self.flag is not None else self.num if self.num is not None \
+            else self.text
+
+    def set_value(self, value) -> None:
+        self.flag = value if isinstance(value, bool) else None
+        self.num = float(value) if isinstance(value, int | float) and not isinstance(value, bool) \
+            else None
+        self.text = value if isinstance(value, str) else None

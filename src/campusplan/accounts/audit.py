@@ -1,0 +1,88 @@
+"""The audit trail callers cannot forget.
+
+A ContextVar carries who is acting (user, source web/api/cli/import, request id): middleware
+sets it for HTTP, the CLI and importer set it too. Services call `record(...)` for every change
+they write — `QuerySet.update()` and `bulk_create()` send no signals, so the audit is written by
+the services themselves, in the same transaction as the change.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass
+
+from campusplan.accounts.choices import AuditSource
+from campusplan.accounts.models import AuditEntry
+
+
+@dataclass(frozen=True)
+class Actor:
+    user: object | None
+    source: str
+    request_id: str = ""
+
+    @property
+    def name(self) -> str:
+        user = self.user
+        return getattr(user, "get_username", lambda: "")() if user is not None else self.source
+
+
+_current: ContextVar[Actor | None] = ContextVar("campusplan_actor", default=None)
+SYSTEM = Actor(None, AuditSource.SYSTEM)
+
+
+def current() -> Actor:
+    return _current.get() or SYSTEM
+
+
+@contextmanager
+def acting(user=None, source: str = AuditSource.CLI, request_id: str = "") -> Iterator[Actor]:
+    actor = Actor(user if getattr(user, "is_authenticated", False) else None, source,
+                  request_id or str(uuid.uuid4()))
+    token = _current.set(actor)
+    try:
+        yield actor
+    finally:
+        _current.reset(token)
+
+
+def record(*, object_type: str, object_key: str, school=None, district_code: str = "",
+           field: str = "", before=None, after=None, note: str = "") -> AuditEntry:
+    actor = current()
+    if school is not None and not district_code:
+        district_code = school.district.code
+    return AuditEntry.objects.create(
+        user=actor.user, actor=actor.name, source=actor.source, request_id=actor.request_id,
+        school=school, district_code=district_code, object_type=object_type,
+        object_key=object_key, field=field, before=before, after=after, note=note)
+
+
+def entries(*, object_type: str, object_key: str, school=None, district_code: str = "",
+            changes: list[tuple[str, object, object]], note: str = "") -> list[AuditEntry]:
+    """Many field changes of one object in one INSERT (imports change thousands of values)."""
+    actor = current()
+    if school is not None and not district_code:
+        district_code = school.district.code
+    rows = [AuditEntry(user=actor.user, actor=actor.name, source=actor.source,
+                       request_id=actor.request_id, school=school, district_code=district_code,
+                       object_type=object_type, object_key=object_key, field=f, before=b,
+                       after=a, note=note) for f, b, a in changes]
+    return AuditEntry.objects.bulk_create(rows)
+
+
+class AuditMiddleware:
+    """Every request acts as its user, from the web (or the API under /api/)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        source = AuditSource.API if request.path.startswith("/api/") else AuditSource.WEB
+        rid = request.headers.get("X-Request-ID", "")[:36] or str(uuid.uuid4())
+        with acting(getattr(request, "user", None), source, rid):
+            response = self.get_response(request)
+        response["X-Request-ID"] = rid
+        return response

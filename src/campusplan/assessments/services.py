@@ -1,0 +1,62 @@
+"""Assess stored schools with the engine and store the run with its result rows."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+
+import polars as pl
+from django.db import transaction
+
+from campusplan.assessments.models import AssessmentRun, ResultRow
+from campusplan.catalog.loader import Catalog, load_catalog
+from campusplan.engine.assessment import Assessment, run
+from campusplan.schools.bulk import insert_rows
+from campusplan.schools.models import School
+from campusplan.schools.selectors import schools_as_inputs
+
+COLUMNS = ("school_id", "requirement_id", "item", "status", "level", "actual", "required",
+           "shortfall", "basis")
+
+
+def assessment_run_create(*, schools, scope_kind: str, scope_code: str = "",
+                          catalog: Catalog | None = None, as_of: dt.date | None = None,
+                          user=None, actor: str = "", explain: bool = False, lang: str = "zh",
+                          progress: Callable | None = None) -> tuple[AssessmentRun, Assessment]:
+    """Run the engine over stored schools; store the run and one row per (school, requirement).
+
+    `explain` also stores the explanation of each gap and violation (slower)."""
+    catalog = catalog or load_catalog()
+    schools = list(schools)
+    result = run(catalog, schools_as_inputs(schools=schools, catalog=catalog), as_of)
+    rows = result.annotated.select(*COLUMNS).with_columns(pl.col("status", "level").cast(pl.Utf8))
+    counts = dict(rows.group_by("status").len().iter_rows())
+    explanations = _explanations(result, lang) if explain else {}
+    by_code = {s.code: s for s in schools}
+    with transaction.atomic():
+        record = AssessmentRun.objects.create(
+            catalog_key=catalog.standard.key, catalog_version=catalog.version,
+            catalog_checksum=catalog.checksum, as_of=as_of or dt.date.today(), created_by=user,
+            actor=actor or getattr(user, "username", ""), scope_kind=scope_kind,
+            scope_code=scope_code, schools=len(schools), results=rows.height, counts=counts)
+        _store_rows(record, rows, by_code, explanations, progress)
+    return record, result
+
+
+def _explanations(result: Assessment, lang: str) -> dict[tuple[str, str], str]:
+    wanted = result.annotated.filter(pl.col("status").cast(pl.Utf8).is_in(["gap", "violation"]))
+    ids = wanted.get_column("school_id").unique().to_list()
+    return {(r["school_id"], r["requirement_id"]): r["explanation"]
+            for r in result.explained(ids, lang) if r["status"] in ("gap", "violation")}
+
+
+ROW_FIELDS = ("run", "school", "requirement_id", "item", "status", "level", "actual",
+              "required", "shortfall", "basis", "explanation")
+
+
+def _store_rows(record: AssessmentRun, rows: pl.DataFrame, by_code: dict[str, School],
+                explanations: dict, progress: Callable | None) -> None:
+    ids = {code: s.pk for code, s in by_code.items()}
+    tuples = ((record.pk, ids[r[0]], r[1], r[2], r[3], r[4], r[5], r[6], r[7], r[8],
+               explanations.get((r[0], r[1]), "")) for r in rows.iter_rows())
+    insert_rows(ResultRow, ROW_FIELDS, tuples, progress, rows.height)

@@ -1,0 +1,388 @@
+"""Writes. Every fact — from a survey workbook, a CSV, JSON, Snipe-IT, the web form or the API —
+goes through `import_bundle`: merge with what is stored, validate with the engine's own input
+validator, diff, and write only the differences, with provenance, in one transaction.
+
+`fact_set` is the single-value door (web form, API) onto the same path.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+
+from django.db import transaction
+from django.utils import timezone
+
+from campusplan.catalog.codes import districts as district_codes
+from campusplan.catalog.loader import Catalog, load_catalog
+from campusplan.exchange.bundle import Bundle, Entry, Val, add_document
+from campusplan.exchange.documents import SEP, Change, Plan, plan_import, snipeit_codes
+from campusplan.exchange.inventory import DeviceKinds, load_kinds
+from campusplan.exchange.layout import build_layout
+from campusplan.exchange.limits import DEFAULT_LIMITS, Limits
+from campusplan.exchange.problems import ExchangeError, Location, Problem
+from campusplan.exchange.readers import read_any
+from campusplan.exchange.workbook import TEMPLATE, dictionary_checksum
+from campusplan.schools.bulk import insert_rows, prep
+from campusplan.schools.choices import SourceKind
+from campusplan.schools.models import (
+    STAGE_COLUMNS,
+    Device,
+    District,
+    FactValue,
+    PurchasedService,
+    Room,
+    School,
+    Source,
+)
+from campusplan.schools.selectors import school_names, stored_for
+
+CHUNK = 900  # ids per UPDATE … WHERE id IN (…), under SQLite's parameter limit
+
+
+class ImportInvalid(Exception):
+    def __init__(self, problems: list[Problem]):
+        super().__init__(f"{len(problems)} problem(s)")
+        self.problems = problems
+
+
+@dataclass
+class ImportReport:
+    files: list[str]
+    plan: Plan
+    dry_run: bool
+    source: Source | None = None
+    notes: list[Problem] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.plan.problems
+
+    @property
+    def problems(self) -> list[Problem]:
+        return self.plan.problems
+
+
+# --- entry points --------------------------------------------------------------------------
+
+
+def import_files(*, paths: Iterable[Path], user=None, actor: str = "", dry_run: bool = False,
+                 catalog: Catalog | None = None, kinds_path: Path | None = None,
+                 limits: Limits = DEFAULT_LIMITS, progress: Callable | None = None,
+                 kind: str = SourceKind.IMPORT) -> ImportReport:
+    """Read, validate and (unless dry_run or invalid) write files, all or nothing."""
+    catalog = catalog or load_catalog()
+    kinds = load_kinds(catalog, kinds_path)
+    layout = build_layout(catalog, kinds.labels())
+    bundle, problems, paths = Bundle(), [], [Path(p) for p in paths]
+    for path in paths:
+        try:
+            doc = read_any(path, limits, progress or _quiet)
+        except ExchangeError as exc:
+            problems += exc.problems
+            continue
+        add_document(bundle, doc, layout, kinds)
+    bundle.problems[:0] = problems
+    bundle.notes += template_notes(bundle, catalog)
+    source = _source_fields(paths, bundle, kind, user, actor)
+    return import_bundle(bundle=bundle, catalog=catalog, kinds=kinds, dry_run=dry_run,
+                         source=source, progress=progress)
+
+
+def import_bundle(*, bundle: Bundle, catalog: Catalog, kinds: DeviceKinds, source: dict | Source,
+                  dry_run: bool = False, progress: Callable | None = None) -> ImportReport:
+    names = school_names() if bundle.snipeit else {}
+    codes = set(bundle.schools) | snipeit_codes(bundle, names)
+    stored = stored_for(codes=codes, districts={k[0] for k in bundle.district_services},
+                        catalog=catalog)
+    stored.names = names
+    plan = plan_import(bundle, stored, catalog, kinds)
+    report = ImportReport(files=bundle.files, plan=plan, dry_run=dry_run, notes=plan.notes)
+    if plan.problems or dry_run or not plan.changes:
+        return report
+    with transaction.atomic():
+        if isinstance(source, dict):
+            source = Source(**source)
+        if source.pk is None:
+            source.summary = plan.counts()
+            source.save()
+        apply_plan(plan, source, progress)
+    report.source = source
+    return report
+
+
+def fact_set(*, school: School, key: str, value, source: Source | None = None, user=None,
+             room: Room | None = None, service: PurchasedService | None = None,
+             catalog: Catalog | None = None) -> list[Change]:
+    """Set one fact of a school, room or service through the import path; raises ImportInvalid.
+
+    `source` defaults to a new form source for `user` (the web form; the API passes its own)."""
+    catalog = catalog or load_catalog()
+    source = source or Source(kind=SourceKind.FORM, user=user,
+                              actor=getattr(user, "username", ""))
+    where = Location(file=source.file_name, sheet=source.kind)
+    bundle = Bundle()
+    entry = bundle.school(school.code, where)
+    if room is not None:
+        entry.rooms[room.code] = Entry(room.code, where, {f"room.{key}": Val(value, where)})
+    elif service is not None:
+        svc = Entry(service.name, where, {f"service.{key}": Val(value, where)})
+        entry.services[service.category, service.name] = svc
+    else:
+        entry.values[f"fact.{key}"] = Val(value, where)
+    report = import_bundle(bundle=bundle, catalog=catalog, kinds=load_kinds(catalog),
+                           source=source)
+    if not report.ok:
+        raise ImportInvalid(report.problems)
+    return report.plan.changes
+
+
+def _quiet(stage: str, done: int, total: int | None) -> None:
+    return None
+
+
+def source_create(*, kind: str, user=None, actor: str = "", file_name: str = "") -> Source:
+    return Source.objects.create(kind=kind, user=user, actor=actor, file_name=file_name)
+
+
+def _source_fields(paths: list[Path], bundle: Bundle, kind: str, user, actor: str) -> dict:
+    digest = hashlib.sha256()
+    for p in paths:
+        if p.is_file() and p.stat().st_size <= DEFAULT_LIMITS.max_file_bytes:
+            digest.update(p.read_bytes())
+    meta = bundle.templates[0] if bundle.templates else {}
+    template = f"{meta.get('template', '')}@{meta.get('dictionary_version', '')}" if meta else ""
+    return {"kind": kind, "file_name": ", ".join(p.name for p in paths)[:255],
+            "file_sha256": digest.hexdigest(), "template": template, "user": user,
+            "actor": actor or getattr(user, "username", "")}
+
+
+def template_notes(bundle: Bundle, catalog: Catalog) -> list[Problem]:
+    """Which template and version each workbook is; a different dictionary is only a note:
+    columns are matched by their names, and unknown ones are reported as problems."""
+    out = []
+    checksum = dictionary_checksum(catalog)
+    for meta in bundle.templates:
+        if meta.get("template") != TEMPLATE:
+            continue
+        same = meta.get("dictionary_checksum") == checksum
+        out.append(Problem(
+            f"模板：{meta.get('kind')} {meta.get('scope')}，指标字典 {meta.get('dictionary_version')}"
+            + ("" if same else "（与当前字典不同，按列名导入）"),
+            f"template: {meta.get('kind')} {meta.get('scope')}, dictionary "
+            f"{meta.get('dictionary_version')}" + ("" if same else " (differs from the current "
+                                                    "dictionary: matched by column names)")))
+    return out
+
+
+# --- applying a plan -----------------------------------------------------------------------
+
+
+def apply_plan(plan: Plan, source: Source, progress: Callable | None = None) -> None:
+    now = timezone.now()
+    schools = _apply_schools(plan, source)
+    rooms = _apply_rooms(plan, schools)
+    services = _apply_services(plan, schools)
+    _apply_facts(plan, schools, rooms, services, source, now, progress)
+    _apply_devices(plan, schools, rooms, source)
+
+
+def _district(code: str, cache: dict[str, District]) -> District:
+    if code not in cache:
+        name = district_codes().get(code, {}).get("zh", code)
+        cache[code] = District.objects.get_or_create(code=code, defaults={"name": name})[0]
+    return cache[code]
+
+
+PROFILE_FIELDS = {"name": "name", "type": "school_type", "teachers": "teachers",
+                  "approved_data_center": "approved_own_data_center",
+                  "rooms_inventoried": "rooms_inventoried",
+                  "services_inventoried": "services_inventoried"}
+
+
+def _set_profile(school: School, key: str, value, cache: dict) -> None:
+    if key == "district":
+        school.district = _district(value, cache)
+    elif key.startswith("stage."):
+        _, st, k = key.split(".")
+        setattr(school, STAGE_COLUMNS[st, k], value)
+    elif key == "smart_phase":
+        school.smart_phase = "" if value == "none" else value
+        if value == "none":
+            school.smart_phase_since = None
+    elif key == "smart_since":
+        school.smart_phase_since = dt.date.fromisoformat(str(value))
+    else:
+        setattr(school, PROFILE_FIELDS[key], value)
+
+
+def _apply_schools(plan: Plan, source: Source) -> dict[str, School]:
+    codes = {c.school for c in plan.changes if c.school}
+    schools = {s.code: s for s in School.objects.filter(code__in=codes)}
+    cache: dict[str, District] = {}
+    changed: dict[str, School] = {}
+    for c in plan.changes:
+        if c.target != "school" or c.key.startswith("fact."):
+            continue
+        school = schools.setdefault(c.school, School(code=c.school, profile_source=source))
+        if c.key != "+":
+            _set_profile(school, c.key, c.new, cache)
+            school.profile_source = source
+            changed[c.school] = school
+    new = [s for s in changed.values() if s.pk is None]
+    School.objects.bulk_create(new, batch_size=500)
+    old = [s for s in changed.values() if s.pk is not None]
+    for s in old:
+        s.save()
+    if new:  # bulk_create does not set primary keys on every backend: read them back
+        schools.update({s.code: s for s in School.objects.filter(code__in=[s.code for s in new])})
+    return schools
+
+
+def _apply_rooms(plan: Plan, schools: dict[str, School]) -> dict[tuple[str, str], Room]:
+    ids = {s.id: code for code, s in schools.items()}
+    rooms = {(ids[r.school_id], r.code): r for r in Room.objects.filter(school_id__in=ids)}
+    created, updated = {}, {}
+    for c in plan.changes:
+        if c.target != "room" or c.key.startswith("room."):
+            continue
+        room = rooms.get((c.school, c.ref)) or created.setdefault(
+            (c.school, c.ref), Room(school=schools[c.school], code=c.ref))
+        setattr(room, "room_type" if c.key == "room_type" else "name", c.new or "")
+        if room.pk:
+            updated[room.pk] = room
+    Room.objects.bulk_create(created.values(), batch_size=1000)
+    Room.objects.bulk_update(updated.values(), ["room_type", "name"], batch_size=1000)
+    if created:
+        rooms = {(ids[r.school_id], r.code): r for r in Room.objects.filter(school_id__in=ids)}
+    return rooms
+
+
+def _apply_services(plan: Plan, schools: dict[str, School]) -> dict[tuple, PurchasedService]:
+    out: dict[tuple, PurchasedService] = {}
+    cache: dict[str, District] = {}
+    for c in plan.changes:
+        if c.target != "service":
+            continue
+        key = (c.school, c.ref)
+        if key not in out:
+            out[key] = _service_for(c, schools, cache)
+        svc = out[key]
+        if c.key in ("vendor", "service.provided_by"):
+            setattr(svc, "vendor" if c.key == "vendor" else "provided_by", c.new or "")
+    for svc in out.values():
+        svc.save()
+    return out
+
+
+def _service_for(c: Change, schools: dict[str, School], cache: dict) -> PurchasedService:
+    if c.school:
+        category, name = c.ref.split(SEP)
+        owner = {"school": schools[c.school]}
+    else:
+        district, category, name = c.ref.split(SEP)
+        owner = {"district": _district(district, cache), "school": None}
+    svc = PurchasedService.objects.filter(category=category, name=name, **owner).first()
+    return svc or PurchasedService(category=category, name=name, **owner,
+                                   provided_by="district" if not c.school else "school")
+
+
+FACT_FIELDS = ("school", "room", "service", "key", "num", "flag", "text", "source", "sheet",
+               "row", "column", "path", "derived_from", "recorded_at")
+
+
+def _apply_facts(plan: Plan, schools, rooms, services, source: Source, now,
+                 progress: Callable | None) -> None:
+    facts = [c for c in plan.changes if c.key.startswith(("fact.", "room.", "service."))
+             and c.key != "service.provided_by"]
+    rows, stale = [], defaultdict(list)
+    when = prep(FactValue, "recorded_at", now)
+    for c in facts:
+        subject = _subject(c, schools, rooms, services)
+        key = c.key.split(".", 1)[1]
+        stale[next(iter(subject))].append((subject, key))
+        rows.append(_fact_row(subject, key, c, source.pk, when))
+    _supersede(stale, now)
+    insert_rows(FactValue, FACT_FIELDS, rows, progress, len(rows))
+
+
+def _fact_row(subject: dict, key: str, c: Change, source_id: int, when) -> tuple:
+    v, w = c.new, c.where or Location()
+    num = float(v) if isinstance(v, int | float) and not isinstance(v, bool) else None
+    return (subject["school"].pk if subject.get("school") else None,
+            subject["room"].pk if "room" in subject else None,
+            subject["service"].pk if "service" in subject else None,
+            key, num, v if isinstance(v, bool) else None, v if isinstance(v, str) else None,
+            source_id, w.sheet[:64], w.row, w.column, w.path[:200], c.note[:300], when)
+
+
+def _subject(c: Change, schools, rooms, services) -> dict:
+    if c.target == "room":
+        return {"room": rooms[c.school, c.ref], "school": schools[c.school]}
+    if c.target == "service":
+        svc = services[c.school, c.ref]
+        return {"service": svc, "school": schools[c.school] if c.school else None}
+    return {"school": schools[c.school]}
+
+
+def _where(where: Location | None) -> dict:
+    if where is None:
+        return {}
+    return {"sheet": where.sheet[:64], "row": where.row, "column": where.column,
+            "path": where.path[:200]}
+
+
+def _supersede(stale: dict[str, list], now) -> None:
+    """Mark the current rows these changes replace (the unique constraints need it first)."""
+    for kind, items in stale.items():
+        ids = _current_ids(kind, items)
+        for i in range(0, len(ids), CHUNK):
+            FactValue.objects.filter(id__in=ids[i:i + CHUNK]).update(superseded_at=now)
+
+
+def _current_ids(kind: str, items: list[tuple[dict, str]]) -> list[int]:
+    field_ = {"room": "room_id", "service": "service_id", "school": "school_id"}[kind]
+    wanted = {(subject[kind].pk, key) for subject, key in items}
+    subjects = list({pk for pk, _k in wanted})
+    out = []
+    for i in range(0, len(subjects), CHUNK):
+        qs = FactValue.objects.filter(**{f"{field_}__in": subjects[i:i + CHUNK]},
+                                      superseded_at__isnull=True)
+        if kind == "school":
+            qs = qs.filter(room__isnull=True, service__isnull=True)
+        out += [pk for pk, sid, key in qs.values_list("id", field_, "key") if (sid, key) in wanted]
+    return out
+
+
+DEVICE_FIELDS = ("school", "room", "kind", "model", "purchase_date", "cost", "asset_tag",
+                 "source")
+
+
+def _apply_devices(plan: Plan, schools, rooms, source: Source) -> None:
+    changes = [c for c in plan.changes if c.target == "device"]
+    if not changes:
+        return
+    existing = {(d.school_id, d.asset_tag): d for d in Device.objects.filter(
+        school__in={schools[c.school] for c in changes if c.key == "~"})}
+    new, updated = [], []
+    for c in changes:
+        d, school = c.new, schools[c.school]
+        room = rooms.get((c.school, d.room)) if d.room else None
+        cost = None if d.cost is None else Decimal(str(d.cost))
+        if c.key == "+":
+            new.append((school.pk, room.pk if room else None, d.kind, d.model,
+                        prep(Device, "purchase_date", d.purchase_date),
+                        prep(Device, "cost", cost), d.asset_tag, source.pk))
+            continue
+        device = existing[school.pk, d.asset_tag]
+        device.kind, device.model, device.purchase_date = d.kind, d.model, d.purchase_date
+        device.room, device.cost, device.source = room, cost, source
+        updated.append(device)
+    insert_rows(Device, DEVICE_FIELDS, new)
+    Device.objects.bulk_update(updated, ["kind", "model", "purchase_date", "room", "cost",
+                                         "source"], batch_size=2000)

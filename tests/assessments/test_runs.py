@@ -1,0 +1,60 @@
+"""Assessing stored schools equals assessing the same JSON files; the run is stored."""
+
+import polars as pl
+import pytest
+
+from campusplan.assessments.models import AssessmentRun, ResultRow
+from campusplan.assessments.selectors import latest_results
+from campusplan.assessments.services import assessment_run_create
+from campusplan.engine.assessment import run
+from campusplan.engine.evaluate import specs
+from campusplan.engine.inputs import load_json_files
+from campusplan.schools.selectors import school_list, schools_as_inputs
+from campusplan.schools.services import import_files
+from tests.exchange.helpers import EXAMPLES
+
+pytestmark = pytest.mark.django_db
+FILES = sorted(EXAMPLES.glob("*.json"))
+
+
+@pytest.fixture
+def stored():
+    assert import_files(paths=FILES).ok
+
+
+def _statuses(assessment) -> dict:
+    df = assessment.annotated.select("school_id", "requirement_id",
+                                     pl.col("status").cast(pl.Utf8))
+    return {(a, b): c for a, b, c in df.iter_rows()}
+
+
+def test_stored_schools_assess_like_their_files(stored, catalog):
+    import datetime as dt
+
+    day = dt.date(2026, 6, 1)
+    from_files = run(catalog, load_json_files(FILES, catalog), day)
+    from_db = run(catalog, schools_as_inputs(schools=school_list(), catalog=catalog), day)
+    assert _statuses(from_db) == _statuses(from_files)
+
+
+def test_run_is_stored_with_catalog_identity(stored, catalog):
+    record, _result = assessment_run_create(schools=school_list(district="110112"),
+                                            scope_kind="district", scope_code="110112",
+                                            actor="wang", explain=True)
+    record = AssessmentRun.objects.get(pk=record.pk)
+    assert (record.catalog_version, record.catalog_checksum) == (catalog.version, catalog.checksum)
+    assert record.schools == 1 and record.results == len(specs(catalog))
+    assert ResultRow.objects.filter(run=record).count() == record.results
+    assert sum(record.counts.values()) == record.results
+    gap = ResultRow.objects.filter(run=record, status="gap").first()
+    assert gap is not None and gap.explanation
+    assert ResultRow.objects.filter(run=record, status="met", explanation="").exists()
+
+
+def test_latest_results_per_school(stored):
+    assessment_run_create(schools=school_list(), scope_kind="all")
+    second, _ = assessment_run_create(schools=school_list(district="110108"),
+                                      scope_kind="district", scope_code="110108")
+    rows = latest_results(schools=school_list(district="110108"))
+    assert rows and {r["code"] for r in rows} == {"1101080101"}
+    assert len(rows) == second.results
