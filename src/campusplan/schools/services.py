@@ -18,6 +18,7 @@ from pathlib import Path
 from django.db import transaction
 from django.utils import timezone
 
+from campusplan.accounts import audit
 from campusplan.catalog.codes import districts as district_codes
 from campusplan.catalog.loader import Catalog, load_catalog
 from campusplan.exchange.bundle import Bundle, Entry, Val, add_document
@@ -190,6 +191,10 @@ def apply_plan(plan: Plan, source: Source, progress: Callable | None = None) -> 
     services = _apply_services(plan, schools)
     _apply_facts(plan, schools, rooms, services, source, now, progress)
     _apply_devices(plan, schools, rooms, source)
+    # every change, before → after, in the same transaction (accounts/audit.py)
+    stored = schools | {s.code: s for s in School.objects.select_related("district")
+                        .filter(code__in={c.school for c in plan.changes if c.school})}
+    audit.record_changes(plan.changes, stored, note=source.file_name)
 
 
 def _district(code: str, cache: dict[str, District]) -> District:
