@@ -235,6 +235,14 @@ def plan_cmd(
                                 grow_students, day, fmt, lang, console))
 
 
+from campusplan.cli_demo import demo_cmd  # noqa: E402
+
+app.command("demo")(demo_cmd)
+
+from campusplan.cli_token import token_app  # noqa: E402
+
+app.add_typer(token_app, name="token")
+
 from campusplan.cli_report import report_app  # noqa: E402
 
 app.add_typer(report_app, name="report")

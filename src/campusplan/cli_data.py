@@ -43,6 +43,7 @@ def setup_django() -> None:
     executor = MigrationExecutor(connection)
     if executor.migration_plan(executor.loader.graph.leaf_nodes()):
         call_command("migrate", verbosity=0, interactive=False)
+    call_command("createcachetable", verbosity=0)  # login throttle and dashboards (idempotent)
 
 
 @contextmanager

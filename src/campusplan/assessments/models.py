@@ -47,8 +47,36 @@ class ResultRow(models.Model):
     shortfall = models.FloatField(null=True, blank=True)
     basis = models.FloatField(null=True, blank=True)  # e.g. the students a ratio is per
     explanation = models.TextField(blank=True)
+    # the school's most recent judgement; older runs' rows stay as history
+    current = models.BooleanField(default=True)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["run", "school", "requirement_id"],
                                                name="result_once")]
-        indexes = [models.Index(fields=["run", "status"], name="result_status")]
+        indexes = [models.Index(fields=["run", "status"], name="result_status"),
+                   models.Index(fields=["current", "school", "status"], name="result_current")]
+
+
+class SchoolScore(models.Model):
+    """A school's roll-up in one run, stored with the run so dashboards read 1 row per school
+    instead of 230 — and the key per-student ratios whose spread (差异系数) the city watches."""
+
+    run = models.ForeignKey(AssessmentRun, on_delete=models.CASCADE, related_name="scores")
+    school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="scores")
+    current = models.BooleanField(default=True)
+    met = models.PositiveIntegerField(default=0)
+    gaps = models.PositiveIntegerField(default=0)
+    violations = models.PositiveIntegerField(default=0)
+    judged = models.PositiveIntegerField(default=0)
+    applicable = models.PositiveIntegerField(default=0)
+    unknown = models.PositiveIntegerField(default=0)
+    optional_gaps = models.PositiveIntegerField(default=0)
+    rate = models.FloatField(null=True, blank=True)  # met / judged, required only
+    completeness = models.FloatField(null=True, blank=True)
+    students_per_computer = models.FloatField(null=True, blank=True)  # 生机比
+    teacher_computers_per_teacher = models.FloatField(null=True, blank=True)
+    multimedia_rooms_per_100 = models.FloatField(null=True, blank=True)  # 每百名学生
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["run", "school"], name="score_once")]
+        indexes = [models.Index(fields=["current", "school"], name="score_current")]

@@ -2,22 +2,16 @@
 
 from __future__ import annotations
 
-from django.db.models import Max
-
 from campusplan.assessments.models import ResultRow
 
 
 def latest_results(*, schools) -> list[dict]:
     """Rows of the most recent run that judged each school, in the export's column keys."""
     schools = list(schools)
-    latest = (ResultRow.objects.filter(school__in=schools).values("school_id")
-              .annotate(run_id=Max("run_id")))
-    pairs = {(x["school_id"], x["run_id"]) for x in latest}
-    runs = {run_id for _s, run_id in pairs}
-    rows = ResultRow.objects.filter(run_id__in=runs, school__in=schools).select_related(
+    rows = ResultRow.objects.filter(current=True, school__in=schools).select_related(
         "school").order_by("school__code", "id")
     return [{"code": r.school.code, "name": r.school.name, "requirement_id": r.requirement_id,
              "item": r.item, "level": r.level, "status": r.status, "actual": r.actual,
              "required": r.required, "shortfall": r.shortfall, "basis": r.basis,
              "explanation": r.explanation or None}
-            for r in rows.iterator(chunk_size=5000) if (r.school_id, r.run_id) in pairs]
+            for r in rows.iterator(chunk_size=5000)]

@@ -8,7 +8,7 @@ from collections.abc import Callable
 import polars as pl
 from django.db import transaction
 
-from campusplan.assessments.models import AssessmentRun, ResultRow
+from campusplan.assessments.models import AssessmentRun, ResultRow, SchoolScore
 from campusplan.catalog.loader import Catalog, load_catalog
 from campusplan.engine.assessment import Assessment, run
 from campusplan.schools.bulk import insert_rows
@@ -39,8 +39,51 @@ def assessment_run_create(*, schools, scope_kind: str, scope_code: str = "",
             catalog_checksum=catalog.checksum, as_of=as_of or dt.date.today(), created_by=user,
             actor=actor or getattr(user, "username", ""), scope_kind=scope_kind,
             scope_code=scope_code, schools=len(schools), results=rows.height, counts=counts)
+        _retire(schools)
         _store_rows(record, rows, by_code, explanations, progress)
+        _store_scores(record, result, by_code)
     return record, result
+
+
+def _retire(schools: list[School]) -> None:
+    """The schools' earlier results stop being current (they stay as history)."""
+    ids = [s.pk for s in schools]
+    for i in range(0, len(ids), 900):  # under SQLite's parameter limit
+        chunk = ids[i:i + 900]
+        ResultRow.objects.filter(school_id__in=chunk, current=True).update(current=False)
+        SchoolScore.objects.filter(school_id__in=chunk, current=True).update(current=False)
+
+
+def _store_scores(record: AssessmentRun, result: Assessment, by_code: dict[str, School]) -> None:
+    summary = result.summary(("school_id",)).join(key_ratios(result), on="school_id", how="left")
+    SchoolScore.objects.bulk_create([
+        SchoolScore(run=record, school=by_code[r["school_id"]], **{
+            k: r[k] for k in SCORE_FIELDS}) for r in summary.iter_rows(named=True)],
+        batch_size=1000)
+
+
+SCORE_FIELDS = ("met", "gaps", "violations", "judged", "applicable", "unknown", "optional_gaps",
+                "rate", "completeness", "students_per_computer", "teacher_computers_per_teacher",
+                "multimedia_rooms_per_100")
+
+
+def key_ratios(result: Assessment) -> pl.DataFrame:
+    """Per school: students per student computer (生机比), teacher computers per teacher, and
+    multimedia rooms (any room with an interactive display) per 100 students — the ratios whose
+    spread across schools (差异系数) 优质均衡 tracks. Unknown inputs give unknown ratios."""
+    f = result.frames
+    rooms = (f.rooms.filter(pl.col("room.display_inch") > 0).group_by("school_id")
+             .len("mm_rooms"))
+    per = pl.col("school.students")
+    return f.schools.join(rooms, on="school_id", how="left").select(
+        "school_id",
+        pl.when(pl.col("fact.student_computers_total") > 0)
+        .then(per / pl.col("fact.student_computers_total")).alias("students_per_computer"),
+        pl.when(pl.col("school.teachers") > 0)
+        .then(pl.col("fact.teacher_computers_total") / pl.col("school.teachers"))
+        .alias("teacher_computers_per_teacher"),
+        pl.when(pl.col("rooms_inventoried") & (per > 0))
+        .then(pl.col("mm_rooms").fill_null(0) * 100 / per).alias("multimedia_rooms_per_100"))
 
 
 def _explanations(result: Assessment, lang: str) -> dict[tuple[str, str], str]:
@@ -51,12 +94,12 @@ def _explanations(result: Assessment, lang: str) -> dict[tuple[str, str], str]:
 
 
 ROW_FIELDS = ("run", "school", "requirement_id", "item", "status", "level", "actual",
-              "required", "shortfall", "basis", "explanation")
+              "required", "shortfall", "basis", "explanation", "current")
 
 
 def _store_rows(record: AssessmentRun, rows: pl.DataFrame, by_code: dict[str, School],
                 explanations: dict, progress: Callable | None) -> None:
     ids = {code: s.pk for code, s in by_code.items()}
     tuples = ((record.pk, ids[r[0]], r[1], r[2], r[3], r[4], r[5], r[6], r[7], r[8],
-               explanations.get((r[0], r[1]), "")) for r in rows.iter_rows())
+               explanations.get((r[0], r[1]), ""), True) for r in rows.iter_rows())
     insert_rows(ResultRow, ROW_FIELDS, tuples, progress, rows.height)

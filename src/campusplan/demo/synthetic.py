@@ -87,7 +87,7 @@ def population(catalog: Catalog, n: int, seed: int = 0, mix: str = "national",
         if fact.scope == Scope.school:
             cols[f"fact.{fact.key}"] = _fact_values(rng, fact, n, cols, quality)
     schools = _frame(cols, school_base_schema(catalog))
-    rooms = _rooms(rng, catalog, derive_profile(schools)) if with_rooms else pl.DataFrame(schema=room_schema(catalog))
+    rooms = _rooms(rng, catalog, derive_profile(schools), quality) if with_rooms else pl.DataFrame(schema=room_schema(catalog))
     services = _services(rng, catalog, schools)
     return finish(Frames(schools=schools, rooms=rooms, services=services), catalog)
 
@@ -129,7 +129,7 @@ def _fact_values(rng, fact, n: int, cols, quality) -> np.ndarray | pl.Series:
     return np.where(missing, np.nan, v.astype(float))
 
 
-def _rooms(rng, catalog: Catalog, schools: pl.DataFrame) -> pl.DataFrame:
+def _rooms(rng, catalog: Catalog, schools: pl.DataFrame, quality: np.ndarray) -> pl.DataFrame:
     n = schools.height
     classes = schools["school.classes"].fill_null(0).to_numpy()
     counts = {"ordinary_classroom": np.maximum(classes - rng.integers(0, 3, n) * (rng.random(n) < .2), 0)}
@@ -144,17 +144,35 @@ def _rooms(rng, catalog: Catalog, schools: pl.DataFrame) -> pl.DataFrame:
     cols: dict[str, object] = {"school_id": sid, "room_type": rtype,
                                "room_code": np.arange(m).astype(str)}
     need = schools["school.max_class_size"].fill_null(40).to_numpy()[sidx]
+    relevant = room_facts_by_type(catalog)
     for fact in catalog.facts.facts:
         if fact.scope != Scope.room:
             continue
-        missing = rng.random(m) < MISSING
-        if fact.type == FactType.bool:
-            v = pl.Series(rng.random(m) < 0.8).set(pl.Series(missing), None)
+        # a room only has the facts its type's checks read (a classroom has no camera positions)
+        applies = np.isin(rtype, [t for t, keys in relevant.items() if fact.key in keys])
+        missing = (rng.random(m) < MISSING) | ~applies
+        if fact.type == FactType.bool:  # better-equipped districts equip more rooms
+            v = pl.Series(rng.random(m) < 0.8 + 0.2 * quality[sidx] ** 2).set(
+                pl.Series(missing), None)
         else:
             v = _room_number(rng, fact.key, m, need)
             v = np.where(missing, np.nan, v)
         cols[f"room.{fact.key}"] = v
     return _frame(cols, room_schema(catalog))
+
+
+def room_facts_by_type(catalog: Catalog) -> dict[str, set[str]]:
+    """The room facts each room type's `each` conditions read."""
+    from campusplan.catalog import expr
+    from campusplan.catalog.schema import Each
+
+    out: dict[str, set[str]] = {rt.key: set() for rt in catalog.facts.room_types}
+    for _a, _i, req in catalog.standard.requirements():
+        c = req.check
+        if isinstance(c, Each) and c.of == "rooms":
+            out.setdefault(c.type, set()).update(
+                n for ns, n in expr.refs(expr.parse(c.condition)) if ns == "room")
+    return out
 
 
 def _room_number(rng, key: str, m: int, need: np.ndarray) -> np.ndarray:
@@ -163,7 +181,7 @@ def _room_number(rng, key: str, m: int, need: np.ndarray) -> np.ndarray:
     if key == "wifi_clients":
         return rng.choice([30, 50, 64, 128], size=m, p=[.15, .3, .35, .2]).astype(float)
     if key == "display_inch":
-        return rng.choice([0, 65, 75, 86, 98], size=m, p=[.05, .1, .35, .4, .1]).astype(float)
+        return rng.choice([0, 65, 75, 86, 98], size=m, p=[.01, .1, .37, .42, .1]).astype(float)
     if key in ("student_computers", "student_terminals"):
         return (need + rng.integers(-5, 6, size=m)).clip(0, None).astype(float)
     if key == "recording_cameras":

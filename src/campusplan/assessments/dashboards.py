@@ -1,0 +1,210 @@
+"""Reads for the city and district dashboards, always within the user's scope.
+
+Per-school figures come from SchoolScore (one current row per school, stored with each run);
+per-requirement tallies are one GROUP BY over the current result rows of the visible schools.
+Both are cached under a key that includes the newest run's id and the user's scope, so a new
+assessment anywhere invalidates them and no two scopes ever share an entry.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+
+from django.core.cache import cache
+from django.db.models import Count, Q, Sum
+
+from campusplan.accounts.scope import district_for, profile_of, visible_schools
+from campusplan.assessments.models import AssessmentRun, ResultRow, SchoolScore
+from campusplan.catalog import load_catalog
+from campusplan.catalog.codes import school_types
+from campusplan.schools.models import STAGE_COLUMNS
+
+RATIOS = ("students_per_computer", "teacher_computers_per_teacher", "multimedia_rooms_per_100")
+TIMEOUT = 600
+
+
+def _version() -> int:
+    return AssessmentRun.objects.order_by("-id").values_list("id", flat=True).first() or 0
+
+
+def _scope_key(user) -> str:
+    p = profile_of(user)
+    return "none" if p is None else f"{p.level}:{p.district_id}:{p.school_id}"
+
+
+def _cached(name: str, user, build):
+    key = f"dash:{name}:{_version()}:{_scope_key(user)}"
+    value = cache.get(key)
+    if value is None:
+        value = build()
+        cache.set(key, value, TIMEOUT)
+    return value
+
+
+def _rate(met: int, judged: int) -> float | None:
+    return met / judged if judged else None
+
+
+def _scores(schools):
+    return SchoolScore.objects.filter(current=True, school__in=schools)
+
+
+def _group_scores(schools, by: str) -> list[dict]:
+    rows = (_scores(schools).values(by).annotate(
+        schools=Count("id"), met=Sum("met"), judged=Sum("judged"), gaps=Sum("gaps"),
+        violations=Sum("violations"), unknown=Sum("unknown"), applicable=Sum("applicable")))
+    return [r | {"rate": _rate(r["met"], r["judged"]),
+                 "completeness": 1 - r["unknown"] / r["applicable"] if r["applicable"] else None}
+            for r in rows]
+
+
+def _requirement_tallies(schools, **filters) -> list[dict]:
+    rows = (ResultRow.objects.filter(current=True, school__in=schools, level="required",
+                                     **filters)
+            .values("requirement_id", "item").annotate(
+                gap=Count("id", filter=Q(status="gap")),
+                violation=Count("id", filter=Q(status="violation")),
+                met=Count("id", filter=Q(status="met")),
+                unknown=Count("id", filter=Q(status="unknown"))))
+    return list(rows)
+
+
+def _worst(tallies: list[dict], n: int = 10) -> list[dict]:
+    texts = {r.id: r.text for _a, _i, r in load_catalog().standard.requirements()}
+    out = []
+    for t in tallies:
+        judged = t["met"] + t["gap"] + t["violation"]
+        if judged and t["gap"] + t["violation"]:
+            out.append(t | {"judged": judged, "share": (t["gap"] + t["violation"]) / judged,
+                            "text": texts.get(t["requirement_id"], "")})
+    return sorted(out, key=lambda t: (-(t["gap"] + t["violation"]), -t["share"]))[:n]
+
+
+def _areas(tallies: list[dict]) -> list[dict]:
+    std = load_catalog().standard
+    area_of = {r.id: a.key for a, _i, r in std.requirements()}
+    sums: dict[str, dict] = defaultdict(lambda: {"met": 0, "gap": 0, "violation": 0,
+                                                 "unknown": 0})
+    for t in tallies:
+        for k in ("met", "gap", "violation", "unknown"):
+            sums[area_of[t["requirement_id"]]][k] += t[k]
+    return [{"key": a.key, "name_zh": a.name.zh, "name_en": a.name.en, **sums[a.key]}
+            for a in std.areas]
+
+
+def _spread(values: list[float]) -> dict:
+    vals = [v for v in values if v is not None]
+    if len(vals) < 2:
+        return {"mean": vals[0] if vals else None, "cv": None, "n": len(vals)}
+    mean = sum(vals) / len(vals)
+    sd = math.sqrt(sum((v - mean) ** 2 for v in vals) / len(vals))
+    return {"mean": mean, "cv": sd / mean if mean else None, "n": len(vals)}
+
+
+def _spread_rows(schools) -> list[dict]:
+    by_district: dict[str, dict] = defaultdict(lambda: defaultdict(list))
+    names = {}
+    for r in _scores(schools).values("school__district__code", "school__district__name",
+                                     *RATIOS):
+        code = r["school__district__code"]
+        names[code] = r["school__district__name"]
+        for k in RATIOS:
+            by_district[code][k].append(r[k])
+            by_district["city"][k].append(r[k])
+    rows = [{"code": c, "name": names[c], **{k: _spread(by_district[c][k]) for k in RATIOS}}
+            for c in sorted(names)]
+    return rows + [{"code": "", "name": "全市", **{k: _spread(by_district["city"][k])
+                                                for k in RATIOS}}]
+
+
+def _run_info() -> dict | None:
+    run = AssessmentRun.objects.order_by("-id").first()
+    return None if run is None else {"id": run.id, "as_of": run.as_of,
+                                     "catalog_version": run.catalog_version}
+
+
+def city_overview(*, user) -> dict:
+    schools = visible_schools(user)
+
+    def build():
+        districts = _group_scores(schools, "school__district__code")
+        names = dict(schools.values_list("district__code", "district__name").distinct())
+        rows = sorted(({"code": d["school__district__code"],
+                        "name": names.get(d["school__district__code"], ""), **d}
+                       for d in districts),
+                      key=lambda d: (d["rate"] is None, -(d["rate"] or 0)))
+        tallies = _requirement_tallies(schools)
+        return {"districts": rows, "areas": _areas(tallies), "spread": _spread_rows(schools),
+                "worst": _worst(tallies), "run": _run_info()}
+
+    return _cached("city", user, build)
+
+
+SORTS = {"rate", "completeness", "gaps", "violations", "unknown", "code", "name", "students",
+         "classes"}
+
+
+def district_overview(*, user, code: str, sort: str = "rate", type: str | None = None,
+                      q: str | None = None, order: str = "asc") -> dict:
+    district = district_for(user, code)
+    schools = visible_schools(user).filter(district=district)
+
+    def build():
+        total = _group_scores(schools, "school__district__code")
+        rows = _school_rows(schools)
+        tallies = _requirement_tallies(schools)
+        return {"district": {"code": district.code, "name": district.name,
+                             **(total[0] if total else {"schools": 0, "rate": None})},
+                "all_schools": rows, "distribution": _histogram(rows),
+                "common_gaps": _worst(tallies), "run": _run_info()}
+
+    data = dict(_cached(f"district:{code}", user, build))
+    data["schools"] = _filter_sort(data.pop("all_schools"), sort, type, q, order)
+    return data
+
+
+def _school_rows(schools) -> list[dict]:
+    scores = {s["school_id"]: s for s in _scores(schools).values(
+        "school_id", "rate", "completeness", "gaps", "violations", "unknown")}
+    types = school_types()
+    out = []
+    for s in schools.order_by("code"):
+        classes = sum(getattr(s, STAGE_COLUMNS[st, "classes"]) or 0
+                      for st in ("primary", "junior", "senior"))
+        students = sum(getattr(s, STAGE_COLUMNS[st, "students"]) or 0
+                       for st in ("primary", "junior", "senior"))
+        score = scores.get(s.pk, {})
+        out.append({"code": s.code, "name": s.name, "type": s.school_type,
+                    "type_name": types.get(s.school_type, {}).get("zh", s.school_type),
+                    "classes": classes, "students": students,
+                    **{k: score.get(k) for k in ("rate", "completeness", "gaps", "violations",
+                                                 "unknown")}})
+    return out
+
+
+def _filter_sort(rows: list[dict], sort: str, type: str | None, q: str | None,
+                 order: str) -> list[dict]:
+    if type:
+        rows = [r for r in rows if r["type"] == type]
+    if q:
+        rows = [r for r in rows if q in r["name"] or q in r["code"]]
+    key = sort if sort in SORTS else "rate"
+    missing = [r for r in rows if r[key] is None]
+    present = sorted((r for r in rows if r[key] is not None), key=lambda r: r[key],
+                     reverse=order == "desc")
+    return present + missing  # unknown last, whatever the order
+
+
+def _histogram(rows: list[dict]) -> list[dict]:
+    bins = [(0, 0.5), (0.5, 0.6), (0.6, 0.7), (0.7, 0.8), (0.8, 0.9), (0.9, 1.01)]
+    out = [{"label": f"{int(lo * 100)}–{min(int(hi * 100), 100)}%", "count": 0} for lo, hi in bins]
+    out.append({"label": "未评估", "count": 0})
+    for r in rows:
+        if r["rate"] is None:
+            out[-1]["count"] += 1
+            continue
+        for i, (lo, hi) in enumerate(bins):
+            if lo <= r["rate"] < hi:
+                out[i]["count"] += 1
+    return out
