@@ -32,7 +32,7 @@ MO_FILES := $(patsubst %.po,%.mo,$(wildcard $(LOCALE)/*/LC_MESSAGES/django.po))
 LINT_PATHS := src tests $(wildcard benchmarks)
 
 .PHONY: help setup run test lint check test-sqlite test-postgres browser-deps postgres messages clean \
-	docs bench screenshots
+	docs bench bench-web screenshots
 
 help:
 	@echo "make run   - set up and serve http://$(ADDR)/"
@@ -96,6 +96,13 @@ screenshots: setup browser-deps
 
 bench: $(VENV_STAMP)
 	$(PY) benchmarks/engine_bench.py
+
+# p95 of the main pages at 20 concurrent users (gunicorn + wrk over loopback, demo data)
+bench-web: setup
+	command -v wrk >/dev/null || $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -q wrk
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py createcachetable
+	$(PY) benchmarks/web_load.py
 
 # Re-extract the UI strings into the English catalog (msgids are Chinese), then translate.
 messages: $(VENV_STAMP)

@@ -96,7 +96,7 @@ def _json(value):
     return value if value is None or isinstance(value, bool | int | float | str) else str(value)
 
 
-def record_changes(changes, schools: dict, note: str = "") -> int:
+def record_changes(changes, schools: dict, source=None) -> int:
     """The audit rows of an applied import plan, in one fast insert (every change, before → after).
 
     `changes` are exchange Change records; `schools` maps school codes to stored schools.
@@ -108,7 +108,8 @@ def record_changes(changes, schools: dict, note: str = "") -> int:
     actor, now = current(), timezone.now()
     at = prep(AuditEntry, "at", now)
     fields = ("at", "user", "actor", "source", "request_id", "school", "district_code",
-              "object_type", "object_key", "field", "before", "after", "note")
+              "object_type", "object_key", "field", "before", "after", "note", "import_source")
+    source_id = getattr(source, "pk", None)
     json_field = JSONField()
 
     def as_json(v):
@@ -117,10 +118,12 @@ def record_changes(changes, schools: dict, note: str = "") -> int:
     def rows():
         for c in changes:
             school = schools.get(c.school) if c.school else None
-            district = school.district.code if school is not None else c.ref
+            # a district-level service's ref starts with its district code
+            district = school.district.code if school is not None \
+                else c.ref.split("\x1f")[0][:12]
             key = c.school if not c.ref or c.target == "school" else f"{c.school or ''}/{c.ref}"
             yield (at, getattr(actor.user, "pk", None), actor.name, actor.source,
                    actor.request_id, getattr(school, "pk", None), district, c.target,
-                   key[:200], c.key[:80], as_json(c.old), as_json(c.new), note[:300])
+                   key[:200], c.key[:80], as_json(c.old), as_json(c.new), "", source_id)
 
     return insert_rows(AuditEntry, fields, rows())

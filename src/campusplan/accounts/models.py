@@ -46,15 +46,19 @@ class Profile(models.Model):
 class AuditEntry(models.Model):
     """One change: who, when, from where, on what, before → after. Written by services."""
 
-    at = models.DateTimeField(default=timezone.now, db_index=True)
+    at = models.DateTimeField(default=timezone.now)
     user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
-                             on_delete=models.SET_NULL)
+                             on_delete=models.SET_NULL, db_index=False)
     actor = models.CharField(_("操作人"), max_length=150, blank=True)
     source = models.CharField(max_length=10, choices=AuditSource.choices)
     request_id = models.CharField(max_length=36, blank=True)
-    school = models.ForeignKey("schools.School", null=True, blank=True,
+    # indexed by (school, -at) below; the trail is read per school, newest first
+    school = models.ForeignKey("schools.School", null=True, blank=True, db_index=False,
                                on_delete=models.SET_NULL, related_name="audit_entries")
-    district_code = models.CharField(max_length=12, blank=True, db_index=True)
+    district_code = models.CharField(max_length=12, blank=True)
+    # an import's file, template and checksum live once in its Source, not on every row
+    import_source = models.ForeignKey("schools.Source", null=True, blank=True, db_index=False,
+                                      on_delete=models.SET_NULL, related_name="+")
     object_type = models.CharField(max_length=40)
     object_key = models.CharField(max_length=200)
     field = models.CharField(max_length=80, blank=True)

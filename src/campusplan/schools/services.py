@@ -194,7 +194,7 @@ def apply_plan(plan: Plan, source: Source, progress: Callable | None = None) -> 
     # every change, before → after, in the same transaction (accounts/audit.py)
     stored = schools | {s.code: s for s in School.objects.select_related("district")
                         .filter(code__in={c.school for c in plan.changes if c.school})}
-    audit.record_changes(plan.changes, stored, note=source.file_name)
+    audit.record_changes(plan.changes, stored, source=source)
 
 
 def _district(code: str, cache: dict[str, District]) -> District:

@@ -1,0 +1,129 @@
+"""Web load test: p50/p95/p99 of the school, district and city pages at 20 concurrent users.
+
+    make bench-web        # loads the demo if the database is empty, then measures
+
+A production server (gunicorn, 4 threads × 2 workers on this 2-core machine) serves the demo
+database (SQLite by default, `DATABASE_URL` for PostgreSQL) on loopback; `wrk` (Debian) drives
+20 connections for each page as its own logged-in user, and a small Lua script reports the
+latency percentiles and any non-2xx response. Not part of the test suite.
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.cookiejar
+import os
+import re
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+BIN = ROOT / ".venv" / "bin"
+TARGETS_MS = {"school": 150, "district": 250, "city": 400}
+LUA = """
+local errors = 0
+response = function(status, headers, body)
+  if status < 200 or status > 299 then errors = errors + 1 end
+end
+done = function(summary, latency, requests)
+  io.write(string.format("RESULT %d %d %d %.1f %.1f %.1f\\n", summary.requests,
+    summary.errors.status + summary.errors.connect + summary.errors.read
+    + summary.errors.write + summary.errors.timeout, errors,
+    latency:percentile(50) / 1000, latency:percentile(95) / 1000,
+    latency:percentile(99) / 1000))
+end
+"""
+
+
+def login(base: str, username: str, password: str) -> str:
+    jar = http.cookiejar.CookieJar()
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+    page = opener.open(f"{base}/accounts/login/").read().decode()
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+    data = urllib.parse.urlencode({"username": username, "password": password,
+                                   "csrfmiddlewaretoken": token}).encode()
+    req = urllib.request.Request(f"{base}/accounts/login/", data=data,
+                                 headers={"Referer": f"{base}/accounts/login/"})
+    opener.open(req)
+    return "; ".join(f"{c.name}={c.value}" for c in jar)
+
+
+def wait_for(base: str, seconds: float = 30) -> None:
+    deadline = time.time() + seconds
+    while time.time() < deadline:
+        try:
+            urllib.request.urlopen(f"{base}/accounts/login/", timeout=1)
+            return
+        except OSError:
+            time.sleep(0.3)
+    raise SystemExit("server did not start")
+
+
+def measure(url: str, cookie: str, seconds: int, script: Path) -> dict:
+    out = subprocess.run(["wrk", "-t2", "-c20", f"-d{seconds}s", "--timeout", "5s", "-s",
+                          str(script), "-H", f"Cookie: {cookie}", url],
+                         check=True, capture_output=True, text=True).stdout
+    fields = re.search(r"RESULT (\d+) (\d+) (\d+) ([\d.]+) ([\d.]+) ([\d.]+)", out).groups()
+    n, socket_errors, http_errors = map(int, fields[:3])
+    p50, p95, p99 = map(float, fields[3:])
+    return {"requests": n, "errors": socket_errors + http_errors, "p50": p50, "p95": p95,
+            "p99": p99}
+
+
+def pages(base: str) -> dict[str, tuple[str, str, str]]:
+    """page → (url, user, password), from the demo users `campusplan demo` prints."""
+    from campusplan.cli_demo import USERS
+
+    creds = {u[0]: u[4] for u in USERS}
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "campusplan.settings")
+    import django
+
+    django.setup()
+    from campusplan.accounts.models import Profile
+
+    school = Profile.objects.get(user__username="demo-school").school.code
+    return {"school": (f"{base}/school/{school}/", "demo-school", creds["demo-school"]),
+            "district": (f"{base}/district/110108/", "demo-haidian", creds["demo-haidian"]),
+            "city": (f"{base}/city/", "demo-city", creds["demo-city"])}
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--seconds", type=int, default=15)
+    ap.add_argument("--port", type=int, default=8765)
+    args = ap.parse_args()
+    subprocess.run([str(BIN / "campusplan"), "demo"], check=True, capture_output=True)
+    base = f"http://127.0.0.1:{args.port}"
+    server = subprocess.Popen([str(BIN / "gunicorn"), "campusplan.wsgi", "-b",
+                               f"127.0.0.1:{args.port}", "-w", "2", "--threads", "4",
+                               "--log-level", "warning"], cwd=ROOT,
+                              env=os.environ | {"CAMPUSPLAN_DEBUG": "0",
+                                                "CAMPUSPLAN_SECRET_KEY": "load-test-only",
+                                                "CAMPUSPLAN_HTTPS": "0"})
+    failed = False
+    try:
+        wait_for(base)
+        with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as fh:
+            fh.write(LUA)
+        for name, (url, user, password) in pages(base).items():
+            cookie = login(base, user, password)
+            urllib.request.urlopen(urllib.request.Request(url, headers={"Cookie": cookie}))
+            r = measure(url, cookie, args.seconds, Path(fh.name))
+            ok = r["errors"] == 0 and r["p95"] < TARGETS_MS[name]
+            failed |= not ok
+            print(f"{name:9} {r['requests']:6} requests  errors {r['errors']}  "
+                  f"p50 {r['p50']:6.1f} ms  p95 {r['p95']:6.1f} ms  p99 {r['p99']:6.1f} ms  "
+                  f"(target p95 < {TARGETS_MS[name]} ms: {'met' if ok else 'MISSED'})")
+    finally:
+        server.terminate()
+        server.wait(10)
+    sys.exit(1 if failed else 0)
+
+
+if __name__ == "__main__":
+    main()
