@@ -239,7 +239,9 @@ from campusplan.cli_demo import demo_cmd  # noqa: E402
 
 app.command("demo")(demo_cmd)
 
+from campusplan.cli_token import token_app  # noqa: E402
 
+app.add_typer(token_app, name="token")
 
 from campusplan.cli_report import report_app  # noqa: E402
 

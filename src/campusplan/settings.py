@@ -65,6 +65,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "campusplan.web.middleware.SlidingSessionMiddleware",
     "campusplan.web.middleware.ChineseFirstLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -144,7 +145,9 @@ LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "web:home"
 LOGOUT_REDIRECT_URL = "accounts:login"
 SESSION_COOKIE_AGE = int(os.environ.get("CAMPUSPLAN_SESSION_SECONDS", 8 * 3600))
-SESSION_SAVE_EVERY_REQUEST = True  # the age counts from the last request: an idle timeout
+# the age counts from the last request (an idle timeout), refreshed at most once a minute by
+# SlidingSessionMiddleware: saving on every request made each page view a database write
+SESSION_SAVE_EVERY_REQUEST = False
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 LOGIN_MAX_FAILURES = 5  # per user name and address, then locked for LOGIN_LOCK_SECONDS
 LOGIN_LOCK_SECONDS = 15 * 60

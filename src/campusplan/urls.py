@@ -3,9 +3,12 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from campusplan.api.app import api
+
 urlpatterns = [
     path("", include("campusplan.web.urls")),
     path("accounts/", include("campusplan.accounts.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
+    path("api/v1/", api.urls),
 ]

@@ -26,7 +26,48 @@ def _use_fixture_catalog(monkeypatch, fixture_catalog):
 
 
 @pytest.fixture
+def member(client, django_user_model):
+    """The test client logged in as a user without a scope (every page needs a login)."""
+    user = django_user_model.objects.create_user("reader", password="x-Strong-pass-1")
+    client.force_login(user)
+    return user
+
+
+@pytest.fixture
 def english(client):
     """A client whose session chose English through the language switch."""
     client.post("/i18n/setlang/", {"language": "en", "next": "/catalog/"})
     return client
+
+
+@pytest.fixture(scope="session")
+def product_catalog():
+    from campusplan.catalog import load_catalog
+
+    return load_catalog()
+
+
+@pytest.fixture
+def world(monkeypatch, product_catalog, tmp_path, settings):
+    """2 districts × 2 schools imported and assessed with the product catalog; users by role.
+
+    The pages read the product catalog too (the fixture standard has none of its facts)."""
+    from tests.web import world as w
+
+    monkeypatch.setattr(catalog_source, "get_catalog", lambda: product_catalog)
+    settings.CAMPUSPLAN_UPLOAD_DIR = str(tmp_path / "uploads")
+    # the world's users log in with a password in the browser tests; Argon2 would make each of
+    # the many worlds a second slower and prove nothing here (tests/accounts checks the hasher)
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    return w.build(tmp_path / "world", product_catalog)
+
+
+@pytest.fixture
+def login(client):
+    """Log the test client in as a user of the world."""
+
+    def as_user(user):
+        client.force_login(user)
+        return client
+
+    return as_user

@@ -6,7 +6,7 @@ import urllib.request
 import pytest
 from django.contrib.staticfiles import finders
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("member")]
 
 VENDOR = ["vendor/htmx.min.js", "vendor/echarts.min.js", "vendor/pico.min.css"]
 ASSET = re.compile(r'<(?:script[^>]*\ssrc|link[^>]*\shref)="([^"]+)"')

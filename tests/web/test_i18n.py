@@ -6,7 +6,7 @@ import pytest
 
 import campusplan
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("member")]
 
 LOCALE = Path(campusplan.__file__).parent / "locale"
 

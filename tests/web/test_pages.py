@@ -2,13 +2,22 @@
 
 import pytest
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("member")]
 
 
-def test_home_redirects_to_catalog(client):
+def test_home_sends_a_user_without_a_scope_to_the_catalog(client):
     response = client.get("/")
     assert response.status_code == 302
     assert response["Location"] == "/catalog/"
+
+
+@pytest.mark.parametrize("url", ["/", "/catalog/", "/catalog/item/6/", "/catalog/params/"])
+def test_pages_need_a_login(url):
+    from django.test import Client
+
+    response = Client().get(url)
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/login/?next=")
 
 
 def test_catalog_shows_identity_and_items(client, fixture_catalog):

@@ -70,3 +70,31 @@ class AuditEntry(models.Model):
         ordering = ["-at", "-id"]
         verbose_name = _("审计记录")
         indexes = [models.Index(fields=["school", "-at"], name="audit_school_at")]
+
+
+class ApiToken(models.Model):
+    """A named, revocable API token of one user (`Authorization: Bearer <secret>`).
+
+    Only the SHA-256 hash of the secret is stored; the secret is shown once, when created.
+    Logic lives in accounts/tokens.py."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+                             related_name="api_tokens")
+    name = models.CharField(_("名称"), max_length=100)
+    prefix = models.CharField(max_length=16)  # the secret's first characters, to recognise it
+    key_hash = models.CharField(max_length=64, unique=True)  # hex SHA-256 of the secret
+    created_at = models.DateTimeField(_("创建时间"), default=timezone.now)
+    last_used_at = models.DateTimeField(_("最近使用"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("吊销时间"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("接口令牌")
+        verbose_name_plural = _("接口令牌")
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.name} ({self.prefix}…)"
+
+    @property
+    def active(self) -> bool:
+        return self.revoked_at is None

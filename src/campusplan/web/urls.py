@@ -1,13 +1,23 @@
 from django.urls import path
-from django.views.generic import RedirectView
 
-from campusplan.web import views
+from campusplan.web import views, views_dashboards, views_import, views_school
 
 app_name = "web"
 
 urlpatterns = [
-    path("", RedirectView.as_view(pattern_name="web:catalog"), name="home"),
+    path("", views.home, name="home"),
     path("catalog/", views.catalog, name="catalog"),
     path("catalog/item/<int:number>/", views.item_detail, name="item"),
     path("catalog/params/", views.parameters, name="params"),
+    path("city/", views_dashboards.city, name="city"),
+    path("city/workbook.xlsx", views_dashboards.city_workbook, name="city_workbook"),
+    path("district/<str:code>/", views_dashboards.district, name="district"),
+    path("district/<str:code>/workbook.xlsx", views_dashboards.district_workbook,
+         name="district_workbook"),
+    path("school/<str:code>/", views_school.school_page, name="school"),
+    path("school/<str:code>/facts/<str:key>/", views_school.fact_edit, name="fact"),
+    path("school/<str:code>/audit/", views_school.school_audit, name="school_audit"),
+    path("school/<str:code>/report.docx", views_school.school_report, name="school_report"),
+    path("import/", views_import.import_page, name="import"),
+    path("import/<str:token>/confirm/", views_import.import_confirm, name="import_confirm"),
 ]

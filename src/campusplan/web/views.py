@@ -1,35 +1,40 @@
-"""Catalog pages. One view per page; the catalog list also renders as an htmx partial."""
+"""The home redirect and the catalog pages. One view per page; the catalog list also renders as
+an htmx partial. Every page needs a logged-in user."""
 
 from __future__ import annotations
 
+from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
-from django.utils.cache import patch_vary_headers
-from django.utils.translation import get_language
+from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET
 
 from campusplan.web import catalog_source
+from campusplan.web.http import is_partial, lang, vary_htmx
+from campusplan.web.nav import workspace_url
 from campusplan.web.presenters import LEVEL_LABELS, STAGE_LABELS, CatalogView, Filters
+
+
+@login_required
+@require_GET
+def home(request: HttpRequest) -> HttpResponse:
+    """Each user to their workspace: the city, their district or their school."""
+    return redirect(workspace_url(request.user))
 
 
 def _view(filters: Filters | None = None) -> tuple[CatalogView, dict]:
     catalog = catalog_source.get_catalog()
-    view = CatalogView(catalog.standard, get_language() or "zh-hans", filters or Filters())
+    view = CatalogView(catalog.standard, lang(), filters or Filters())
     context = {"catalog": catalog, "identity": catalog.standard.identity, "view": view}
     return view, context
 
 
-def _is_partial(request: HttpRequest) -> bool:
-    headers = request.headers
-    return "HX-Request" in headers and "HX-History-Restore-Request" not in headers
-
-
+@login_required
 @require_GET
 def catalog(request: HttpRequest) -> HttpResponse:
     filters = Filters.from_query(request.GET)
     view, context = _view(filters)
     context |= {"areas": view.areas(), "filters": filters, "nav": "catalog"}
-    if _is_partial(request):
+    if is_partial(request):
         response = render(request, "web/_catalog_items.html", context)
     else:
         context |= {
@@ -40,10 +45,10 @@ def catalog(request: HttpRequest) -> HttpResponse:
             "stage_choices": list(STAGE_LABELS.items()),
         }
         response = render(request, "web/catalog.html", context)
-    patch_vary_headers(response, ["HX-Request"])
-    return response
+    return vary_htmx(response)
 
 
+@login_required
 @require_GET
 def item_detail(request: HttpRequest, number: int) -> HttpResponse:
     view, context = _view()
@@ -65,6 +70,7 @@ def item_detail(request: HttpRequest, number: int) -> HttpResponse:
     return render(request, "web/item.html", context)
 
 
+@login_required
 @require_GET
 def parameters(request: HttpRequest) -> HttpResponse:
     view, context = _view()

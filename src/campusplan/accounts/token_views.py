@@ -1,0 +1,43 @@
+"""The user's own API tokens: list, create (the secret is shown once, in that response) and
+revoke. Everything goes through accounts/tokens.py, so the audit trail records it."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods, require_POST
+
+from campusplan.accounts.tokens import token_create, token_list, token_revoke
+from campusplan.web.catalog_source import get_catalog
+
+
+def _page(request: HttpRequest, secret: str = "", created=None, status: int = 200):
+    catalog = get_catalog()  # the page footer names the standard
+    context = {"tokens": token_list(user=request.user), "secret": secret, "created": created,
+               "catalog": catalog, "identity": catalog.standard.identity}
+    response = render(request, "accounts/tokens.html", context, status=status)
+    response["Cache-Control"] = "no-store"  # the page may hold a secret
+    return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def tokens(request: HttpRequest) -> HttpResponse:
+    if request.method == "POST":
+        name = request.POST.get("name", "").strip()
+        if not name or len(name) > 100:
+            return _page(request, status=400)
+        token, secret = token_create(user=request.user, name=name)
+        return _page(request, secret=secret, created=token, status=201)
+    return _page(request)
+
+
+@login_required
+@require_POST
+def revoke(request: HttpRequest, token_id: int) -> HttpResponse:
+    token = token_list(user=request.user).filter(pk=token_id).first()
+    if token is None:  # someone else's token is as good as none
+        raise Http404
+    token_revoke(token=token)
+    return redirect("accounts:tokens")

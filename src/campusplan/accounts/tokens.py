@@ -1,0 +1,72 @@
+"""API tokens: create (the secret is returned once), list, revoke, authenticate.
+
+A secret is `cp_` + 43 URL-safe characters (256 random bits). Only its SHA-256 hash is stored,
+so a stolen database yields no usable token; looking a token up by the hash of what the client
+sent needs no constant-time comparison (the hash is the index key). Creating and revoking a
+token are recorded in the audit trail.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import timedelta
+
+from django.db import transaction
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from campusplan.accounts import audit
+from campusplan.accounts.models import ApiToken
+
+PREFIX = "cp_"
+TOUCH_EVERY = timedelta(seconds=60)  # last_used_at is written at most once a minute
+
+
+def hash_secret(secret: str) -> str:
+    return hashlib.sha256(secret.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+@transaction.atomic
+def token_create(*, user, name: str) -> tuple[ApiToken, str]:
+    """A new token for `user`; returns it with its secret (which is never stored)."""
+    secret = PREFIX + secrets.token_urlsafe(32)
+    token = ApiToken.objects.create(user=user, name=name.strip()[:100] or "token",
+                                    prefix=secret[:10], key_hash=hash_secret(secret))
+    audit.record(object_type="api_token", object_key=str(token.pk), field="created",
+                 after=token.name, note=f"{user.get_username()}: {token.prefix}…")
+    return token, secret
+
+
+def token_list(*, user) -> QuerySet[ApiToken]:
+    return ApiToken.objects.filter(user=user).order_by("-created_at", "-id")
+
+
+@transaction.atomic
+def token_revoke(*, token: ApiToken) -> ApiToken:
+    """Revoke a token (idempotent: revoking twice keeps the first time)."""
+    if token.revoked_at is None:
+        token.revoked_at = timezone.now()
+        token.save(update_fields=["revoked_at"])
+        audit.record(object_type="api_token", object_key=str(token.pk), field="revoked",
+                     before=token.name, note=f"{token.user.get_username()}: {token.prefix}…")
+    return token
+
+
+def token_authenticate(secret: str) -> ApiToken | None:
+    """The active token whose secret this is (with its user), or None."""
+    if not secret.startswith(PREFIX) or len(secret) > 200:
+        return None
+    token = (ApiToken.objects.select_related("user", "user__profile")
+             .filter(key_hash=hash_secret(secret), revoked_at__isnull=True,
+                     user__is_active=True).first())
+    if token is not None:
+        _touch(token)
+    return token
+
+
+def _touch(token: ApiToken) -> None:
+    now = timezone.now()
+    if token.last_used_at is None or now - token.last_used_at > TOUCH_EVERY:
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+        token.last_used_at = now

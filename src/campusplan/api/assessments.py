@@ -1,0 +1,266 @@
+"""Assessment runs and their results, scoped row by row; POST runs the engine over a school or
+a district the caller may edit (through `assessment_run_create`).
+
+A run is listed when it judged at least one school the caller sees; for anyone but the city its
+counts are recomputed over those schools only, so no other school's figures leak.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from typing import Any, Literal
+
+from django.db import transaction
+from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet
+from ninja import Field, Path, Query, Router, Schema, Status
+from pydantic import ConfigDict, model_validator
+
+from campusplan.accounts import audit, scope
+from campusplan.accounts.choices import Level
+from campusplan.api.auth import acting, school_of, user_of, whole_district
+from campusplan.api.errors import ApiError
+from campusplan.api.schemas import (
+    DistrictCode,
+    LevelName,
+    PageIn,
+    SchoolCode,
+    StatusName,
+    order,
+    orderings,
+    page_of,
+    paginate,
+    responses,
+)
+from campusplan.assessments.models import AssessmentRun, ResultRow
+from campusplan.assessments.services import assessment_run_create
+
+router = Router(tags=["assessments 达标评估"])
+
+
+class RunOut(Schema):
+    id: int
+    catalog_version: str
+    catalog_checksum: str
+    as_of: dt.date
+    created_at: dt.datetime
+    actor: str
+    scope_kind: Literal["district", "school", "all"]
+    scope_code: str
+    schools: int = Field(description="您可见的被评估学校数")
+    results: int = Field(description="您可见的结果行数")
+    counts: dict[str, int] = Field(description="状态 → 行数（您可见的学校）")
+
+
+class ResultOut(Schema):
+    run: int
+    school: str
+    school_name: str
+    district: str
+    requirement_id: str
+    item: int | None
+    level: LevelName
+    status: StatusName
+    actual: float | None
+    required: float | None
+    shortfall: float | None
+    basis: float | None
+    explanation: str | None
+
+
+class RunIn(Schema):
+    model_config = ConfigDict(json_schema_extra={"examples": [{"school": "1101080101"},
+                                                              {"district": "110108"}]})
+
+    school: SchoolCode | None = Field(None, description="评估一所学校")
+    district: DistrictCode | None = Field(None, description="或评估一个区的全部学校")
+    as_of: dt.date | None = Field(None, description="评估日期（默认今天）")
+    explain: bool = Field(False, description="保存未达标/违规的说明（较慢）")
+    lang: Literal["zh", "en"] = "zh"
+
+    @model_validator(mode="after")
+    def _one_scope(self) -> RunIn:
+        if (self.school is None) == (self.district is None):
+            raise ValueError("give exactly one of school or district / school 与 district 二选一")
+        if self.as_of is not None and not dt.date(2000, 1, 1) <= self.as_of <= dt.date(2100, 1,
+                                                                                        1):
+            raise ValueError("as_of must be between 2000 and 2100")
+        return self
+
+
+class RunFilter(Schema):
+    scope_kind: Literal["district", "school", "all"] | None = None
+    district: DistrictCode | None = Field(None, description="评估过该区学校的批次")
+    school: SchoolCode | None = Field(None, description="评估过该校的批次")
+    ordering: orderings("created_at", "as_of", "id") = "-id"
+
+
+class ResultFilter(Schema):
+    district: DistrictCode | None = None
+    school: SchoolCode | None = None
+    item: int | None = Field(None, ge=1, le=1000)
+    requirement: str | None = Field(None, pattern=r"^[0-9a-z.\-]{1,20}$")
+    status: StatusName | None = None
+    level: LevelName | None = None
+    ordering: orderings("school", "requirement_id", "item", "status") = "school"
+
+
+RESULT_ORDER = {"school": "school__code", "requirement_id": "requirement_id", "item": "item",
+                "status": "status"}
+
+
+# --- scoping --------------------------------------------------------------------------------
+
+
+def _is_city(request) -> bool:
+    p = scope.profile_of(user_of(request))
+    return p is not None and p.level == Level.CITY
+
+
+def _visible_runs(request, schools=None) -> QuerySet:
+    visible = schools if schools is not None else scope.visible_schools(user_of(request))
+    rows = ResultRow.objects.filter(run=OuterRef("pk"), school__in=visible.values("pk"))
+    runs = AssessmentRun.objects.all()
+    if schools is None and _is_city(request):
+        return runs
+    return runs.filter(Exists(rows))
+
+
+def _run_out(runs: list[AssessmentRun], request) -> list[dict[str, Any]]:
+    if _is_city(request):
+        return [_run_dict(r, r.schools, r.results, r.counts) for r in runs]
+    visible = scope.visible_schools(user_of(request)).values("pk")
+    rows = ResultRow.objects.filter(run__in=runs, school__in=visible)
+    counts: dict[int, dict[str, int]] = defaultdict(dict)
+    for run_id, status, n in rows.values_list("run_id", "status").annotate(n=Count("id")) \
+            .order_by():
+        counts[run_id][status] = n
+    schools = dict(rows.values_list("run_id").annotate(n=Count("school", distinct=True))
+                   .order_by())
+    return [_run_dict(r, schools.get(r.pk, 0), sum(counts[r.pk].values()), counts[r.pk])
+            for r in runs]
+
+
+def _run_dict(r: AssessmentRun, schools: int, results: int, counts: dict) -> dict[str, Any]:
+    return {"id": r.pk, "catalog_version": r.catalog_version,
+            "catalog_checksum": r.catalog_checksum, "as_of": r.as_of,
+            "created_at": r.created_at, "actor": r.actor, "scope_kind": r.scope_kind,
+            "scope_code": r.scope_code, "schools": schools, "results": results,
+            "counts": dict(counts)}
+
+
+def _run(request, run_id: int) -> AssessmentRun:
+    run = _visible_runs(request).filter(pk=run_id).first()
+    if run is None:
+        raise ApiError(404, "not_found")
+    return run
+
+
+def _filtered(rows: QuerySet, f: ResultFilter) -> QuerySet:
+    if f.district:
+        rows = rows.filter(school__district__code=f.district)
+    if f.school:
+        rows = rows.filter(school__code=f.school)
+    for field in ("item", "status", "level"):
+        if getattr(f, field) is not None:
+            rows = rows.filter(**{field: getattr(f, field)})
+    if f.requirement:
+        rows = rows.filter(requirement_id=f.requirement)
+    return order(rows.select_related("school__district"), f.ordering, RESULT_ORDER)
+
+
+def _result_out(r: ResultRow) -> dict[str, Any]:
+    return {"run": r.run_id, "school": r.school.code, "school_name": r.school.name,
+            "district": r.school.district.code, "requirement_id": r.requirement_id,
+            "item": r.item, "level": r.level, "status": r.status, "actual": r.actual,
+            "required": r.required, "shortfall": r.shortfall, "basis": r.basis,
+            "explanation": r.explanation or None}
+
+
+def latest_rows(schools: QuerySet) -> QuerySet:
+    """The rows of the most recent run that judged each of these schools."""
+    latest = ResultRow.objects.filter(school__in=schools.values("pk")).values_list("school_id") \
+        .annotate(run=Max("run_id")).order_by()
+    by_run: dict[int, list[int]] = defaultdict(list)
+    for school_id, run_id in latest:
+        by_run[run_id].append(school_id)
+    if not by_run:
+        return ResultRow.objects.none()
+    q = Q()
+    for run_id, ids in by_run.items():
+        q |= Q(run_id=run_id, school_id__in=ids)
+    return ResultRow.objects.filter(q)
+
+
+# --- endpoints ------------------------------------------------------------------------------
+
+
+@router.get("/runs", response=responses(page_of(RunOut, "RunPage")),
+            summary="评估批次 / assessment runs")
+def run_list(request, filters: Query[RunFilter], page: Query[PageIn]):
+    schools = None
+    if filters.district or filters.school:
+        schools = scope.visible_schools(user_of(request))
+        if filters.district:
+            schools = schools.filter(district__code=filters.district)
+        if filters.school:
+            schools = schools.filter(code=filters.school)
+    runs = _visible_runs(request, schools)
+    if filters.scope_kind:
+        runs = runs.filter(scope_kind=filters.scope_kind)
+    runs = order(runs, filters.ordering, {"created_at": "created_at", "as_of": "as_of",
+                                          "id": "id"})
+    out = paginate(runs, page)
+    out["items"] = _run_out(out["items"], request)
+    return out
+
+
+@router.get("/runs/{run_id}", response=responses(RunOut, 404), summary="一个评估批次 / one run")
+def run_detail(request, run_id: int = Path(..., ge=1, le=2**62)):
+    return _run_out([_run(request, run_id)], request)[0]
+
+
+@router.get("/runs/{run_id}/results", response=responses(page_of(ResultOut, "ResultPage"), 404),
+            summary="一个批次的结果 / the results of one run")
+def run_results(request, filters: Query[ResultFilter], page: Query[PageIn],
+                run_id: int = Path(..., ge=1, le=2**62)):
+    run = _run(request, run_id)
+    visible = scope.visible_schools(user_of(request)).values("pk")
+    rows = ResultRow.objects.filter(run=run, school__in=visible)
+    return paginate(_filtered(rows, filters), page, _result_out)
+
+
+@router.get("/results", response=responses(page_of(ResultOut, "LatestResultPage")),
+            summary="每所学校最近一次的评估结果 / each school's latest results")
+def result_list(request, filters: Query[ResultFilter], page: Query[PageIn]):
+    schools = scope.visible_schools(user_of(request))
+    if filters.district:
+        schools = schools.filter(district__code=filters.district)
+    if filters.school:
+        schools = schools.filter(code=filters.school)
+    return paginate(_filtered(latest_rows(schools), filters), page, _result_out)
+
+
+@router.post("/runs", response=responses(RunOut, 400, 403, 404, 409, status=201),
+             summary="评估一所学校或一个区 / assess a school or a district")
+def run_create(request, payload: RunIn):
+    """Runs the engine over the stored facts now and stores the run (school: your own scope;
+    district: city accounts, or that district's own)."""
+    if payload.school:
+        school = school_of(request, payload.school, edit=True)
+        schools, kind, code, district = [school], "school", school.code, school.district.code
+    else:
+        district = whole_district(request, payload.district, edit=True).code
+        schools = list(scope.visible_schools(user_of(request)).filter(district__code=district))
+        kind, code = "district", district
+    if not schools:
+        raise ApiError(422, "invalid_data", "该区没有已登记的学校", "the district has no stored schools")
+    with acting(request), transaction.atomic():
+        run, _result = assessment_run_create(
+            schools=schools, scope_kind=kind, scope_code=code, as_of=payload.as_of,
+            user=user_of(request), explain=payload.explain, lang=payload.lang)
+        audit.record(object_type="assessment_run", object_key=str(run.pk), district_code=district,
+                     school=schools[0] if kind == "school" else None, field="created",
+                     after={"results": run.results, "counts": run.counts},
+                     note=f"{kind} {code}")
+    return Status(201, _run_out([run], request)[0])

@@ -1,0 +1,114 @@
+"""Plans: the priced, phased work that closes a school's or a district's gaps, computed now from
+the stored facts (as `campusplan plan` does from files), under `budget` × `years`."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from typing import Any, Literal
+
+from ninja import Field, Query, Router, Schema
+from pydantic import model_validator
+
+from campusplan.accounts import scope
+from campusplan.api.auth import school_of, user_of, whole_district
+from campusplan.api.schemas import DistrictCode, PageIn, SchoolCode, page_of, responses
+from campusplan.catalog.loader import load_catalog
+from campusplan.engine.assessment import run
+from campusplan.planning.phasing import Budget, phase, yearly_totals
+from campusplan.planning.plan import plan_lines
+from campusplan.planning.prices import default_prices
+from campusplan.schools.selectors import schools_as_inputs
+
+router = Router(tags=["plans 建设规划"])
+
+
+class PlanIn(Schema):
+    school: SchoolCode | None = Field(None, description="一所学校")
+    district: DistrictCode | None = Field(None, description="或一个区（需能看到全区）")
+    budget: float = Field(1_000_000, ge=0, le=1e12, allow_inf_nan=False,
+                          description="年度预算（元）")
+    years: int = Field(3, ge=1, le=20, description="规划年数")
+    per: Literal["school", "all"] = Field("school", description="school: 每校预算; all: 共用")
+    lang: Literal["zh", "en"] = "zh"
+
+    @model_validator(mode="after")
+    def _one_scope(self) -> PlanIn:
+        if (self.school is None) == (self.district is None):
+            raise ValueError("give exactly one of school or district / school 与 district 二选一")
+        return self
+
+
+class PlanLineOut(Schema):
+    school_id: str
+    school: str | None
+    district: str | None
+    kind: str = Field(description="gap | violation | refresh")
+    requirement_id: str | None
+    item: int | None
+    level: str | None
+    status: str | None
+    tier: int
+    line: str | None
+    label: str
+    unit: str
+    quantity: float
+    unit_price: float | None
+    cost: float | None
+    priced: bool
+    action: str
+    explanation: str | None
+    year: int | None
+    funding: Literal["scheduled", "unfunded", "unpriced"]
+
+
+class PlanTotalOut(Schema):
+    funding: Literal["scheduled", "unfunded", "unpriced"]
+    year: int | None
+    cost: float | None
+    lines: int
+
+
+class BudgetOut(Schema):
+    per_year: float
+    years: int
+    per: Literal["school", "all"]
+
+
+class PlanOut(page_of(PlanLineOut, "PlanLinePage")):
+    catalog: str
+    prices: str
+    schools: int
+    budget: BudgetOut
+    totals: list[PlanTotalOut]
+
+
+def _clean(row: dict[str, Any]) -> dict[str, Any]:
+    return {k: None if isinstance(v, float) and not math.isfinite(v) else v
+            for k, v in row.items()}
+
+
+def _total(row: dict[str, Any]) -> dict[str, Any]:
+    """Unpriced lines have no cost yet: null, never 0."""
+    return _clean(row) | ({"cost": None} if row["funding"] == "unpriced" else {})
+
+
+@router.get("/plans", response=responses(PlanOut, 403, 404),
+            summary="建设规划与分年度预算 / plan lines phased under a budget")
+def plan(request, params: Query[PlanIn], page: Query[PageIn]):
+    if params.school:
+        schools = [school_of(request, params.school)]
+    else:
+        whole_district(request, params.district)
+        schools = list(scope.visible_schools(user_of(request))
+                       .filter(district__code=params.district))
+    catalog, prices, budget = load_catalog(), default_prices(), Budget(
+        params.budget, params.years, params.per)
+    lines = phase(plan_lines(run(catalog, schools_as_inputs(schools=schools, catalog=catalog)),
+                             prices, params.lang, dt.date.today()), budget) if schools else None
+    rows = lines.to_dicts() if lines is not None else []
+    totals = yearly_totals(lines).to_dicts() if lines is not None and lines.height else []
+    return {"catalog": catalog.version, "prices": prices.version, "schools": len(schools),
+            "budget": budget.__dict__, "totals": [_total(t) for t in totals],
+            "count": len(rows), "limit": page.limit, "offset": page.offset,
+            "items": [_clean(r) for r in rows[page.offset:page.offset + page.limit]]}

@@ -1,0 +1,200 @@
+"""The dashboards' figures (from assessments.dashboards) shaped for the templates and charts:
+names in the page language, chart series as JSON-ready dicts, the school table's sort links.
+
+Who may open which dashboard: the city one needs a city-level user; a district one a city user
+or a user of that district (school users have their school page; other districts are 404).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from urllib.parse import urlencode
+
+from django.core.exceptions import PermissionDenied
+from django.http import QueryDict
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from campusplan.accounts.choices import Level
+from campusplan.accounts.scope import district_for, profile_of, visible_schools
+from campusplan.assessments.dashboards import SORTS
+from campusplan.catalog.codes import districts, school_types
+from campusplan.schools.models import District
+from campusplan.web.http import catalog
+from campusplan.web.school import code_name, lang_code, requirement_index
+
+RATIO_LABELS = {
+    "students_per_computer": _("生机比（人/台）"),
+    "teacher_computers_per_teacher": _("教师用机（台/人）"),
+    "multimedia_rooms_per_100": _("多媒体教室（间/百生）"),
+}
+STATUS_COLORS = {"met": "#12b76a", "gap": "#f79009", "violation": "#d92d20",
+                 "unknown": "#98a2b3"}
+
+
+# --- access ----------------------------------------------------------------------------------
+
+
+def require_city(user) -> None:
+    p = profile_of(user)
+    if p is None or p.level != Level.CITY:
+        raise PermissionDenied
+
+
+def district_of(user, code: str) -> District:
+    """The district if the user may open its dashboard: 404 outside the scope, 403 for schools."""
+    district = district_for(user, code)
+    p = profile_of(user)
+    if p is None or p.level == Level.SCHOOL:
+        raise PermissionDenied
+    return district
+
+
+def district_nav(user) -> str:
+    p = profile_of(user)
+    return "district" if p is not None and p.level == Level.DISTRICT else "city"
+
+
+# --- shared ----------------------------------------------------------------------------------
+
+
+def _district_name(code: str, name: str, lang: str) -> str:
+    if not code:
+        return str(_("全市"))
+    return name if lang_code(lang) == "zh" else code_name(districts(), code, lang)
+
+
+def _requirements(rows: list[dict], lang: str) -> list[dict]:
+    """`worst` / `common_gaps` rows with the item's title and the area (from the catalog)."""
+    index = requirement_index(catalog())
+    out = []
+    for r in rows:
+        spot = index.get(r["requirement_id"])
+        item = f"{spot.item.number} {spot.item.title}" if spot and spot.item else ""
+        out.append(r | {"item_label": item, "area": spot.area.name.get(lang_code(lang))
+                        if spot else "", "failing": r["gap"] + r["violation"]})
+    return out
+
+
+def _pct(value) -> float | None:
+    return None if value is None else round(value * 100, 1)
+
+
+# --- city ------------------------------------------------------------------------------------
+
+
+def city_context(overview: dict, lang: str) -> dict:
+    rows = [d | {"label": _district_name(d["code"], d["name"], lang)}
+            for d in overview["districts"]]
+    met = sum(d.get("met") or 0 for d in rows)
+    judged = sum(d.get("judged") or 0 for d in rows)
+    areas = [a | {"name": a["name_zh"] if lang_code(lang) == "zh" else a["name_en"]}
+             for a in overview["areas"]]
+    spread = [s | {"label": _district_name(s["code"], s["name"], lang)}
+              for s in overview["spread"]]
+    return {
+        "districts": rows,
+        "totals": {"districts": len(rows), "schools": sum(d["schools"] for d in rows),
+                   "rate": met / judged if judged else None,
+                   "violations": sum(d.get("violations") or 0 for d in rows)},
+        "areas": areas, "spread": spread, "ratio_labels": list(RATIO_LABELS.items()),
+        "worst": _requirements(overview["worst"], lang), "run": overview.get("run"),
+        "district_chart": {"names": [d["label"] for d in rows],
+                           "rate": [_pct(d["rate"]) for d in rows],
+                           "completeness": [_pct(d["completeness"]) for d in rows],
+                           "labels": {"rate": str(_("达标率")),
+                                      "completeness": str(_("数据完整度"))}},
+        "area_charts": [_area_chart(a) for a in areas],
+    }
+
+
+STATUS_SERIES = (("met", _("达标")), ("gap", _("未达标")), ("violation", _("违规")),
+                 ("unknown", _("未知")))
+
+
+def _area_chart(area: dict) -> dict:
+    """One area's required results (met / gap / violation / unknown) as a doughnut's data."""
+    return {"id": f"area-{area['key']}", "data_id": f"area-{area['key']}-data",
+            "name": area["name"],
+            "data": [{"name": str(label), "value": area[key], "color": STATUS_COLORS[key]}
+                     for key, label in STATUS_SERIES]}
+
+
+# --- district --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TableQuery:
+    """The school table's sort, order and filters from the query string."""
+
+    sort: str = "rate"
+    order: str = "asc"
+    type: str = ""
+    q: str = ""
+
+    @classmethod
+    def from_query(cls, query: QueryDict) -> TableQuery:
+        sort, order = query.get("sort", "rate"), query.get("order", "asc")
+        stype = query.get("type", "")
+        return cls(sort if sort in SORTS else "rate", order if order in ("asc", "desc") else "asc",
+                   stype if stype in school_types() else "", query.get("q", "").strip()[:50])
+
+    def kwargs(self) -> dict:
+        return {"sort": self.sort, "order": self.order, "type": self.type or None,
+                "q": self.q or None}
+
+    def query(self, **changes) -> str:
+        values = {k: v for k, v in vars(replace(self, **changes)).items() if v}
+        return urlencode(values)
+
+    def sort_query(self, column: str) -> str:
+        """Sorting by a column; a second click on the sorted column reverses the order."""
+        order = ("desc" if self.order == "asc" else "asc") if column == self.sort else "asc"
+        return self.query(sort=column, order=order)
+
+    def arrow(self, column: str) -> str:
+        if column != self.sort:
+            return ""
+        return "▲" if self.order == "asc" else "▼"
+
+
+COLUMNS = (("code", _("学校标识码")), ("name", _("学校名称")), ("type", _("办学类型")),
+           ("classes", _("班级数")), ("students", _("学生数")), ("rate", _("达标率")),
+           ("completeness", _("数据完整度")), ("gaps", _("未达标")), ("violations", _("违规")),
+           ("unknown", _("未知")))
+
+
+NUMERIC = {"classes", "students", "rate", "completeness", "gaps", "violations", "unknown"}
+
+
+def _headers(table: TableQuery) -> list[dict]:
+    return [{"key": key, "label": str(label), "sortable": key in SORTS, "numeric": key in NUMERIC,
+             "query": table.sort_query(key), "arrow": table.arrow(key),
+             "sort": ("ascending" if table.order == "asc" else "descending")
+             if key == table.sort else "none"} for key, label in COLUMNS]
+
+
+def type_choices(district: District, user, lang: str) -> list[tuple[str, str]]:
+    """The school types present among the district's visible schools, for the filter."""
+    codes = sorted(set(visible_schools(user).filter(district=district)
+                       .values_list("school_type", flat=True)))
+    return [(c, f"{c} {code_name(school_types(), c, lang)}") for c in codes]
+
+
+def district_context(overview: dict, table: TableQuery, lang: str) -> dict:
+    d = overview["district"]
+    schools = [s | {"type_label": code_name(school_types(), s["type"], lang)}
+               for s in overview["schools"]]
+    bins = overview["distribution"]
+    run = overview.get("run") or {}
+    return {
+        "district": d | {"label": _district_name(d["code"], d["name"], lang)},
+        "schools": schools, "table": table, "headers": _headers(table),
+        # the school table is cached per district, newest run and query (web/templates)
+        "table_version": run.get("id", 0), "school_base": reverse("web:school", args=["-"])[:-2],
+        "common_gaps": _requirements(overview["common_gaps"], lang), "run": overview.get("run"),
+        "distribution_chart": {
+            "labels": [b["label"] if b["label"] != "未评估" else str(_("未评估")) for b in bins],
+            "counts": [b["count"] for b in bins], "name": str(_("学校数"))},
+    }
+

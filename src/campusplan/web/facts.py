@@ -1,0 +1,167 @@
+"""A school's facts by area, as the rows of the inline edit forms.
+
+Each fact of the dictionary (school scope) is one row: label, the stored value and where it came
+from, and the input that edits it — 是/否/未知 for yes/no facts, a number with the dictionary's
+min/max, a select for enums. A submitted value is read exactly as the importer reads a cell
+(`Column.from_cell` of the exchange layout), then `schools.services.fact_set` validates it on
+the one path every import takes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Max
+from django.utils.translation import gettext_lazy as _
+
+from campusplan.catalog.loader import Catalog
+from campusplan.catalog.schema import Fact, FactType, Scope, Text
+from campusplan.exchange.inventory import load_kinds
+from campusplan.exchange.layout import Column, build_layout
+from campusplan.exchange.problems import Problem
+from campusplan.schools.models import FactValue, School, Source
+from campusplan.web.school import lang_code
+
+_COLUMNS: dict[str, dict[str, Column]] = {}
+_LABELS: dict[str, dict[str, Text]] = {}
+
+CLEAR_UNSUPPORTED = _("已填写的指标暂不能在网页上清空为“未知”，请通过导入文件修改。")
+
+
+def columns(catalog: Catalog) -> dict[str, Column]:
+    """Fact key → the exchange column that reads it (built once per catalog)."""
+    if catalog.checksum not in _COLUMNS:
+        layout = build_layout(catalog, {})
+        _COLUMNS[catalog.checksum] = {c.key[5:]: c for c in layout.school_columns
+                                      if c.key.startswith("fact.")}
+    return _COLUMNS[catalog.checksum]
+
+
+def field_label(catalog: Catalog, key: str, lang: str) -> str:
+    """A changed value's name as the survey workbook calls it (fact.x, stage.primary.classes,
+    room.x, service.x, profile fields); the key itself when the layout has no such column."""
+    if catalog.checksum not in _LABELS:
+        layout = build_layout(catalog, load_kinds(catalog).labels())
+        labels = {c.key: c.label for c in layout.school_columns}
+        for sheet in ("rooms", "services", "devices"):
+            labels |= {c.key: c.label for c in layout.sheet(sheet).columns}
+        _LABELS[catalog.checksum] = labels
+    labels = _LABELS[catalog.checksum]
+    label = labels.get(key) or labels.get(key.split(".", 1)[-1])
+    return label.get(lang_code(lang)) if label is not None else key
+
+
+def school_facts(catalog: Catalog) -> dict[str, Fact]:
+    return {f.key: f for f in catalog.facts.facts if f.scope == Scope.school}
+
+
+def parse(catalog: Catalog, key: str, raw: str) -> Any:
+    """The submitted text as the engine's JSON would have it (None: left empty, i.e. unknown)."""
+    return columns(catalog)[key].from_cell(raw.strip()[:200])
+
+
+@dataclass(frozen=True)
+class FactRow:
+    fact: Fact
+    label: str
+    value: Any  # the stored value, None when unknown
+    provenance: str
+    raw: str = ""  # what the user typed, kept when it was refused
+    error: str = ""
+
+    @property
+    def key(self) -> str:
+        return self.fact.key
+
+    @property
+    def kind(self) -> str:
+        return {FactType.bool: "bool", FactType.enum: "enum"}.get(self.fact.type, "number")
+
+    @property
+    def step(self) -> str:
+        return "1" if self.fact.type == FactType.int else "any"
+
+    @property
+    def input_value(self) -> str:
+        """What the input shows: the refused text, else the stored value."""
+        if self.error:
+            return self.raw
+        if self.value is None:
+            return ""
+        if isinstance(self.value, bool):
+            return "是" if self.value else "否"
+        if isinstance(self.value, float) and self.value.is_integer():
+            return str(int(self.value))
+        return str(self.value)
+
+    @property
+    def display(self) -> str:
+        if self.value is None:
+            return str(_("未知"))
+        if isinstance(self.value, bool):
+            return str(_("是") if self.value else _("否"))
+        return f"{self.input_value} {self.fact.unit}".strip()
+
+
+def _provenance(fv: FactValue) -> str:
+    """Where the value came from: how, the file (only when it held this school alone: a batch
+    file's name may name other schools), the cell, who and when."""
+    source: Source = fv.source
+    parts = [str(source.get_kind_display())]
+    if source.file_name and (source.summary or {}).get("schools") == 1:
+        parts.append(source.file_name)
+    if fv.sheet and fv.sheet != source.kind:
+        parts.append(f"{fv.sheet} {fv.column}{fv.row or ''}".strip())
+    if source.actor:
+        parts.append(source.actor)
+    parts.append(f"{fv.recorded_at:%Y-%m-%d %H:%M}")
+    return " · ".join(parts)
+
+
+def version(school: School) -> int:
+    """Changes whenever any value of the school is written (every write inserts a row)."""
+    return FactValue.objects.filter(school=school).aggregate(v=Max("id"))["v"] or 0
+
+
+def stored(school: School) -> dict[str, FactValue]:
+    rows = FactValue.objects.filter(school=school, room__isnull=True, service__isnull=True,
+                                    superseded_at__isnull=True).select_related("source")
+    return {fv.key: fv for fv in rows}
+
+
+def fact_row(fact: Fact, fv: FactValue | None, lang: str, raw: str = "",
+             error: str = "") -> FactRow:
+    value = None if fv is None else fv.value
+    if fv is not None and fact.type == FactType.int and isinstance(value, float):
+        value = int(value)
+    return FactRow(fact, fact.label.get(lang_code(lang)), value,
+                   _provenance(fv) if fv is not None else "", raw, error)
+
+
+@dataclass(frozen=True)
+class FactArea:
+    key: str
+    name: str
+    rows: list[FactRow]
+
+    @property
+    def known(self) -> int:
+        return sum(r.value is not None for r in self.rows)
+
+
+def fact_areas(catalog: Catalog, school: School, lang: str) -> list[FactArea]:
+    values = stored(school)
+    facts = list(school_facts(catalog).values())
+    out = []
+    for area in catalog.standard.areas:
+        rows = [fact_row(f, values.get(f.key), lang) for f in facts if f.area == area.key]
+        if rows:
+            out.append(FactArea(area.key, area.name.get(lang_code(lang)), rows))
+    return out
+
+
+def problem_text(problems: list[Problem], lang: str) -> str:
+    """The validator's reasons, without the location (the field is right there)."""
+    zh = lang.startswith("zh")
+    return ("；" if zh else "; ").join(dict.fromkeys(p.zh if zh else p.en for p in problems))

@@ -1,0 +1,56 @@
+"""Where each user works: the home redirect and the header's links, from the user's scope."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from campusplan.accounts.choices import Level
+from campusplan.accounts.scope import can_edit, profile_of
+
+
+@dataclass(frozen=True)
+class NavLink:
+    key: str
+    label: str
+    url: str
+
+
+def workspace_url(user) -> str:
+    """The page a user lands on: the city, their district or their school (else the catalog)."""
+    p = profile_of(user)
+    if p is None:
+        return reverse("web:catalog")
+    if p.level == Level.CITY:
+        return reverse("web:city")
+    if p.level == Level.DISTRICT:
+        return reverse("web:district", args=[p.district.code])
+    return reverse("web:school", args=[p.school.code])
+
+
+def role_label(user) -> str:
+    p = profile_of(user)
+    if p is None:
+        return ""
+    level = Level(p.level).label
+    return str(_("督导（%(level)s）") % {"level": level}) if p.read_only else str(level)
+
+
+def nav_links(user) -> list[NavLink]:
+    """全市 / 本区 / 本校 as the scope allows, the catalog, and 导入 for users who may edit."""
+    p = profile_of(user)
+    links: list[NavLink] = []
+    if p is not None and p.level == Level.CITY:
+        links.append(NavLink("city", str(_("全市")), reverse("web:city")))
+    if p is not None and p.level == Level.DISTRICT:
+        links.append(NavLink("district", str(_("本区")),
+                             reverse("web:district", args=[p.district.code])))
+    if p is not None and p.level == Level.SCHOOL:
+        links.append(NavLink("school", str(_("本校")),
+                             reverse("web:school", args=[p.school.code])))
+    links.append(NavLink("catalog", str(_("规范目录")), reverse("web:catalog")))
+    if can_edit(user):
+        links.append(NavLink("import", str(_("导入")), reverse("web:import")))
+    return links

@@ -1,0 +1,200 @@
+"""The school page as rows: profile, score, results by item (gaps first), history of runs.
+
+Reads stored results (the `current` rows and scores of the school's latest run) and the catalog
+for the texts; nothing here writes. Labels go through gettext; the standard's own bilingual texts
+are picked with `Text.get(lang)`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.http import QueryDict
+from django.utils.translation import gettext_lazy as _
+
+from campusplan.assessments.choices import Status
+from campusplan.assessments.models import ResultRow, SchoolScore
+from campusplan.catalog.codes import districts, school_types
+from campusplan.catalog.loader import Catalog
+from campusplan.catalog.schema import Area, Item, Requirement
+from campusplan.schools.choices import SmartPhase
+from campusplan.schools.models import STAGE_COLUMNS, STAGES, School
+from campusplan.web.presenters import LEVEL_LABELS, STAGE_LABELS
+
+# gaps and violations first, then what is not known, then the rest
+STATUS_ORDER = {"violation": 0, "gap": 1, "unknown": 2, "met": 3, "not_applicable": 4}
+STATUS_LABELS = {s.value: s.label for s in Status}
+PROBLEMS = "problems"  # the filter value for 未达标 + 违规
+ATTENTION = "attention"  # 违规 + 未达标 + 未知: the default view
+ALL = "all"
+GROUPS = {PROBLEMS: {"gap", "violation"}, ATTENTION: {"gap", "violation", "unknown"}}
+
+
+def lang_code(lang: str) -> str:
+    return "zh" if lang.startswith("zh") else "en"
+
+
+def code_name(table: dict[str, dict], code: str, lang: str) -> str:
+    entry = table.get(code or "")
+    return entry[lang_code(lang)] if entry else (code or "—")
+
+
+# --- profile ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class StageRow:
+    label: str
+    classes: int | None
+    students: int | None
+    max_class_size: int | None
+
+
+@dataclass(frozen=True)
+class Profile:
+    school: School
+    type_name: str
+    district_name: str
+    stages: list[StageRow]
+    smart_phase: str
+
+    @property
+    def students(self) -> int:
+        return sum(s.students or 0 for s in self.stages)
+
+    @property
+    def classes(self) -> int:
+        return sum(s.classes or 0 for s in self.stages)
+
+
+def profile(school: School, lang: str) -> Profile:
+    stages = [StageRow(str(STAGE_LABELS[st]), *(getattr(school, STAGE_COLUMNS[st, k])
+                                                for k in ("classes", "students", "max_class_size")))
+              for st in STAGES if any(getattr(school, STAGE_COLUMNS[st, k]) is not None
+                                      for k in ("classes", "students"))]
+    phase = str(SmartPhase(school.smart_phase).label) if school.smart_phase in SmartPhase.values \
+        else school.smart_phase
+    return Profile(school, code_name(school_types(), school.school_type, lang),
+                   code_name(districts(), school.district.code, lang), stages, phase)
+
+
+# --- results ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Spot:
+    """Where a requirement sits in the standard."""
+
+    area: Area
+    item: Item | None
+    req: Requirement
+
+
+_INDEXES: dict[str, dict[str, Spot]] = {}
+
+
+def requirement_index(catalog: Catalog) -> dict[str, Spot]:
+    """Requirement id → where it sits, in the standard's order (built once per catalog)."""
+    if catalog.checksum not in _INDEXES:
+        _INDEXES[catalog.checksum] = {r.id: Spot(a, i, r)
+                                      for a, i, r in catalog.standard.requirements()}
+    return _INDEXES[catalog.checksum]
+
+
+@dataclass(frozen=True)
+class ResultView:
+    row: ResultRow
+    spot: Spot | None
+    lang: str
+
+    @property
+    def status_label(self) -> str:
+        return str(STATUS_LABELS.get(self.row.status, self.row.status))
+
+    @property
+    def level_label(self) -> str:
+        return str(LEVEL_LABELS.get(self.row.level, self.row.level))
+
+    @property
+    def item_label(self) -> str:
+        if self.spot is None:
+            return ""
+        if self.spot.item is not None:
+            return f"{self.spot.item.number} {self.spot.item.title}"
+        source = self.spot.req.source
+        return str(_("正文 %(section)s") % {"section": source.section}) if source else ""
+
+    @property
+    def marker(self) -> str:
+        return (self.spot.req.marker if self.spot else "") or ""
+
+    @property
+    def text(self) -> str:
+        return self.spot.req.text if self.spot else self.row.requirement_id
+
+    @property
+    def remedy(self) -> str:
+        remedy = self.spot.req.remedy if self.spot else None
+        return remedy.action.get(self.lang) if remedy else ""
+
+    @property
+    def area_key(self) -> str:
+        return self.spot.area.key if self.spot else ""
+
+
+@dataclass(frozen=True)
+class ResultFilters:
+    """The results table's filters from the query string; unknown values are ignored."""
+
+    status: str = ATTENTION
+    area: str = ""
+
+    @classmethod
+    def from_query(cls, query: QueryDict, catalog: Catalog) -> ResultFilters:
+        status, area = query.get("status", ATTENTION), query.get("area", "")
+        statuses = {*STATUS_LABELS, *GROUPS, ALL}
+        areas = {a.key for a in catalog.standard.areas}
+        return cls(status if status in statuses else ATTENTION, area if area in areas else "")
+
+    def keeps(self, view: ResultView) -> bool:
+        if self.area and view.area_key != self.area:
+            return False
+        if self.status == ALL:
+            return True
+        return view.row.status in GROUPS.get(self.status, {self.status})
+
+
+def current_rows(school: School) -> list[ResultRow]:
+    return list(ResultRow.objects.filter(school=school, current=True))
+
+
+def results(rows: list[ResultRow], catalog: Catalog, lang: str,
+            filters: ResultFilters) -> list[ResultView]:
+    index = requirement_index(catalog)
+    order = {rid: n for n, rid in enumerate(index)}
+    views = [ResultView(r, index.get(r.requirement_id), lang) for r in rows]
+    views = [v for v in views if filters.keeps(v)]
+    return sorted(views, key=lambda v: (STATUS_ORDER.get(v.row.status, 9),
+                                        v.row.level != "required",
+                                        order.get(v.row.requirement_id, 10_000)))
+
+
+def status_choices() -> list[tuple[str, str]]:
+    return [(ATTENTION, str(_("需关注（违规、未达标、未知）"))), (ALL, str(_("全部状态"))),
+            (PROBLEMS, str(_("未达标与违规"))), *((k, str(v)) for k, v in STATUS_LABELS.items())]
+
+
+def area_choices(catalog: Catalog, lang: str) -> list[tuple[str, str]]:
+    return [(a.key, a.name.get(lang)) for a in catalog.standard.areas]
+
+
+# --- score and history -----------------------------------------------------------------------
+
+
+def score(school: School) -> SchoolScore | None:
+    return SchoolScore.objects.filter(school=school, current=True).select_related("run").first()
+
+
+def history(school: School, limit: int = 20) -> list[SchoolScore]:
+    return list(SchoolScore.objects.filter(school=school).select_related("run")
+                .order_by("-run_id")[:limit])

@@ -1,0 +1,62 @@
+"""Template helpers shared by every page: the header's links and the footer's catalog identity."""
+
+from __future__ import annotations
+
+from django import template
+from django.utils.translation import gettext
+
+from campusplan.web import catalog_source, nav
+
+register = template.Library()
+
+
+@register.simple_tag
+def nav_links(user) -> list[nav.NavLink]:
+    return nav.nav_links(user)
+
+
+@register.simple_tag
+def role_label(user) -> str:
+    return nav.role_label(user)
+
+
+@register.simple_tag
+def catalog_identity():
+    return catalog_source.get_catalog()
+
+
+@register.filter
+def percent(value, digits: int = 1) -> str:
+    """0.8312 → 83.1%; unknown (None) → —."""
+    if value is None or value == "":
+        return "—"
+    return f"{float(value) * 100:.{int(digits)}f}%"
+
+
+@register.filter
+def number(value, digits: int = 2) -> str:
+    """A measured value without noise: 30.0 → 30, 2.5 → 2.5, None → —."""
+    if value is None or value == "":
+        return "—"
+    value = float(value)
+    if value.is_integer():
+        return str(int(value))
+    return f"{value:.{int(digits)}f}".rstrip("0").rstrip(".")
+
+
+@register.filter
+def shown(value) -> str:
+    """A stored value for reading: 是/否 for yes/no, numbers without noise, — for unknown."""
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, bool):
+        return gettext("是") if value else gettext("否")
+    if isinstance(value, int | float):
+        return number(value)
+    return str(value)
+
+
+@register.filter
+def get(mapping, key):
+    """mapping[key] in a template (None when missing)."""
+    return mapping.get(key) if hasattr(mapping, "get") else None

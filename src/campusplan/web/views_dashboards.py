@@ -1,0 +1,59 @@
+"""The city and district dashboards and their workbooks. The figures come from
+`assessments.dashboards` (scoped, cached); the presenters in web/dashboards.py shape them for
+the templates and the charts."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from campusplan.accounts.scope import visible_schools
+from campusplan.assessments import dashboards as data
+from campusplan.web import dashboards as dp
+from campusplan.web import downloads
+from campusplan.web.http import catalog, is_partial, lang, vary_htmx
+
+
+@login_required
+@require_GET
+def city(request: HttpRequest) -> HttpResponse:
+    dp.require_city(request.user)
+    overview = data.city_overview(user=request.user)
+    context = dp.city_context(overview, lang()) | {"nav": "city"}
+    return render(request, "web/dashboards/city.html", context)
+
+
+@login_required
+@require_GET
+def city_workbook(request: HttpRequest) -> HttpResponse:
+    dp.require_city(request.user)
+    schools = visible_schools(request.user)
+    if not schools.exists():
+        raise Http404
+    return downloads.city_xlsx(schools, catalog(), lang())
+
+
+@login_required
+@require_GET
+def district(request: HttpRequest, code: str) -> HttpResponse:
+    district = dp.district_of(request.user, code)
+    table = dp.TableQuery.from_query(request.GET)
+    overview = data.district_overview(user=request.user, code=code, **table.kwargs())
+    context = dp.district_context(overview, table, lang()) | {
+        "nav": dp.district_nav(request.user),
+        "type_choices": dp.type_choices(district, request.user, lang())}
+    template = "web/dashboards/_district_schools.html" if is_partial(request) \
+        else "web/dashboards/district.html"
+    return vary_htmx(render(request, template, context))
+
+
+@login_required
+@require_GET
+def district_workbook(request: HttpRequest, code: str) -> HttpResponse:
+    district = dp.district_of(request.user, code)
+    schools = visible_schools(request.user).filter(district=district)
+    if not schools.exists():
+        raise Http404
+    return downloads.district_xlsx(district, schools, catalog(), lang())

@@ -1,0 +1,113 @@
+"""The import page: upload → dry run (located errors, or a preview of the changes) → confirm →
+apply and assess the affected schools. Only users who may edit, and only inside their scope."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
+from django.views.decorators.http import require_http_methods, require_POST
+
+from campusplan.accounts.scope import can_edit, visible_schools
+from campusplan.assessments.services import assessment_run_create
+from campusplan.schools.services import import_files
+from campusplan.web import imports
+from campusplan.web.http import catalog, lang
+
+
+def _editor(request: HttpRequest) -> None:
+    if not can_edit(request.user):
+        raise PermissionDenied
+
+
+def _page(request: HttpRequest, status: int = 200, **context) -> HttpResponse:
+    report = context.get("report")
+    context |= {"nav": "import", "max_mb": imports.MAX_BYTES // 2**20,
+                "suffixes": ", ".join(imports.SUFFIXES)}
+    if report is not None:
+        context |= {"problems": imports.problem_rows(report.problems, lang()),
+                    "notes": imports.notes(report.notes, lang())}
+    template = "web/import/_result.html" if request.headers.get("HX-Request") and \
+        request.method == "POST" else "web/import/page.html"
+    return render(request, template, context, status=status)
+
+
+@csrf_exempt  # the upload handler must be set before the body is read; CSRF is checked below
+@login_required
+@require_http_methods(["GET", "POST"])
+def import_page(request: HttpRequest) -> HttpResponse:
+    _editor(request)
+    if request.method == "POST":
+        request.upload_handlers = [imports.LimitedUpload(request)]
+        return _upload(request)
+    return _page(request)
+
+
+@csrf_protect
+def _upload(request: HttpRequest) -> HttpResponse:
+    uploaded = request.FILES.get("file")
+    error = imports.upload_error(uploaded) if not getattr(request, "upload_too_large", False) \
+        else _("文件过大：上限 %(mb)d MB。") % {"mb": imports.MAX_BYTES // 2**20}
+    if error:
+        return _page(request, 400, error=error)
+    token, path = imports.save(request.user, uploaded)
+    return _dry_run(request, token, path)
+
+
+def _dry_run(request: HttpRequest, token: str, path) -> HttpResponse:
+    cat = catalog()
+    refused = imports.out_of_scope(request.user, imports.touched(path, cat))
+    if refused:
+        imports.discard(request.user, token)
+        return _page(request, 403, refused=refused, file_name=path.name)
+    report = import_files(paths=[path], user=request.user, dry_run=True, catalog=cat)
+    refused = imports.out_of_scope(request.user, imports.Touched(set(), set()), report.plan)
+    if refused or not report.ok or not report.plan.changes:
+        imports.discard(request.user, token)
+    status = 403 if refused else 422 if not report.ok else 200
+    return _page(request, status, report=report,
+                 refused=refused, file_name=path.name, token=token,
+                 counts=report.plan.counts() if report.ok else {},
+                 changes=imports.preview(report.plan, cat, lang()) if report.ok else [])
+
+
+@login_required
+@require_POST
+def import_confirm(request: HttpRequest, token: str) -> HttpResponse:
+    """Apply the kept file for real (scope checked again), then assess what it changed."""
+    _editor(request)
+    path = imports.find(request.user, token)
+    if path is None:
+        messages.error(request, _("上传的文件已过期或不存在，请重新上传。"))
+        return redirect("web:import")
+    cat = catalog()
+    check = import_files(paths=[path], user=request.user, dry_run=True, catalog=cat)
+    refused = imports.out_of_scope(request.user, imports.touched(path, cat), check.plan)
+    if refused or not check.ok:
+        imports.discard(request.user, token)
+        return _page(request, 403 if refused else 422, report=check, refused=refused,
+                     file_name=path.name)
+    report = import_files(paths=[path], user=request.user, catalog=cat)
+    imports.discard(request.user, token)
+    if not report.ok:  # the stored data changed since the check: nothing was written
+        return _page(request, 422, report=report, file_name=path.name)
+    _assess(request, report, cat)
+    return redirect("web:import")
+
+
+def _assess(request: HttpRequest, report, cat) -> None:
+    codes = imports.affected_codes(report.plan)
+    schools = list(visible_schools(request.user).filter(code__in=codes))
+    if schools:
+        kind, code = imports.run_scope(schools)
+        assessment_run_create(schools=schools, scope_kind=kind, scope_code=code,
+                              user=request.user, explain=True, catalog=cat)
+    counts = report.plan.counts()
+    messages.success(request, _("已导入 %(file)s：%(schools)d 所学校，%(changes)d 项变更；"
+                                "已重新评估 %(assessed)d 所学校。") % {
+        "file": ", ".join(report.files), "schools": counts.get("schools", 0),
+        "changes": len(report.plan.changes), "assessed": len(schools)})

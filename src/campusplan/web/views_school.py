@@ -1,0 +1,112 @@
+"""The school page: profile, score, results (htmx filters), facts edited inline, history, audit
+trail and the Word report. Every view starts from `school_for(user, code)`: 404 outside the
+user's scope, 403 when an auditor tries to change something."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_POST
+
+from campusplan.accounts.models import AuditEntry
+from campusplan.accounts.scope import can_edit, school_for
+from campusplan.assessments.services import assessment_run_create
+from campusplan.schools.models import School
+from campusplan.schools.services import ImportInvalid, fact_set
+from campusplan.web import downloads, facts
+from campusplan.web import school as sp
+from campusplan.web.http import Lazy, catalog, is_partial, lang, vary_htmx
+
+
+def _fact_base(school: School) -> str:
+    """/school/<code>/facts/ — each fact's form posts to <this><key>/ (one reverse per page)."""
+    return reverse("web:fact", args=[school.code, "-"])[:-2]
+
+
+def _results_context(request: HttpRequest, school: School) -> dict:
+    """The score and the results table. The table is rendered from the current run's rows only
+    when its cached fragment (keyed by run, filters, catalog, language) is missing."""
+    cat = catalog()
+    filters = sp.ResultFilters.from_query(request.POST or request.GET, cat)
+    score = sp.score(school)
+    return {"school": school, "filters": filters, "fact_base": _fact_base(school),
+            "results": Lazy(lambda: sp.results(sp.current_rows(school), cat, lang(), filters)),
+            "score": score, "run_id": score.run_id if score else 0, "catalog_key": cat.checksum,
+            "status_choices": sp.status_choices(), "area_choices": sp.area_choices(cat, lang())}
+
+
+@login_required
+@require_GET
+def school_page(request: HttpRequest, code: str) -> HttpResponse:
+    school = school_for(request.user, code)
+    context = _results_context(request, school)
+    if is_partial(request):
+        return vary_htmx(render(request, "web/school/_results.html", context))
+    context |= {"profile": sp.profile(school, lang()), "history": sp.history(school),
+                "fact_areas": Lazy(lambda: facts.fact_areas(catalog(), school, lang())),
+                "facts_version": facts.version(school), "editable": can_edit(request.user),
+                "nav": _nav(request, school)}
+    return vary_htmx(render(request, "web/school/page.html", context))
+
+
+def _nav(request: HttpRequest, school: School) -> str:
+    profile = getattr(request.user, "profile", None)
+    return "school" if profile is not None and profile.school_id == school.pk else ""
+
+
+@login_required
+@require_POST
+def fact_edit(request: HttpRequest, code: str, key: str) -> HttpResponse:
+    """Set one fact (empty = unknown) through the import path, then re-assess the school."""
+    school = school_for(request.user, code, edit=True)
+    cat = catalog()
+    fact = facts.school_facts(cat).get(key)
+    if fact is None:
+        raise Http404
+    raw = request.POST.get("value", "")
+    value = facts.parse(cat, key, raw)
+    current = facts.stored(school).get(key)
+    if value is None and current is not None:
+        return _refused(request, school, fact, current, raw, str(facts.CLEAR_UNSUPPORTED))
+    try:
+        changes = [] if value is None else fact_set(school=school, key=key, value=value,
+                                                    user=request.user, catalog=cat)
+    except ImportInvalid as exc:
+        return _refused(request, school, fact, current, raw,
+                        facts.problem_text(exc.problems, lang()))
+    if changes:
+        assessment_run_create(schools=[school], scope_kind="school", scope_code=school.code,
+                              user=request.user, explain=True, catalog=cat)
+    row = facts.fact_row(fact, facts.stored(school).get(key), lang())
+    context = _results_context(request, school) | {
+        "row": row, "editable": True, "history": sp.history(school)}
+    return render(request, "web/school/_fact_saved.html", context)
+
+
+def _refused(request, school, fact, current, raw: str, message: str) -> HttpResponse:
+    """The row again with the submitted text and the reason next to the field (422)."""
+    row = facts.fact_row(fact, current, lang(), raw=raw, error=message)
+    return render(request, "web/school/_fact_row.html",
+                  {"school": school, "row": row, "editable": True,
+                   "fact_base": _fact_base(school)}, status=422)
+
+
+@login_required
+@require_GET
+def school_audit(request: HttpRequest, code: str) -> HttpResponse:
+    school = school_for(request.user, code)
+    entries = AuditEntry.objects.filter(school=school).order_by("-at", "-id")
+    page = Paginator(entries, 100).get_page(request.GET.get("page"))
+    rows = [(e, facts.field_label(catalog(), e.field, lang())) for e in page]
+    return render(request, "web/school/audit.html",
+                  {"school": school, "page": page, "rows": rows})
+
+
+@login_required
+@require_GET
+def school_report(request: HttpRequest, code: str) -> HttpResponse:
+    school = school_for(request.user, code)
+    return downloads.school_docx(school, catalog(), lang())

@@ -1,0 +1,118 @@
+"""The city and district dashboards: rankings, charts' data, the spread table, the worst and
+most common gaps, the sortable/filterable school table (htmx partials) and the workbooks."""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+
+import pytest
+from openpyxl import load_workbook
+
+from tests.web.world import HAIDIAN, XICHENG, A, B
+
+pytestmark = pytest.mark.django_db
+HX = {"HX-Request": "true"}
+
+
+def chart_data(html: str, element_id: str):
+    found = re.search(rf'<script id="{element_id}" type="application/json">(.*?)</script>', html,
+                      re.S)
+    return json.loads(found.group(1))
+
+
+def test_city_ranks_districts_by_rate(world, login):
+    response = login(world["city"]).get("/city/")
+    context, html = response.context, response.content.decode()
+    rates = [d["rate"] for d in context["districts"]]
+    assert rates == sorted(rates, reverse=True)
+    assert 'href="/district/110108/"' in html and 'href="/district/110102/"' in html
+    chart = chart_data(html, "district-chart-data")
+    assert chart["names"] == [d["label"] for d in context["districts"]]
+    assert all(0 <= r <= 100 for r in chart["rate"])
+
+
+def test_city_has_a_chart_per_area_the_spread_and_the_worst(world, login):
+    response = login(world["city"]).get("/city/")
+    html = response.content.decode()
+    areas = response.context["area_charts"]
+    assert [a["name"] for a in areas][:2] == ["基础设施", "数字教学资源"]
+    for area in areas:
+        data = chart_data(html, area["data_id"])
+        assert [d["name"] for d in data] == ["达标", "未达标", "违规", "未知"]
+    spread = response.context["spread"]
+    assert spread[-1]["label"] == "全市" and {s["code"] for s in spread[:-1]} == {HAIDIAN, XICHENG}
+    assert "差异系数" in html and "生机比（人/台）" in html
+    worst = response.context["worst"]
+    assert worst and worst[0]["failing"] >= worst[-1]["failing"]
+    assert "录像存储时间不小于30天" in html
+
+
+def test_district_lists_its_schools(world, login):
+    response = login(world["haidian"]).get(f"/district/{HAIDIAN}/")
+    html = response.content.decode()
+    assert [s["code"] for s in response.context["schools"]] == sorted(
+        [A, B], key=lambda c: next(s["rate"] for s in response.context["schools"]
+                                   if s["code"] == c))
+    assert f'href="/school/{A}/"' in html and "海淀甲小学" in html and "海淀乙中学" in html
+    assert sum(chart_data(html, "distribution-chart-data")["counts"]) == 2
+    assert response.context["common_gaps"]
+    assert "HX-Request" in response["Vary"]
+
+
+def test_district_table_sorts_and_filters_with_htmx(world, login):
+    client = login(world["haidian"])
+    response = client.get(f"/district/{HAIDIAN}/?sort=students&order=desc", headers=HX)
+    html = response.content.decode()
+    assert "<html" not in html and 'id="school-1101080002"' in html
+    assert [s["code"] for s in response.context["schools"]] == [B, A]
+    assert 'aria-sort="descending"' in html and "sort=students&amp;order=asc" in html
+    filtered = client.get(f"/district/{HAIDIAN}/?type=211", headers=HX).context["schools"]
+    assert [s["code"] for s in filtered] == [A]
+    assert [s["code"] for s in client.get(f"/district/{HAIDIAN}/?q=乙",
+                                          headers=HX).context["schools"]] == [B]
+    assert client.get(f"/district/{HAIDIAN}/?sort=evil&type=999", headers=HX).status_code == 200
+
+
+def test_city_user_drills_down(world, login):
+    client = login(world["city"])
+    html = client.get(f"/district/{XICHENG}/").content.decode()
+    assert "西城丙小学" in html and 'href="/city/"' in html
+
+
+def test_district_workbook(world, login):
+    response = login(world["haidian"]).get(f"/district/{HAIDIAN}/workbook.xlsx")
+    assert response.status_code == 200
+    assert response["Content-Type"].endswith("spreadsheetml.sheet")
+    wb = load_workbook(io.BytesIO(response.content), read_only=True)
+    text = " ".join(str(c) for ws in wb for row in ws.iter_rows(values_only=True) for c in row)
+    assert "海淀甲小学" in text and "海淀乙中学" in text and "西城" not in text
+
+
+def test_city_workbook(world, login):
+    response = login(world["city"]).get("/city/workbook.xlsx")
+    assert response.status_code == 200
+    wb = load_workbook(io.BytesIO(response.content), read_only=True)
+    text = " ".join(str(c) for ws in wb for row in ws.iter_rows(values_only=True) for c in row)
+    assert "海淀区" in text and "西城区" in text
+
+
+def test_english_dashboards(world, login):
+    client = login(world["city"])
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    html = client.get("/city/").content.decode()
+    assert "Haidian" in html and "Infrastructure" in html and "Whole city" in html
+
+
+def test_an_empty_city(client, django_user_model, monkeypatch, product_catalog):
+    from campusplan.accounts.models import Profile
+    from campusplan.web import catalog_source
+
+    monkeypatch.setattr(catalog_source, "get_catalog", lambda: product_catalog)
+    user = django_user_model.objects.create_user("city0", password="x-Strong-pass-1")
+    Profile.objects.create(user=user, level="city")
+    client.force_login(user)
+    response = client.get("/city/")
+    assert response.status_code == 200 and "尚无评估结果" in response.content.decode()
+    assert client.get("/city/workbook.xlsx").status_code == 404

@@ -1,0 +1,178 @@
+"""The school page: profile, results (gaps first, htmx filters), facts edited inline with
+immediate re-assessment, validation messages next to the field, history, audit trail, report."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+
+import pytest
+
+from campusplan.accounts.models import AuditEntry
+from campusplan.assessments.models import AssessmentRun, ResultRow, SchoolScore
+from campusplan.schools.models import FactValue
+from tests.web.world import A, C
+
+pytestmark = pytest.mark.django_db
+FACT = f"/school/{A}/facts/video_retention_days/"
+HX = {"HX-Request": "true"}
+
+
+def status_of(code: str, requirement: str) -> str:
+    return ResultRow.objects.get(school__code=code, requirement_id=requirement, current=True).status
+
+
+def test_profile_score_and_results(world, login):
+    response = login(world["school"]).get(f"/school/{A}/")
+    html = response.content.decode()
+    assert "海淀甲小学" in html and "211 小学" in html and "海淀区" in html
+    assert "198" in html and "36" in html  # the primary stage: students, largest class
+    assert response.context["score"].rate is not None
+    assert 'id="result-22-7"' in html and "录像存储 15 天，需不小于 30 天，差 15 天" in html
+    assert "扩容录像存储至不小于30天" in html  # the remedy
+    assert "HX-Request" in response["Vary"]
+
+
+def test_results_show_gaps_and_violations_first(world, login):
+    results = login(world["city"]).get(f"/school/{C}/?status=all").context["results"]()
+    order = [r.row.status for r in results]
+    ranks = [["violation", "gap", "unknown", "met", "not_applicable"].index(s) for s in order]
+    assert ranks == sorted(ranks) and order[0] == "violation"
+
+
+def test_default_view_is_what_needs_attention(world, login):
+    results = login(world["school"]).get(f"/school/{A}/").context["results"]()
+    assert {r.row.status for r in results} <= {"gap", "violation", "unknown"}
+    assert results
+
+
+@pytest.mark.parametrize(("query", "statuses", "area"), [
+    ("status=met", {"met"}, None),
+    ("status=problems", {"gap", "violation"}, None),
+    ("status=all&area=security", None, "security"),
+    ("status=bogus", {"gap", "violation", "unknown"}, None),
+])
+def test_filters_render_the_partial(world, login, query, statuses, area):
+    response = login(world["school"]).get(f"/school/{A}/?{query}", headers=HX)
+    html = response.content.decode()
+    assert "<html" not in html and 'class="catalog-table results-table"' in html
+    rows = response.context["results"]()
+    assert rows
+    if statuses:
+        assert {r.row.status for r in rows} <= statuses
+    if area:
+        assert {r.area_key for r in rows} == {area}
+
+
+def test_facts_are_grouped_by_area_with_their_inputs(world, login):
+    response = login(world["school"]).get(f"/school/{A}/")
+    areas = response.context["fact_areas"]()
+    assert areas[0].key == "infrastructure"
+    html = response.content.decode()
+    # a number with the dictionary's range, a yes/no select with 未知, provenance
+    assert 'id="f-video_retention_days" name="value" type="number" step="1" value="15"' in html
+    assert 'min="0" max="3650"' in html
+    assert '<option value="否" selected>否</option>' in html
+    assert "文件导入" in html
+
+
+def test_editing_a_fact_reassesses_the_school(world, login):
+    client = login(world["school"])
+    runs = AssessmentRun.objects.count()
+    assert status_of(A, "22-7") == "gap"
+    response = client.post(FACT, {"value": "30", "status": "all"}, headers=HX)
+    assert response.status_code == 200
+    assert status_of(A, "22-7") == "met"
+    assert AssessmentRun.objects.count() == runs + 1
+    run = AssessmentRun.objects.latest("id")
+    assert (run.scope_kind, run.scope_code, run.schools) == ("school", A, 1)
+    html = response.content.decode()
+    assert 'id="fact-video_retention_days"' in html and 'value="30"' in html
+    assert 'id="school-score" hx-swap-oob="true"' in html
+    assert 'id="school-results" hx-swap-oob="true"' in html
+    assert 'id="result-22-7" class="result status-row-met"' in html  # the filter was kept
+    assert SchoolScore.objects.filter(school__code=A, current=True).count() == 1
+
+
+def test_edit_is_recorded_in_the_audit_trail_with_its_source(world, login):
+    client = login(world["haidian"])
+    client.post(FACT, {"value": "45"}, headers=HX)
+    entry = AuditEntry.objects.filter(school__code=A, field="fact.video_retention_days").first()
+    assert (entry.actor, entry.source, entry.before, entry.after) == ("haidian", "web", 15, 45)
+    fv = FactValue.objects.get(school__code=A, key="video_retention_days",
+                               superseded_at__isnull=True)
+    assert fv.source.kind == "form" and fv.source.actor == "haidian"
+    html = client.get(f"/school/{A}/audit/").content.decode()
+    assert "录像存储时间" in html and "haidian" in html and "网页" in html
+    assert "<td class=\"value\">15</td><td class=\"value\">45</td>" in html
+
+
+@pytest.mark.parametrize(("value", "message"), [
+    ("99999", "超出范围 0–3650：99999"),
+    ("2.5", "应为整数，实际为 2.5"),
+    ("abc", "应为数字，实际为 &#x27;abc&#x27;"),
+])
+def test_invalid_values_are_refused_next_to_the_field(world, login, value, message):
+    response = login(world["school"]).post(FACT, {"value": value}, headers=HX)
+    assert response.status_code == 422
+    html = response.content.decode()
+    assert message in html and 'class="field-error"' in html and 'aria-invalid="true"' in html
+    assert f'value="{value}"' in html  # what was typed stays in the field
+    assert status_of(A, "22-7") == "gap"
+    assert FactValue.objects.get(school__code=A, key="video_retention_days",
+                                 superseded_at__isnull=True).value == 15
+
+
+def test_messages_follow_the_language(world, login):
+    client = login(world["school"])
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    html = client.post(FACT, {"value": "99999"}, headers=HX).content.decode()
+    assert "out of range 0–3650: 99999" in html
+
+
+def test_yes_no_facts(world, login):
+    client = login(world["school"])
+    key = "ipv6_dual_stack"
+    assert client.post(f"/school/{A}/facts/{key}/", {"value": "是"}, headers=HX).status_code == 200
+    assert FactValue.objects.get(school__code=A, key=key, superseded_at__isnull=True).value is True
+    response = client.post(f"/school/{A}/facts/{key}/", {"value": "也许"}, headers=HX)
+    assert response.status_code == 422 and "应为 true/false" in response.content.decode()
+
+
+def test_an_unknown_fact_can_be_given_and_a_known_one_not_cleared(world, login):
+    client = login(world["school"])
+    known = FactValue.objects.filter(school__code=A, key="video_retention_days",
+                                     superseded_at__isnull=True)
+    response = client.post(FACT, {"value": ""}, headers=HX)
+    assert response.status_code == 422 and known.get().value == 15
+    unknown = client.get(f"/school/{A}/").context["fact_areas"]()
+    row = next(r for a in unknown for r in a.rows if r.value is None)
+    assert client.post(f"/school/{A}/facts/{row.key}/", {"value": ""},
+                       headers=HX).status_code == 200
+
+
+def test_unknown_fact_key_is_404(world, login):
+    client = login(world["school"])
+    assert client.post(f"/school/{A}/facts/no_such_fact/", {"value": "1"}).status_code == 404
+
+
+def test_history_lists_each_run(world, login):
+    client = login(world["school"])
+    client.get(f"/school/{A}/?status=all")  # fills the cached fragments
+    client.post(FACT, {"value": "30"}, headers=HX)
+    response = client.get(f"/school/{A}/?status=all")
+    html = response.content.decode()
+    assert 'type="number" step="1" value="30"' in html  # the cached fragments were replaced
+    assert 'id="result-22-7" class="result status-row-met"' in html
+    history = response.context["history"]
+    assert len(history) == 2 and history[0].current and not history[1].current
+    assert history[0].rate > history[1].rate
+
+
+def test_word_report_download(world, login):
+    response = login(world["school"]).get(f"/school/{A}/report.docx")
+    assert response.status_code == 200
+    assert response["Content-Type"].endswith("wordprocessingml.document")
+    with zipfile.ZipFile(io.BytesIO(response.content)) as z:
+        text = z.read("word/document.xml").decode()
+    assert "海淀甲小学" in text
