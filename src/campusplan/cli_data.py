@@ -65,6 +65,13 @@ def progress_bar(enabled: bool = True):
         yield update
 
 
+def cli_actor(user: str = ""):
+    """The operator at the command line (full scope), named by --user or $USER."""
+    from campusplan.accounts import audit
+
+    return audit.actor_for(None, "cli", name=user or os.environ.get("USER", ""))
+
+
 def _scope_or_exit(district: str | None, school: str | None, lang: str) -> None:
     from campusplan.catalog.codes import districts
 
@@ -89,10 +96,10 @@ def survey_cmd(
     """生成调查表（由指标字典生成；已登记学校预填）/ Generate the survey workbook."""
     _scope_or_exit(district, school, lang)
     setup_django()
-    from campusplan.schools.exchange import survey_workbook
+    from campusplan.usecases.exports import survey
 
-    path, n = survey_workbook(output, district=district, school=school, lang=lang,
-                              kinds_path=mapping)
+    path, n = survey(actor=cli_actor(), path=output, district=district, school=school,
+                     lang=lang, kinds_path=mapping)
     console.print(f"[green]已生成[/green] {path}（{n} 所学校预填）" if _zh(lang)
                   else f"[green]written[/green] {path} ({n} schools pre-filled)")
 
@@ -109,23 +116,21 @@ def import_cmd(
 ) -> None:
     """导入调查表、清单或 JSON（全部成功才写入）/ Import files, all or nothing."""
     setup_django()
-    from campusplan.exchange.problems import ExchangeError
-    from campusplan.schools.services import import_files
+    from campusplan.usecases.imports import import_files
 
-    actor = user or os.environ.get("USER", "")
-    try:
-        with progress_bar(console.is_terminal) as progress:
-            report = import_files(paths=files, actor=actor, dry_run=dry_run,
-                                  kinds_path=mapping, progress=progress)
-    except ExchangeError as exc:
-        _print_problems(exc.problems, lang, limit)
-        raise typer.Exit(2) from None
+    with progress_bar(console.is_terminal) as progress:
+        report = import_files(actor=cli_actor(user), paths=files, dry_run=dry_run,
+                              kinds_path=mapping, progress=progress)
     for note in report.notes:
         console.print(f"[dim]{note.message(lang)}[/dim]")
     if not report.ok:
         _print_problems(report.problems, lang, limit)
         raise typer.Exit(2)
     _print_changes(report, lang, limit)
+    if report.run is not None:
+        console.print(f"{'已重新评估' if _zh(lang) else 're-assessed'} "
+                      f"{report.run.schools} {'所学校' if _zh(lang) else 'schools'}: "
+                      f"#{report.run.pk}")
 
 
 def _print_problems(problems, lang: str, limit: int) -> None:
@@ -184,11 +189,11 @@ def export_cmd(
     """导出已存储的学校数据与评估结果 / Export stored facts and results."""
     _scope_or_exit(district, school, lang)
     setup_django()
-    from campusplan.schools.exchange import export_schools
+    from campusplan.usecases.exports import export
 
     with progress_bar(console.is_terminal) as progress:
-        paths, n = export_schools(output, district=district, school=school, lang=lang,
-                                  with_results=results, progress=progress)
+        paths, n = export(actor=cli_actor(), path=output, district=district, school=school,
+                          lang=lang, with_results=results, progress=progress)
     for p in paths:
         console.print(f"[green]{'已导出' if _zh(lang) else 'exported'}[/green] {p}")
     console.print(f"{n} {'所学校' if _zh(lang) else 'schools'}")
@@ -200,27 +205,25 @@ def export_cmd(
 def assess_stored_cmd(
     district: DistrictOpt = None, school: SchoolOpt = None,
     as_of: Annotated[str | None, typer.Option(help="评估日期 YYYY-MM-DD")] = None,
-    explain: Annotated[bool, typer.Option("--explain", help="保存未达标/违规的说明")] = False,
+    explain: Annotated[bool, typer.Option("--explain", help="（已无需：说明在读取时生成）")] = False,
     user: Annotated[str, typer.Option("--user", help="操作人")] = "",
     lang: Lang = "zh",
 ) -> None:
     """评估已存储的学校并保存结果 / Assess stored schools and store the run."""
     _scope_or_exit(district, school, lang)
     setup_django()
-    from campusplan.assessments.services import assessment_run_create
     from campusplan.cli_assess import _print_summary
-    from campusplan.schools.selectors import school_list
+    from campusplan.usecases import runs, scoping
 
-    schools = list(school_list(district=district, codes=[school] if school else None))
+    schools = list(scoping.schools_of(cli_actor(user)).filter(
+        **({"code": school} if school else {"district__code": district})).order_by("code"))
     if not schools:
         err.print("[red]没有已登记的学校[/red]" if _zh(lang) else "[red]no stored schools[/red]")
         raise typer.Exit(2)
     day = dt.date.fromisoformat(as_of) if as_of else None
     with progress_bar(console.is_terminal) as progress:
-        record, result = assessment_run_create(
-            schools=schools, scope_kind="school" if school else "district",
-            scope_code=school or district or "", as_of=day, actor=user or os.environ.get(
-                "USER", ""), explain=explain, lang=lang, progress=progress)
+        record, result = runs.assess(actor=cli_actor(user), schools=schools, as_of=day,
+                                     progress=progress)
     _print_summary(result.summary(), lang, console)
     console.print(f"{'已保存评估批次' if _zh(lang) else 'stored run'} #{record.pk}: "
                   f"{record.catalog_version}, {record.results} rows, {record.counts}")

@@ -61,26 +61,21 @@ def _wipe() -> None:
 
 def _load(n: int, seed: int) -> None:
     from campusplan.accounts import audit
-    from campusplan.assessments.services import assessment_run_create
     from campusplan.catalog import load_catalog
     from campusplan.demo.beijing import beijing_documents
-    from campusplan.schools.models import School
-    from campusplan.schools.services import import_files
+    from campusplan.usecases.imports import import_files
 
     t0 = time.perf_counter()
-    catalog = load_catalog()
-    docs = beijing_documents(catalog, n=n, seed=seed)
-    with tempfile.TemporaryDirectory() as tmp, audit.acting(None, "cli"), progress_bar() as bar:
+    docs = beijing_documents(load_catalog(), n=n, seed=seed)
+    actor = audit.actor_for(None, "cli", name="campusplan demo")
+    with tempfile.TemporaryDirectory() as tmp, progress_bar() as bar:
         paths = _write_by_district(docs, Path(tmp))
-        report = import_files(paths=paths, actor="campusplan demo", catalog=catalog,
-                              progress=bar)
-        if not report.ok:
-            for p in report.problems[:20]:
+        result = import_files(actor=actor, paths=paths, progress=bar)  # assesses what it wrote
+        if not result.ok:
+            for p in result.problems[:20]:
                 console.print(f"[red]{p}[/red]")
             raise typer.Exit(1)
-        run, _ = assessment_run_create(schools=School.objects.select_related("district"),
-                                       scope_kind="all", catalog=catalog, actor="campusplan demo",
-                                       explain=True, progress=bar)
+        run = result.run
     console.print(f"已生成 {run.schools} 所示例学校（16个区，学校名称为虚构），评估结果 {run.results:,} 条，"
                   f"用时 {time.perf_counter() - t0:.0f} 秒。学校数为估算，见 docs/web.md。")
 

@@ -44,9 +44,10 @@ def test_a_fact_write_is_audited_with_source_api(client, world):
                                 "key": "fact.video_retention_days", "old": 15, "new": 45}]
     assert body["fact"]["value"] == 45 and body["fact"]["source"]["kind"] == "api"
     assert body["fact"]["source"]["actor"] == "haidian"
-    (entry,) = AuditEntry.objects.all()
+    entry, run = AuditEntry.objects.order_by("id")  # the change, then the re-assessment
     assert (entry.source, entry.user, entry.request_id) == ("api", world.users["district"],
                                                             "req-api-1")
+    assert (run.object_type, run.source, run.request_id) == ("assessment_run", "api", "req-api-1")
     assert (entry.field, entry.before, entry.after) == ("fact.video_retention_days", 15, 45)
     assert res["X-Request-ID"] == "req-api-1"
 
@@ -118,15 +119,16 @@ def test_an_api_import_is_audited_and_all_or_nothing(client, world):
     good = SimpleUploadedFile("edit.json", json.dumps(doc).encode())
     res = client.post("/api/v1/imports", {"files": [good]}, **world.headers("school"))
     assert res.status_code == 200 and res.json()["written"] and res.json()["changes_total"] == 1
-    assert list(AuditEntry.objects.values_list("source", "field")) == [
-        ("api", "fact.video_retention_days")]
+    assert list(AuditEntry.objects.order_by("id").values_list("source", "field")) == [
+        ("api", "fact.video_retention_days"), ("api", "created")]  # the change, its re-assessment
+    assert res.json()["run"] == AssessmentRun.objects.latest("id").pk
     doc["facts"]["video_retention_days"] = 61
     doc["facts"]["internet_bandwidth_mbps"] = -1
     bad = SimpleUploadedFile("bad.json", json.dumps(doc).encode())
     body = assert_error(client.post("/api/v1/imports", {"files": [bad]},
                                     **world.headers("school")), 422, "invalid_data")
     assert body["details"][0]["file"] == "bad.json" and body["details"][0]["path"]
-    assert AuditEntry.objects.count() == 1  # nothing of the invalid file was written
+    assert AuditEntry.objects.count() == 2  # nothing of the invalid file was written
 
 
 def test_an_import_naming_a_school_outside_the_scope_shows_nothing_of_it(client, world):
@@ -134,7 +136,7 @@ def test_an_import_naming_a_school_outside_the_scope_shows_nothing_of_it(client,
     upload = SimpleUploadedFile("cy.json", json.dumps(doc).encode())
     body = assert_error(client.post("/api/v1/imports", {"files": [upload], "dry_run": "true"},
                                     **world.headers("district")), 403, "forbidden")
-    assert body["details"] == [{"school": CY, "zh": "学校不在您的权限范围内",
+    assert body["details"] == [{"school": CY, "zh": "学校不在您的管理范围内",
                                 "en": "school outside your scope"}]
     new = {"code": "1101089999", "name": "新学校", "district": "110105", "type": "211"}
     upload = SimpleUploadedFile("new.json", json.dumps(new).encode())
@@ -170,7 +172,7 @@ def test_every_error_has_the_same_shape(client, world, monkeypatch):
     def conflict(**kwargs):
         raise IntegrityError("duplicate key")
 
-    monkeypatch.setattr("campusplan.api.schools.fact_set", conflict)
+    monkeypatch.setattr("campusplan.api.schools.set_fact", conflict)
     assert_error(put(client, world, "city", FACT_URL, 30), 409, "conflict")
 
 
@@ -178,7 +180,7 @@ def test_an_unexpected_error_is_a_json_500_without_internals(client, world, monk
     def broken(**kwargs):
         raise RuntimeError("secret internals")
 
-    monkeypatch.setattr("campusplan.api.schools.fact_set", broken)
+    monkeypatch.setattr("campusplan.api.schools.set_fact", broken)
     res = put(client, world, "city", FACT_URL, 30)
     assert_error(res, 500, "server_error")
     assert b"secret internals" not in res.content

@@ -13,7 +13,9 @@ from campusplan.assessments.dashboards import _spread, city_overview, district_o
 from campusplan.assessments.models import ResultRow, SchoolScore
 from campusplan.assessments.services import assessment_run_create
 from campusplan.schools.models import District, School
-from campusplan.schools.services import fact_set, import_files, source_create
+from campusplan.usecases.facts import set_fact
+from campusplan.usecases.imports import import_files
+from tests.actors import operator
 
 pytestmark = pytest.mark.django_db
 EXAMPLES = sorted((Path(__file__).resolve().parents[2] / "examples").glob("*.json"))
@@ -21,7 +23,7 @@ EXAMPLES = sorted((Path(__file__).resolve().parents[2] / "examples").glob("*.jso
 
 @pytest.fixture
 def world():
-    assert import_files(paths=EXAMPLES, actor="test").ok
+    assert import_files(actor=operator("test"), paths=EXAMPLES).ok
     assessment_run_create(schools=School.objects.all(), scope_kind="all")
     users = {}
     for name, level, code in (("city", "city", None), ("hd", "district", "110108")):
@@ -57,11 +59,9 @@ def test_district_user_sees_only_its_district(world):
 def test_a_new_run_replaces_the_current_results_and_the_cached_view(world):
     before = city_overview(user=world["city"])
     school = School.objects.get(code="1101080101")
-    fact_set(school=school, key="video_retention_days", value=30,
-             source=source_create(kind="web"))
-    assessment_run_create(schools=[school], scope_kind="school", scope_code=school.code)
+    set_fact(actor=operator(), school=school, key="video_retention_days", value=30)  # re-assesses
     assert SchoolScore.objects.filter(school=school, current=True).count() == 1
-    assert SchoolScore.objects.filter(school=school).count() == 2  # history kept
+    assert SchoolScore.objects.filter(school=school).count() == 3  # history kept (import, all, edit)
     assert ResultRow.objects.filter(school=school, current=True).count() == 230
     after = city_overview(user=world["city"])
     rate = {d["code"]: d["rate"] for d in after["districts"]}

@@ -6,9 +6,12 @@ from pathlib import Path
 import pytest
 
 from campusplan.exchange.problems import Location
-from campusplan.schools.exchange import survey_workbook
 from campusplan.schools.models import FactValue, Room, School, Source
-from campusplan.schools.services import ImportInvalid, fact_set, import_files
+from campusplan.schools.services import ImportInvalid
+from campusplan.usecases.exports import survey
+from campusplan.usecases.facts import set_fact
+from campusplan.usecases.imports import import_files
+from tests.actors import as_user, operator
 from tests.exchange.helpers import EXAMPLES, fill
 
 pytestmark = pytest.mark.django_db
@@ -22,7 +25,7 @@ FACTS = {"学校标识码": "1101080101", "互联网接入带宽（Mbps）": 100
 
 
 def filled_survey(tmp_path: Path, profile=PROFILE, facts=FACTS, rooms=None) -> Path:
-    path, _n = survey_workbook(tmp_path / "haidian.xlsx", district="110108")
+    path, _n = survey(actor=operator(), path=tmp_path / "haidian.xlsx", district="110108")
     fill(path, "学校概况", [profile])
     fill(path, "基础设施", [facts])
     if rooms:
@@ -31,7 +34,7 @@ def filled_survey(tmp_path: Path, profile=PROFILE, facts=FACTS, rooms=None) -> P
 
 
 def test_survey_import_stores_profile_and_facts_with_provenance(tmp_path):
-    report = import_files(paths=[filled_survey(tmp_path)], actor="zhang")
+    report = import_files(actor=operator("zhang"), paths=[filled_survey(tmp_path)])
     assert report.ok, [p.message() for p in report.problems]
     school = School.objects.get(code="1101080101")
     assert (school.name, school.district.code, school.school_type) == ("海淀实验小学", "110108",
@@ -48,7 +51,7 @@ def test_survey_import_stores_profile_and_facts_with_provenance(tmp_path):
 
 
 def test_blank_is_unknown_never_zero(tmp_path):
-    import_files(paths=[filled_survey(tmp_path)])
+    import_files(actor=operator("test"), paths=[filled_survey(tmp_path)])
     keys = set(FactValue.objects.values_list("key", flat=True))
     assert keys == {"internet_bandwidth_mbps", "ipv6_dual_stack", "wired_full_coverage"}
     assert School.objects.get().junior_classes is None
@@ -56,19 +59,19 @@ def test_blank_is_unknown_never_zero(tmp_path):
 
 def test_reimport_changes_nothing(tmp_path):
     path = filled_survey(tmp_path)
-    import_files(paths=[path])
+    import_files(actor=operator("test"), paths=[path])
     rows, sources = FactValue.objects.count(), Source.objects.count()
-    again = import_files(paths=[path])
+    again = import_files(actor=operator("test"), paths=[path])
     assert again.ok and again.plan.changes == []
     assert (FactValue.objects.count(), Source.objects.count()) == (rows, sources)
 
 
 def test_changed_value_supersedes_and_keeps_history(tmp_path):
-    import_files(paths=[filled_survey(tmp_path)])
+    import_files(actor=operator("test"), paths=[filled_survey(tmp_path)])
     faster = tmp_path / "faster.csv"
     faster.write_text("学校标识码,互联网接入带宽（Mbps）,IPv4/IPv6双栈\n1101080101,2000,是\n",
                       encoding="utf-8")
-    report = import_files(paths=[faster])
+    report = import_files(actor=operator("test"), paths=[faster])
     assert [c.key for c in report.plan.changes] == ["fact.internet_bandwidth_mbps"]
     history = FactValue.objects.filter(key="internet_bandwidth_mbps").order_by("recorded_at")
     assert [h.value for h in history] == [1000, 2000]
@@ -76,7 +79,7 @@ def test_changed_value_supersedes_and_keeps_history(tmp_path):
 
 
 def test_dry_run_writes_nothing_and_lists_changes(tmp_path):
-    report = import_files(paths=[filled_survey(tmp_path)], dry_run=True)
+    report = import_files(actor=operator("test"), paths=[filled_survey(tmp_path)], dry_run=True)
     assert report.ok and report.dry_run
     assert {c.key for c in report.plan.changes} >= {"+", "fact.internet_bandwidth_mbps"}
     assert not School.objects.exists() and not FactValue.objects.exists()
@@ -87,7 +90,7 @@ def test_every_problem_at_once_nothing_written(tmp_path):
     bad_facts = {**FACTS, "互联网接入带宽（Mbps）": -5, "IPv4/IPv6双栈": "也许"}
     path = filled_survey(tmp_path, bad_profile, bad_facts)
     fill(path, "学校概况", [{**PROFILE}])  # the same school code twice
-    report = import_files(paths=[path])
+    report = import_files(actor=operator("test"), paths=[path])
     assert not report.ok
     found = {(p.where.sheet, p.where.row, p.where.column, str(p.value)): p.zh
              for p in report.problems}
@@ -100,7 +103,7 @@ def test_every_problem_at_once_nothing_written(tmp_path):
 
 def test_inconsistent_figures(tmp_path):
     path = filled_survey(tmp_path, {**PROFILE, "小学学生数（人）": 0})
-    report = import_files(paths=[path])
+    report = import_files(actor=operator("test"), paths=[path])
     assert any("数据不一致" in p.zh and p.where.sheet == "学校概况" and p.where.column
                for p in report.problems)
     assert not School.objects.exists()
@@ -117,21 +120,21 @@ def test_unknown_column_and_merged_header(tmp_path):
     ws.merge_cells(start_row=1, start_column=2, end_row=1, end_column=3)
     ws.cell(3, 3, "x")
     wb.save(path)
-    report = import_files(paths=[path])
+    report = import_files(actor=operator("test"), paths=[path])
     reasons = " ".join(p.zh for p in report.problems)
     assert "未知列" in reasons and "合并单元格" in reasons
     assert not School.objects.exists()
 
 
 def test_english_messages(tmp_path):
-    report = import_files(paths=[filled_survey(tmp_path, facts={**FACTS, "IPv4/IPv6双栈": 7})])
+    report = import_files(actor=operator("test"), paths=[filled_survey(tmp_path, facts={**FACTS, "IPv4/IPv6双栈": 7})])
     assert "must be true or false" in report.problems[0].message("en")
 
 
 def test_unregistered_school_in_a_facts_sheet(tmp_path):
-    path, _ = survey_workbook(tmp_path / "s.xlsx", district="110108")
+    path, _ = survey(actor=operator(), path=tmp_path / "s.xlsx", district="110108")
     fill(path, "基础设施", [FACTS])
-    report = import_files(paths=[path])
+    report = import_files(actor=operator("test"), paths=[path])
     assert "学校未登记" in report.problems[0].zh
 
 
@@ -140,7 +143,7 @@ def test_rooms_and_room_facts(tmp_path):
               "网络信息口数（个）": 8, "电子班牌（信息发布、人脸识别、查询）": "是"},
              {"学校标识码": "1101080101", "房间编号": "C01", "房间类型": "计算机教室",
               "学生用计算机台数（台）": 45}]
-    report = import_files(paths=[filled_survey(tmp_path, rooms=rooms)])
+    report = import_files(actor=operator("test"), paths=[filled_survey(tmp_path, rooms=rooms)])
     assert report.ok, [p.message() for p in report.problems]
     room = Room.objects.get(code="A101")
     assert room.room_type == "ordinary_classroom"
@@ -149,37 +152,37 @@ def test_rooms_and_room_facts(tmp_path):
 
 
 def test_gbk_csv_from_excel(tmp_path):
-    import_files(paths=[filled_survey(tmp_path)])
+    import_files(actor=operator("test"), paths=[filled_survey(tmp_path)])
     path = tmp_path / "windows.csv"
     path.write_bytes("学校标识码,互联网接入带宽（Mbps）,录像存储时间（天）\n1101080101,500,30\n"
                      .encode("gbk"))
-    report = import_files(paths=[path])
+    report = import_files(actor=operator("test"), paths=[path])
     assert report.ok, [p.message() for p in report.problems]
     assert FactValue.objects.get(key="video_retention_days", superseded_at=None).value == 30
 
 
 def test_json_in_the_engine_format(tmp_path):
-    report = import_files(paths=sorted(EXAMPLES.glob("*.json")))
+    report = import_files(actor=operator("test"), paths=sorted(EXAMPLES.glob("*.json")))
     assert report.ok, [p.message() for p in report.problems]
     assert School.objects.count() == 4
     bad = json.loads((EXAMPLES / "small-primary.json").read_text(encoding="utf-8"))
     bad["facts"]["internet_bandwidth_mbps"] = "fast"
     (tmp_path / "bad.json").write_text(json.dumps(bad, ensure_ascii=False), encoding="utf-8")
-    problems = import_files(paths=[tmp_path / "bad.json"]).problems
+    problems = import_files(actor=operator("test"), paths=[tmp_path / "bad.json"]).problems
     assert problems[0].where.path == "$.facts.internet_bandwidth_mbps"
 
 
 def test_fact_set_goes_through_the_same_validation(tmp_path):
-    import_files(paths=[filled_survey(tmp_path)])
+    import_files(actor=operator("test"), paths=[filled_survey(tmp_path)])
     school = School.objects.get()
-    source = Source.objects.create(kind="form", actor="li")
-    fact_set(school=school, key="video_retention_days", value=90, source=source)
+    li = operator("li")
+    set_fact(actor=li, school=school, key="video_retention_days", value=90)
     assert FactValue.objects.get(key="video_retention_days").source.actor == "li"
     with pytest.raises(ImportInvalid) as exc:
-        fact_set(school=school, key="video_retention_days", value=99999, source=source)
+        set_fact(actor=li, school=school, key="video_retention_days", value=99999)
     assert "超出范围" in exc.value.problems[0].zh
     with pytest.raises(ImportInvalid):
-        fact_set(school=school, key="no_such_fact", value=1, source=source)
+        set_fact(actor=li, school=school, key="no_such_fact", value=1)
     assert Location().describe() == ""
 
 
@@ -228,24 +231,24 @@ def _formula(path):
 def test_hostile_files_write_nothing(tmp_path, name, build):
     path = tmp_path / name
     build(path)
-    report = import_files(paths=[path])
+    report = import_files(actor=operator("test"), paths=[path])
     assert not report.ok and report.problems[0].zh
     assert not Source.objects.exists() and not School.objects.exists()
 
 
 def test_fact_set_without_a_source_records_the_user(tmp_path, django_user_model):
-    import_files(paths=[filled_survey(tmp_path)])
+    import_files(actor=operator("test"), paths=[filled_survey(tmp_path)])
     user = django_user_model.objects.create(username="zhao")
-    fact_set(school=School.objects.get(), key="antivirus", value=True, user=user)
+    set_fact(actor=as_user(user), school=School.objects.get(), key="antivirus", value=True)
     fv = FactValue.objects.get(key="antivirus")
     assert (fv.source.kind, fv.source.user, fv.source.actor) == ("form", user, "zhao")
 
 
 def test_english_survey_reads_back(tmp_path):
-    path, _ = survey_workbook(tmp_path / "en.xlsx", district="110108", lang="en")
+    path, _ = survey(actor=operator(), path=tmp_path / "en.xlsx", district="110108", lang="en")
     fill(path, "Profile", [{"School code": "1101080102", "School name": "Haidian No. 2",
                             "District code": "110108 Haidian", "school type": "211 Primary school",
                             "primary classes (个)": 6, "primary students (人)": 200}])
-    report = import_files(paths=[path])
+    report = import_files(actor=operator("test"), paths=[path])
     assert report.ok, [p.message("en") for p in report.problems]
     assert School.objects.get().school_type == "211"

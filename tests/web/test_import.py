@@ -13,9 +13,10 @@ import pytest
 from openpyxl import load_workbook
 
 from campusplan.assessments.models import AssessmentRun, ResultRow
-from campusplan.schools.exchange import survey_workbook
 from campusplan.schools.models import FactValue, School
+from campusplan.usecases.exports import survey
 from campusplan.web import imports
+from tests.actors import operator
 from tests.web.world import HAIDIAN, XICHENG, A, B, C
 
 pytestmark = pytest.mark.django_db
@@ -39,7 +40,7 @@ def retention(code: str):
 
 def bad_workbook(tmp_path: Path, product_catalog) -> bytes:
     """The school's own survey workbook with one impossible value typed into it."""
-    path, _n = survey_workbook(tmp_path / "survey.xlsx", school=A, catalog=product_catalog)
+    path, _n = survey(actor=operator(), path=tmp_path / "survey.xlsx", school=A)
     wb = load_workbook(path)
     ws = wb["基础设施"]
     column = next(c.column for c in ws[1] if c.value and str(c.value).startswith("录像存储时间"))

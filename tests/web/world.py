@@ -11,9 +11,9 @@ from pathlib import Path
 from django.contrib.auth import get_user_model
 
 from campusplan.accounts.models import Profile
-from campusplan.assessments.services import assessment_run_create
 from campusplan.schools.models import District, School
-from campusplan.schools.services import import_files
+from campusplan.usecases.imports import import_files
+from tests.actors import operator
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 PASSWORD = "x-Strong-pass-1"
@@ -95,8 +95,6 @@ def make_user(role: Role):
 
 
 def build(folder: Path, catalog) -> dict:
-    report = import_files(paths=write_files(folder), catalog=catalog)
+    report = import_files(actor=operator("test"), paths=write_files(folder))  # assesses them
     assert report.ok, [p.message() for p in report.problems]
-    assessment_run_create(schools=School.objects.all(), scope_kind="all", explain=True,
-                          catalog=catalog)
     return {key: make_user(role) for key, role in ROLES.items()}

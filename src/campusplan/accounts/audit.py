@@ -15,22 +15,30 @@ from contextvars import ContextVar
 from dataclasses import dataclass
 
 from django.db import connection
+from django.db.models import JSONField
 from django.utils import timezone
 
 from campusplan.accounts.choices import AuditSource
 from campusplan.accounts.models import AuditEntry
+from campusplan.schools.bulk import insert_rows, prep
 
 
 @dataclass(frozen=True)
 class Actor:
+    """Who acts. Every use case takes one; `user` None is the operator of the command line
+    (full scope), named by `label` (e.g. the --user option), else by the source."""
+
     user: object | None
     source: str
     request_id: str = ""
+    label: str = ""
 
     @property
     def name(self) -> str:
         user = self.user
-        return getattr(user, "get_username", lambda: "")() if user is not None else self.source
+        if user is not None:
+            return user.get_username()
+        return self.label or self.source
 
 
 _current: ContextVar[Actor | None] = ContextVar("campusplan_actor", default=None)
@@ -41,15 +49,26 @@ def current() -> Actor:
     return _current.get() or SYSTEM
 
 
+def actor_for(user=None, source: str = AuditSource.CLI, request_id: str = "",
+              name: str = "") -> Actor:
+    """Who acts: a signed-in user (else nobody: the operator at the command line, named by
+    `name`), from which door, under which request id."""
+    user = user if getattr(user, "is_authenticated", False) else None
+    return Actor(user, source, request_id or str(uuid.uuid4()), name)
+
+
 @contextmanager
-def acting(user=None, source: str = AuditSource.CLI, request_id: str = "") -> Iterator[Actor]:
-    actor = Actor(user if getattr(user, "is_authenticated", False) else None, source,
-                  request_id or str(uuid.uuid4()))
+def acting_as(actor: Actor) -> Iterator[Actor]:
+    """Everything recorded inside is recorded as `actor` (the use cases wrap their writes)."""
     token = _current.set(actor)
     try:
         yield actor
     finally:
         _current.reset(token)
+
+
+def acting(user=None, source: str = AuditSource.CLI, request_id: str = ""):
+    return acting_as(actor_for(user, source, request_id))
 
 
 def record(*, object_type: str, object_key: str, school=None, district_code: str = "",
@@ -61,19 +80,6 @@ def record(*, object_type: str, object_key: str, school=None, district_code: str
         user=actor.user, actor=actor.name, source=actor.source, request_id=actor.request_id,
         school=school, district_code=district_code, object_type=object_type,
         object_key=object_key, field=field, before=before, after=after, note=note)
-
-
-def entries(*, object_type: str, object_key: str, school=None, district_code: str = "",
-            changes: list[tuple[str, object, object]], note: str = "") -> list[AuditEntry]:
-    """Many field changes of one object in one INSERT (imports change thousands of values)."""
-    actor = current()
-    if school is not None and not district_code:
-        district_code = school.district.code
-    rows = [AuditEntry(user=actor.user, actor=actor.name, source=actor.source,
-                       request_id=actor.request_id, school=school, district_code=district_code,
-                       object_type=object_type, object_key=object_key, field=f, before=b,
-                       after=a, note=note) for f, b, a in changes]
-    return AuditEntry.objects.bulk_create(rows)
 
 
 class AuditMiddleware:
@@ -101,10 +107,6 @@ def record_changes(changes, schools: dict, source=None) -> int:
 
     `changes` are exchange Change records; `schools` maps school codes to stored schools.
     """
-    from django.db.models import JSONField
-
-    from campusplan.schools.bulk import insert_rows, prep
-
     actor, now = current(), timezone.now()
     at = prep(AuditEntry, "at", now)
     fields = ("at", "user", "actor", "source", "request_id", "school", "district_code",

@@ -11,14 +11,13 @@ import datetime as dt
 from collections import defaultdict
 from typing import Any, Literal
 
-from django.db import transaction
-from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, QuerySet
 from ninja import Field, Path, Query, Router, Schema, Status
 from pydantic import ConfigDict, model_validator
 
-from campusplan.accounts import audit, scope
+from campusplan.accounts import scope
 from campusplan.accounts.choices import Level
-from campusplan.api.auth import acting, school_of, user_of, whole_district
+from campusplan.api.auth import actor, school_of, user_of, whole_district
 from campusplan.api.errors import ApiError
 from campusplan.api.schemas import (
     DistrictCode,
@@ -33,7 +32,9 @@ from campusplan.api.schemas import (
     responses,
 )
 from campusplan.assessments.models import AssessmentRun, ResultRow
-from campusplan.assessments.services import assessment_run_create
+from campusplan.assessments.selectors import current_rows, explanations
+from campusplan.catalog.loader import load_catalog
+from campusplan.usecases import runs, scoping
 
 router = Router(tags=["assessments 达标评估"])
 
@@ -75,7 +76,8 @@ class RunIn(Schema):
     school: SchoolCode | None = Field(None, description="评估一所学校")
     district: DistrictCode | None = Field(None, description="或评估一个区的全部学校")
     as_of: dt.date | None = Field(None, description="评估日期（默认今天）")
-    explain: bool = Field(False, description="保存未达标/违规的说明（较慢）")
+    explain: bool = Field(False, description="已不再使用：说明在读取时按语言生成 / ignored: "
+                          "explanations are rendered when read")
     lang: Literal["zh", "en"] = "zh"
 
     @model_validator(mode="after")
@@ -103,6 +105,7 @@ class ResultFilter(Schema):
     status: StatusName | None = None
     level: LevelName | None = None
     ordering: orderings("school", "requirement_id", "item", "status") = "school"
+    lang: Literal["zh", "en"] = Field("zh", description="说明的语言 / language of explanations")
 
 
 RESULT_ORDER = {"school": "school__code", "requirement_id": "requirement_id", "item": "item",
@@ -169,27 +172,23 @@ def _filtered(rows: QuerySet, f: ResultFilter) -> QuerySet:
     return order(rows.select_related("school__district"), f.ordering, RESULT_ORDER)
 
 
-def _result_out(r: ResultRow) -> dict[str, Any]:
+def _result_out(r: ResultRow, said: dict) -> dict[str, Any]:
     return {"run": r.run_id, "school": r.school.code, "school_name": r.school.name,
             "district": r.school.district.code, "requirement_id": r.requirement_id,
             "item": r.item, "level": r.level, "status": r.status, "actual": r.actual,
             "required": r.required, "shortfall": r.shortfall, "basis": r.basis,
-            "explanation": r.explanation or None}
+            "explanation": said.get((r.school.code, r.requirement_id))}
 
 
-def latest_rows(schools: QuerySet) -> QuerySet:
-    """The rows of the most recent run that judged each of these schools."""
-    latest = ResultRow.objects.filter(school__in=schools.values("pk")).values_list("school_id") \
-        .annotate(run=Max("run_id")).order_by()
-    by_run: dict[int, list[int]] = defaultdict(list)
-    for school_id, run_id in latest:
-        by_run[run_id].append(school_id)
-    if not by_run:
-        return ResultRow.objects.none()
-    q = Q()
-    for run_id, ids in by_run.items():
-        q |= Q(run_id=run_id, school_id__in=ids)
-    return ResultRow.objects.filter(q)
+def _results_page(rows: QuerySet, page: PageIn, lang: str) -> dict[str, Any]:
+    """A page of result rows, each explained from its numbers in `lang` — for the current
+    run (older runs' rows carry their numbers; their explanation is null)."""
+    out = paginate(rows, page)
+    current = [r for r in out["items"] if r.current]
+    schools = list({r.school_id: r.school for r in current}.values())
+    said = explanations(schools=schools, catalog=load_catalog(), lang=lang) if schools else {}
+    out["items"] = [_result_out(r, said if r.current else {}) for r in out["items"]]
+    return out
 
 
 # --- endpoints ------------------------------------------------------------------------------
@@ -227,7 +226,7 @@ def run_results(request, filters: Query[ResultFilter], page: Query[PageIn],
     run = _run(request, run_id)
     visible = scope.visible_schools(user_of(request)).values("pk")
     rows = ResultRow.objects.filter(run=run, school__in=visible)
-    return paginate(_filtered(rows, filters), page, _result_out)
+    return _results_page(_filtered(rows, filters), page, filters.lang)
 
 
 @router.get("/results", response=responses(page_of(ResultOut, "LatestResultPage")),
@@ -238,7 +237,7 @@ def result_list(request, filters: Query[ResultFilter], page: Query[PageIn]):
         schools = schools.filter(district__code=filters.district)
     if filters.school:
         schools = schools.filter(code=filters.school)
-    return paginate(_filtered(latest_rows(schools), filters), page, _result_out)
+    return _results_page(_filtered(current_rows(schools=schools), filters), page, filters.lang)
 
 
 @router.post("/runs", response=responses(RunOut, 400, 403, 404, 409, status=201),
@@ -246,21 +245,13 @@ def result_list(request, filters: Query[ResultFilter], page: Query[PageIn]):
 def run_create(request, payload: RunIn):
     """Runs the engine over the stored facts now and stores the run (school: your own scope;
     district: city accounts, or that district's own)."""
+    who = actor(request)
     if payload.school:
-        school = school_of(request, payload.school, edit=True)
-        schools, kind, code, district = [school], "school", school.code, school.district.code
+        schools = [school_of(request, payload.school, edit=True)]
     else:
-        district = whole_district(request, payload.district, edit=True).code
-        schools = list(scope.visible_schools(user_of(request)).filter(district__code=district))
-        kind, code = "district", district
+        whole_district(request, payload.district, edit=True)
+        schools = scoping.district_schools(who, payload.district, edit=True)
     if not schools:
         raise ApiError(422, "invalid_data", "该区没有已登记的学校", "the district has no stored schools")
-    with acting(request), transaction.atomic():
-        run, _result = assessment_run_create(
-            schools=schools, scope_kind=kind, scope_code=code, as_of=payload.as_of,
-            user=user_of(request), explain=payload.explain, lang=payload.lang)
-        audit.record(object_type="assessment_run", object_key=str(run.pk), district_code=district,
-                     school=schools[0] if kind == "school" else None, field="created",
-                     after={"results": run.results, "counts": run.counts},
-                     note=f"{kind} {code}")
+    run, _result = runs.assess(actor=who, schools=schools, as_of=payload.as_of)
     return Status(201, _run_out([run], request)[0])

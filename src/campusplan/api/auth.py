@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import math
 import time
-from contextlib import AbstractContextManager
 
 from django.conf import settings
 from django.core.cache import cache
@@ -96,10 +95,10 @@ def user_of(request: HttpRequest):
     return request.auth
 
 
-def acting(request: HttpRequest) -> AbstractContextManager:
-    """The audit context of an API write: this user, source "api", the middleware's request id
-    (the middleware ran before a token named the user, so it only knew the session's)."""
-    return audit.acting(user_of(request), AuditSource.API, audit.current().request_id)
+def actor(request: HttpRequest) -> audit.Actor:
+    """Who acts in an API call: this user, source "api", the middleware's request id (the
+    middleware ran before a token named the user, so it only knew the session's)."""
+    return audit.actor_for(user_of(request), AuditSource.API, audit.current().request_id)
 
 
 def school_of(request: HttpRequest, code: str, edit: bool = False) -> School:
@@ -126,14 +125,3 @@ def whole_district(request: HttpRequest, code: str, edit: bool = False) -> Distr
 def require_edit(request: HttpRequest) -> None:
     if not scope.can_edit(user_of(request)):
         raise ApiError(403, "read_only")
-
-
-def editable_districts(request: HttpRequest) -> set[str] | None:
-    """District codes where the caller may create schools or change district services;
-    None means every district (a city account)."""
-    profile = scope.profile_of(user_of(request))
-    if profile is None or profile.read_only or profile.level == Level.SCHOOL:
-        return set()
-    if profile.level == Level.CITY:
-        return None
-    return {profile.district.code}

@@ -14,9 +14,9 @@ from django.http import HttpResponse
 from ninja import Field, Query, Router, Schema
 from pydantic import model_validator
 
-from campusplan.api.auth import school_of, whole_district
+from campusplan.api.auth import actor, school_of, whole_district
 from campusplan.api.schemas import DistrictCode, SchoolCode, responses
-from campusplan.schools.exchange import export_schools
+from campusplan.usecases import exports
 
 router = Router(tags=["exports 导出"])
 
@@ -64,8 +64,9 @@ def export(request, params: Query[ExportIn]):
         scope_name = params.district
     with tempfile.TemporaryDirectory(prefix="campusplan-export-") as tmp:
         target = Path(tmp) / f"campusplan-{scope_name}.{params.format}"
-        paths, _n = export_schools(target, school=params.school, district=params.district,
-                                   lang=params.lang, with_results=params.results)
+        paths, _n = exports.export(actor=actor(request), path=target, school=params.school,
+                                   district=params.district, lang=params.lang,
+                                   with_results=params.results)
         if params.format == "csv":
             target = _zip(paths, Path(tmp) / f"campusplan-{scope_name}-csv.zip")
         content = target.read_bytes()

@@ -1,24 +1,21 @@
-"""Plans: the priced, phased work that closes a school's or a district's gaps, computed now from
-the stored facts (as `campusplan plan` does from files), under `budget` × `years`."""
+"""Plans: the priced, phased work that closes a school's or a district's gaps, from their stored
+run (usecases.plans: the judgement the dashboards show), under `budget` × `years`."""
 
 from __future__ import annotations
 
-import datetime as dt
 import math
 from typing import Any, Literal
 
 from ninja import Field, Query, Router, Schema
 from pydantic import model_validator
 
-from campusplan.accounts import scope
-from campusplan.api.auth import school_of, user_of, whole_district
+from campusplan.api.auth import actor, school_of, whole_district
 from campusplan.api.schemas import DistrictCode, PageIn, SchoolCode, page_of, responses
 from campusplan.catalog.loader import load_catalog
-from campusplan.engine.assessment import run
-from campusplan.planning.phasing import Budget, phase, yearly_totals
-from campusplan.planning.plan import plan_lines
+from campusplan.planning.phasing import Budget, yearly_totals
 from campusplan.planning.prices import default_prices
-from campusplan.schools.selectors import schools_as_inputs
+from campusplan.usecases import scoping
+from campusplan.usecases.plans import planned
 
 router = Router(tags=["plans 建设规划"])
 
@@ -78,6 +75,7 @@ class BudgetOut(Schema):
 class PlanOut(page_of(PlanLineOut, "PlanLinePage")):
     catalog: str
     prices: str
+    run: int | None = Field(description="规划所依据的评估批次 / the stored run it plans from")
     schools: int
     budget: BudgetOut
     totals: list[PlanTotalOut]
@@ -96,19 +94,19 @@ def _total(row: dict[str, Any]) -> dict[str, Any]:
 @router.get("/plans", response=responses(PlanOut, 403, 404),
             summary="建设规划与分年度预算 / plan lines phased under a budget")
 def plan(request, params: Query[PlanIn], page: Query[PageIn]):
+    """The plan of the schools' current stored run (the one the dashboards show; `run`)."""
+    who = actor(request)
     if params.school:
         schools = [school_of(request, params.school)]
     else:
         whole_district(request, params.district)
-        schools = list(scope.visible_schools(user_of(request))
-                       .filter(district__code=params.district))
-    catalog, prices, budget = load_catalog(), default_prices(), Budget(
-        params.budget, params.years, params.per)
-    lines = phase(plan_lines(run(catalog, schools_as_inputs(schools=schools, catalog=catalog)),
-                             prices, params.lang, dt.date.today()), budget) if schools else None
-    rows = lines.to_dicts() if lines is not None else []
-    totals = yearly_totals(lines).to_dicts() if lines is not None and lines.height else []
-    return {"catalog": catalog.version, "prices": prices.version, "schools": len(schools),
+        schools = scoping.district_schools(who, params.district)
+    budget = Budget(params.budget, params.years, params.per)
+    p = planned(actor=who, schools=schools, budget=budget, lang=params.lang) if schools else None
+    rows = p.lines.to_dicts() if p is not None else []
+    totals = yearly_totals(p.lines).to_dicts() if p is not None and p.lines.height else []
+    return {"catalog": load_catalog().version, "prices": default_prices().version,
+            "run": p.run if p is not None else None, "schools": len(schools),
             "budget": budget.__dict__, "totals": [_total(t) for t in totals],
             "count": len(rows), "limit": page.limit, "offset": page.offset,
             "items": [_clean(r) for r in rows[page.offset:page.offset + page.limit]]}

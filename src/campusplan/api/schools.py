@@ -12,7 +12,7 @@ from ninja import Field, Path, Query, Router, Schema
 
 from campusplan.accounts import scope
 from campusplan.accounts.choices import Level
-from campusplan.api.auth import acting, school_of, user_of
+from campusplan.api.auth import actor, school_of, user_of
 from campusplan.api.errors import ApiError
 from campusplan.api.schemas import (
     ChangeOut,
@@ -36,7 +36,6 @@ from campusplan.api.schemas import (
 )
 from campusplan.catalog.loader import load_catalog
 from campusplan.catalog.schema import FactType
-from campusplan.schools.choices import SourceKind
 from campusplan.schools.models import (
     STAGE_COLUMNS,
     STAGES,
@@ -45,9 +44,8 @@ from campusplan.schools.models import (
     PurchasedService,
     Room,
     School,
-    Source,
 )
-from campusplan.schools.services import fact_set
+from campusplan.usecases.facts import set_fact
 
 router = Router(tags=["schools 学校"])
 Subject = Literal["school", "room", "service"]
@@ -231,17 +229,14 @@ def _stages(s: School) -> dict[str, dict]:
     return out
 
 
-def _write_source(request) -> Source:
-    user = user_of(request)
+def _via(request) -> str:
     name = getattr(getattr(request, "api_token", None), "name", "")
-    return Source(kind=SourceKind.API, user=user, actor=user.get_username(),
-                  file_name=f"api:{name}" if name else "api")
+    return f"api:{name}" if name else "api"
 
 
 def _written(request, school: School, key: str, value, **subject) -> dict[str, Any]:
-    with acting(request):
-        changes = fact_set(school=school, key=key, value=value, source=_write_source(request),
-                           **subject)
+    changes = set_fact(actor=actor(request), school=school, key=key, value=value,
+                       via=_via(request), **subject).changes
     current = FactValue.objects.select_related("source", "room").filter(
         school=school, key=key, superseded_at__isnull=True, room=subject.get("room"),
         service=subject.get("service")).first()

@@ -46,7 +46,6 @@ class ResultRow(models.Model):
     required = models.FloatField(null=True, blank=True)
     shortfall = models.FloatField(null=True, blank=True)
     basis = models.FloatField(null=True, blank=True)  # e.g. the students a ratio is per
-    explanation = models.TextField(blank=True)
     # the school's most recent judgement; older runs' rows stay as history
     current = models.BooleanField(default=True)
 

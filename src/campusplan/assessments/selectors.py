@@ -1,17 +1,89 @@
-"""Reads of stored runs: the latest result rows of each school, for export and pages."""
+"""Reads of stored runs. One definition of "current": `ResultRow.current` / `SchoolScore.current`,
+the rows of the latest run that judged each school (assessment_run_create keeps it so).
+
+`stored_assessment` turns the current rows back into the engine's `Assessment` (results as
+numbers, frames from the stored facts), so pages, exports, plans and reports read what the
+dashboards read — the run, not a new engine pass — and explanations are rendered when read, in
+the reader's language.
+"""
 
 from __future__ import annotations
 
-from campusplan.assessments.models import ResultRow
+from dataclasses import dataclass
+
+import polars as pl
+from django.db.models import QuerySet
+
+from campusplan.assessments.models import AssessmentRun, ResultRow, SchoolScore
+from campusplan.catalog.loader import Catalog
+from campusplan.engine.assessment import Assessment
+from campusplan.engine.evaluate import LEVEL, NUM, STATUS, requirement_table
+from campusplan.engine.frames import from_inputs
+from campusplan.schools.selectors import schools_as_inputs
+
+VALUES = ("school_id", "requirement_id", "status", "level", "actual", "required", "shortfall",
+          "basis")
 
 
-def latest_results(*, schools) -> list[dict]:
-    """Rows of the most recent run that judged each school, in the export's column keys."""
+def current_rows(*, schools) -> QuerySet[ResultRow]:
+    """The current result rows of these schools (a QuerySet of schools or a list)."""
+    return ResultRow.objects.filter(current=True, school__in=schools)
+
+
+def current_scores(*, schools) -> QuerySet[SchoolScore]:
+    return SchoolScore.objects.filter(current=True, school__in=schools)
+
+
+@dataclass(frozen=True)
+class RunInfo:
+    """Which run(s) a page, plan or report reads: the newest one first."""
+
+    ids: tuple[int, ...]
+    as_of: object  # datetime.date of the newest run
+    catalog_version: str
+
+    @property
+    def id(self) -> int:
+        return self.ids[0]
+
+
+def run_info(*, run_ids) -> RunInfo | None:
+    runs = list(AssessmentRun.objects.filter(pk__in=set(run_ids)).order_by("-pk"))
+    if not runs:
+        return None
+    return RunInfo(tuple(r.pk for r in runs), runs[0].as_of, runs[0].catalog_version)
+
+
+def stored_assessment(*, schools, catalog: Catalog) -> tuple[Assessment, RunInfo | None]:
+    """The current run of these schools as an Assessment (schools never assessed are left out),
+    with the run(s) it comes from."""
     schools = list(schools)
-    rows = ResultRow.objects.filter(current=True, school__in=schools).select_related(
-        "school").order_by("school__code", "id")
-    return [{"code": r.school.code, "name": r.school.name, "requirement_id": r.requirement_id,
-             "item": r.item, "level": r.level, "status": r.status, "actual": r.actual,
-             "required": r.required, "shortfall": r.shortfall, "basis": r.basis,
-             "explanation": r.explanation or None}
-            for r in rows.iterator(chunk_size=5000)]
+    rows = list(current_rows(schools=schools).values_list("run_id", "school__code", *VALUES[1:]))
+    judged = {r[1] for r in rows}
+    frames = from_inputs(schools_as_inputs(schools=[s for s in schools if s.code in judged],
+                                           catalog=catalog), catalog)
+    results = _results(frames.schools.get_column("school_id"), rows, catalog)
+    return Assessment(catalog, frames, results), run_info(run_ids={r[0] for r in rows})
+
+
+def _results(school_ids: pl.Series, rows: list[tuple], catalog: Catalog) -> pl.DataFrame:
+    """Stored rows in the engine's result shape (school_idx, req, status, level, numbers)."""
+    index = {code: i for i, code in enumerate(school_ids.to_list())}
+    reqs = dict(requirement_table(catalog).select("requirement_id", "req").iter_rows())
+    known = [r for r in rows if r[2] in reqs]  # a requirement the catalog no longer has: dropped
+    frame = pl.DataFrame({
+        "school_idx": pl.Series([index[r[1]] for r in known], dtype=pl.UInt32),
+        "req": pl.Series([reqs[r[2]] for r in known], dtype=pl.UInt16),
+        "status": pl.Series([r[3] for r in known], dtype=STATUS),
+        "level": pl.Series([r[4] for r in known], dtype=LEVEL),
+        **{k: pl.Series([r[i] for r in known], dtype=NUM)
+           for i, k in enumerate(("actual", "required", "shortfall", "basis"), start=5)},
+    })
+    return frame.sort("req", "school_idx")
+
+
+def explanations(*, schools, catalog: Catalog, lang: str) -> dict[tuple[str, str], str]:
+    """(school code, requirement id) → the explanation of the current result, in `lang`."""
+    assessment, _info = stored_assessment(schools=schools, catalog=catalog)
+    return {(r["school_id"], r["requirement_id"]): r["explanation"]
+            for r in assessment.explained(lang=lang)}

@@ -21,17 +21,17 @@ COLUMNS = ("school_id", "requirement_id", "item", "status", "level", "actual", "
 
 def assessment_run_create(*, schools, scope_kind: str, scope_code: str = "",
                           catalog: Catalog | None = None, as_of: dt.date | None = None,
-                          user=None, actor: str = "", explain: bool = False, lang: str = "zh",
+                          user=None, actor: str = "",
                           progress: Callable | None = None) -> tuple[AssessmentRun, Assessment]:
     """Run the engine over stored schools; store the run and one row per (school, requirement).
 
-    `explain` also stores the explanation of each gap and violation (slower)."""
+    Rows keep numbers only; explanations are rendered from them when read, in the reader's
+    language (assessments/selectors.py). The use case (campusplan.usecases.runs) audits it."""
     catalog = catalog or load_catalog()
     schools = list(schools)
     result = run(catalog, schools_as_inputs(schools=schools, catalog=catalog), as_of)
     rows = result.annotated.select(*COLUMNS).with_columns(pl.col("status", "level").cast(pl.Utf8))
     counts = dict(rows.group_by("status").len().iter_rows())
-    explanations = _explanations(result, lang) if explain else {}
     by_code = {s.code: s for s in schools}
     with transaction.atomic():
         record = AssessmentRun.objects.create(
@@ -40,7 +40,7 @@ def assessment_run_create(*, schools, scope_kind: str, scope_code: str = "",
             actor=actor or getattr(user, "username", ""), scope_kind=scope_kind,
             scope_code=scope_code, schools=len(schools), results=rows.height, counts=counts)
         _retire(schools)
-        _store_rows(record, rows, by_code, explanations, progress)
+        _store_rows(record, rows, by_code, progress)
         _store_scores(record, result, by_code)
     return record, result
 
@@ -86,20 +86,13 @@ def key_ratios(result: Assessment) -> pl.DataFrame:
         .then(pl.col("mm_rooms").fill_null(0) * 100 / per).alias("multimedia_rooms_per_100"))
 
 
-def _explanations(result: Assessment, lang: str) -> dict[tuple[str, str], str]:
-    wanted = result.annotated.filter(pl.col("status").cast(pl.Utf8).is_in(["gap", "violation"]))
-    ids = wanted.get_column("school_id").unique().to_list()
-    return {(r["school_id"], r["requirement_id"]): r["explanation"]
-            for r in result.explained(ids, lang) if r["status"] in ("gap", "violation")}
-
-
 ROW_FIELDS = ("run", "school", "requirement_id", "item", "status", "level", "actual",
-              "required", "shortfall", "basis", "explanation", "current")
+              "required", "shortfall", "basis", "current")
 
 
 def _store_rows(record: AssessmentRun, rows: pl.DataFrame, by_code: dict[str, School],
-                explanations: dict, progress: Callable | None) -> None:
+                progress: Callable | None) -> None:
     ids = {code: s.pk for code, s in by_code.items()}
-    tuples = ((record.pk, ids[r[0]], r[1], r[2], r[3], r[4], r[5], r[6], r[7], r[8],
-               explanations.get((r[0], r[1]), ""), True) for r in rows.iter_rows())
+    tuples = ((record.pk, ids[r[0]], r[1], r[2], r[3], r[4], r[5], r[6], r[7], r[8], True)
+              for r in rows.iter_rows())
     insert_rows(ResultRow, ROW_FIELDS, tuples, progress, rows.height)

@@ -38,6 +38,7 @@ class Planned:
     prices: PriceCatalog
     as_of: dt.date
     lang: str = "zh"
+    run: int | None = None  # the stored run the results come from (None: assessed from files)
 
     @cached_property
     def services(self) -> pl.DataFrame:
@@ -62,10 +63,10 @@ class Planned:
 
 
 def make_planned(assessment: Assessment, prices: PriceCatalog, budget: Budget, lang: str = "zh",
-                 as_of: dt.date | None = None) -> Planned:
+                 as_of: dt.date | None = None, run: int | None = None) -> Planned:
     as_of = as_of or dt.date.today()
     lines = phase(plan_lines(assessment, prices, lang, as_of), budget)
-    return Planned(assessment, lines, budget, prices, as_of, lang)
+    return Planned(assessment, lines, budget, prices, as_of, lang, run)
 
 
 def district_name(code: str | None, lang: str) -> str:

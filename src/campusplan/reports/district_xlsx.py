@@ -71,6 +71,7 @@ def key_figures(p: c.Planned) -> list[tuple[str, object, str | None]]:
         (t("k_budget_per", lang), t("per_school" if b.per == "school" else "per_all", lang), None),
         (t("k_years", lang), b.years, xt.INT),
         (t("k_as_of", lang), p.as_of.isoformat(), None),
+        *([(t("k_run", lang), f"#{p.run}", None)] if p.run is not None else []),
         (t("k_catalog", lang), p.assessment.catalog.version, None),
         (t("k_prices", lang), p.prices.version, None),
     ]

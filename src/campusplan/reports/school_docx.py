@@ -66,6 +66,8 @@ def _cover(doc: DocumentType, p: c.Planned, prof: dict) -> None:
     dx.paragraph(doc, t("basis_line", lang, standard=ident.title, issuer=ident.issuer,
                         date=ident.date), size=10.5, center=True)
     dx.paragraph(doc, t("date_line", lang, as_of=p.as_of.isoformat()), size=10.5, center=True)
+    if p.run is not None:
+        dx.paragraph(doc, t("run_line", lang, run=p.run), size=10.5, center=True)
     dx.paragraph(doc, t("versions_line", lang, catalog=p.assessment.catalog.version,
                         prices=p.prices.version), size=10.5, center=True)
 

@@ -1,8 +1,10 @@
-"""Writes. Every fact — from a survey workbook, a CSV, JSON, Snipe-IT, the web form or the API —
-goes through `import_bundle`: merge with what is stored, validate with the engine's own input
-validator, diff, and write only the differences, with provenance, in one transaction.
+"""Writes of stored schools. Every fact — from a survey workbook, a CSV, JSON, Snipe-IT, the web
+form or the API — goes through `import_bundle`: merge with what is stored, validate with the
+engine's own input validator, diff, and write only the differences, with provenance, in one
+transaction. `fact_bundle` makes one value into a bundle so it takes the same path.
 
-`fact_set` is the single-value door (web form, API) onto the same path.
+These are the domain steps; the use cases (campusplan.usecases) compose them with the scope
+policy, the audit trail and the re-assessment, and are what the web, the API and the CLI call.
 """
 
 from __future__ import annotations
@@ -18,19 +20,17 @@ from pathlib import Path
 from django.db import transaction
 from django.utils import timezone
 
-from campusplan.accounts import audit
 from campusplan.catalog.codes import districts as district_codes
-from campusplan.catalog.loader import Catalog, load_catalog
+from campusplan.catalog.loader import Catalog
 from campusplan.exchange.bundle import Bundle, Entry, Val, add_document
 from campusplan.exchange.documents import SEP, Change, Plan, plan_import, snipeit_codes
-from campusplan.exchange.inventory import DeviceKinds, load_kinds
+from campusplan.exchange.inventory import DeviceKinds
 from campusplan.exchange.layout import build_layout
 from campusplan.exchange.limits import DEFAULT_LIMITS, Limits
 from campusplan.exchange.problems import ExchangeError, Location, Problem
 from campusplan.exchange.readers import read_any
 from campusplan.exchange.workbook import TEMPLATE, dictionary_checksum
 from campusplan.schools.bulk import insert_rows, prep
-from campusplan.schools.choices import SourceKind
 from campusplan.schools.models import (
     STAGE_COLUMNS,
     Device,
@@ -59,6 +59,7 @@ class ImportReport:
     dry_run: bool
     source: Source | None = None
     notes: list[Problem] = field(default_factory=list)
+    schools: dict[str, School] = field(default_factory=dict)  # stored schools it wrote
 
     @property
     def ok(self) -> bool:
@@ -69,34 +70,43 @@ class ImportReport:
         return self.plan.problems
 
 
-# --- entry points --------------------------------------------------------------------------
+# --- entry points (the use cases in campusplan.usecases call these) -----------------------
 
 
-def import_files(*, paths: Iterable[Path], user=None, actor: str = "", dry_run: bool = False,
-                 catalog: Catalog | None = None, kinds_path: Path | None = None,
-                 limits: Limits = DEFAULT_LIMITS, progress: Callable | None = None,
-                 kind: str = SourceKind.IMPORT) -> ImportReport:
-    """Read, validate and (unless dry_run or invalid) write files, all or nothing."""
-    catalog = catalog or load_catalog()
-    kinds = load_kinds(catalog, kinds_path)
+def read_bundle(*, paths: Iterable[Path], catalog: Catalog, kinds: DeviceKinds,
+                limits: Limits = DEFAULT_LIMITS, progress: Callable | None = None) -> Bundle:
+    """Read every file once into one Bundle; unreadable files become located problems."""
     layout = build_layout(catalog, kinds.labels())
-    bundle, problems, paths = Bundle(), [], [Path(p) for p in paths]
+    bundle, problems = Bundle(), []
     for path in paths:
         try:
-            doc = read_any(path, limits, progress or _quiet)
+            doc = read_any(Path(path), limits, progress or _quiet)
         except ExchangeError as exc:
             problems += exc.problems
             continue
         add_document(bundle, doc, layout, kinds)
     bundle.problems[:0] = problems
     bundle.notes += template_notes(bundle, catalog)
-    source = _source_fields(paths, bundle, kind, user, actor)
-    return import_bundle(bundle=bundle, catalog=catalog, kinds=kinds, dry_run=dry_run,
-                         source=source, progress=progress)
+    return bundle
+
+
+def source_fields(*, paths: list[Path], bundle: Bundle, kind: str, user, actor: str) -> dict:
+    digest = hashlib.sha256()
+    for p in paths:
+        if p.is_file() and p.stat().st_size <= DEFAULT_LIMITS.max_file_bytes:
+            digest.update(p.read_bytes())
+    meta = bundle.templates[0] if bundle.templates else {}
+    template = f"{meta.get('template', '')}@{meta.get('dictionary_version', '')}" if meta else ""
+    return {"kind": kind, "file_name": ", ".join(p.name for p in paths)[:255],
+            "file_sha256": digest.hexdigest(), "template": template, "user": user,
+            "actor": actor or getattr(user, "username", "")}
 
 
 def import_bundle(*, bundle: Bundle, catalog: Catalog, kinds: DeviceKinds, source: dict | Source,
                   dry_run: bool = False, progress: Callable | None = None) -> ImportReport:
+    """Plan the bundle against what is stored and, unless dry_run or invalid, write the changes
+    with their provenance in one transaction. The caller records the audit trail in the same
+    transaction (campusplan.usecases.imports)."""
     names = school_names() if bundle.snipeit else {}
     codes = set(bundle.schools) | snipeit_codes(bundle, names)
     stored = stored_for(codes=codes, districts={k[0] for k in bundle.district_services},
@@ -112,21 +122,14 @@ def import_bundle(*, bundle: Bundle, catalog: Catalog, kinds: DeviceKinds, sourc
         if source.pk is None:
             source.summary = plan.counts()
             source.save()
-        apply_plan(plan, source, progress)
+        report.schools = apply_plan(plan, source, progress)
     report.source = source
     return report
 
 
-def fact_set(*, school: School, key: str, value, source: Source | None = None, user=None,
-             room: Room | None = None, service: PurchasedService | None = None,
-             catalog: Catalog | None = None) -> list[Change]:
-    """Set one fact of a school, room or service through the import path; raises ImportInvalid.
-
-    `source` defaults to a new form source for `user` (the web form; the API passes its own)."""
-    catalog = catalog or load_catalog()
-    source = source or Source(kind=SourceKind.FORM, user=user,
-                              actor=getattr(user, "username", ""))
-    where = Location(file=source.file_name, sheet=source.kind)
+def fact_bundle(*, school: School, key: str, value, where: Location, room: Room | None = None,
+                service: PurchasedService | None = None) -> Bundle:
+    """One value of a school, room or service as a bundle, so it takes the import path."""
     bundle = Bundle()
     entry = bundle.school(school.code, where)
     if room is not None:
@@ -136,11 +139,7 @@ def fact_set(*, school: School, key: str, value, source: Source | None = None, u
         entry.services[service.category, service.name] = svc
     else:
         entry.values[f"fact.{key}"] = Val(value, where)
-    report = import_bundle(bundle=bundle, catalog=catalog, kinds=load_kinds(catalog),
-                           source=source)
-    if not report.ok:
-        raise ImportInvalid(report.problems)
-    return report.plan.changes
+    return bundle
 
 
 def _quiet(stage: str, done: int, total: int | None) -> None:
@@ -149,18 +148,6 @@ def _quiet(stage: str, done: int, total: int | None) -> None:
 
 def source_create(*, kind: str, user=None, actor: str = "", file_name: str = "") -> Source:
     return Source.objects.create(kind=kind, user=user, actor=actor, file_name=file_name)
-
-
-def _source_fields(paths: list[Path], bundle: Bundle, kind: str, user, actor: str) -> dict:
-    digest = hashlib.sha256()
-    for p in paths:
-        if p.is_file() and p.stat().st_size <= DEFAULT_LIMITS.max_file_bytes:
-            digest.update(p.read_bytes())
-    meta = bundle.templates[0] if bundle.templates else {}
-    template = f"{meta.get('template', '')}@{meta.get('dictionary_version', '')}" if meta else ""
-    return {"kind": kind, "file_name": ", ".join(p.name for p in paths)[:255],
-            "file_sha256": digest.hexdigest(), "template": template, "user": user,
-            "actor": actor or getattr(user, "username", "")}
 
 
 def template_notes(bundle: Bundle, catalog: Catalog) -> list[Problem]:
@@ -184,17 +171,16 @@ def template_notes(bundle: Bundle, catalog: Catalog) -> list[Problem]:
 # --- applying a plan -----------------------------------------------------------------------
 
 
-def apply_plan(plan: Plan, source: Source, progress: Callable | None = None) -> None:
+def apply_plan(plan: Plan, source: Source, progress: Callable | None = None) -> dict[str, School]:
+    """Write a plan's changes; returns the stored schools they touched (code → School)."""
     now = timezone.now()
     schools = _apply_schools(plan, source)
     rooms = _apply_rooms(plan, schools)
     services = _apply_services(plan, schools)
     _apply_facts(plan, schools, rooms, services, source, now, progress)
     _apply_devices(plan, schools, rooms, source)
-    # every change, before → after, in the same transaction (accounts/audit.py)
-    stored = schools | {s.code: s for s in School.objects.select_related("district")
-                        .filter(code__in={c.school for c in plan.changes if c.school})}
-    audit.record_changes(plan.changes, stored, source=source)
+    return schools | {s.code: s for s in School.objects.select_related("district")
+                      .filter(code__in={c.school for c in plan.changes if c.school})}
 
 
 def _district(code: str, cache: dict[str, District]) -> District:
@@ -333,13 +319,6 @@ def _subject(c: Change, schools, rooms, services) -> dict:
         svc = services[c.school, c.ref]
         return {"service": svc, "school": schools[c.school] if c.school else None}
     return {"school": schools[c.school]}
-
-
-def _where(where: Location | None) -> dict:
-    if where is None:
-        return {}
-    return {"sheet": where.sheet[:64], "row": where.row, "column": where.column,
-            "path": where.path[:200]}
 
 
 def _supersede(stale: dict[str, list], now) -> None:

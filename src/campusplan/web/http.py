@@ -6,6 +6,7 @@ from django.http import HttpRequest, HttpResponse
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import get_language
 
+from campusplan.accounts import audit
 from campusplan.catalog.loader import Catalog
 from campusplan.web import catalog_source
 
@@ -44,3 +45,9 @@ class Lazy:
         if not self._done:
             self._value, self._done = self._compute(), True
         return self._value
+
+
+def actor(request: HttpRequest) -> audit.Actor:
+    """Who acts in this request: its signed-in user, from the web, under the middleware's
+    request id. The use cases take it; a view never passes the request itself."""
+    return audit.actor_for(request.user, audit.AuditSource.WEB, audit.current().request_id)

@@ -1,11 +1,9 @@
-"""The import page's pieces: the uploaded file kept per user until confirmed (or expired), the
-scope check of what a file touches, and the preview of a dry run.
+"""The import page's pieces: the uploaded file kept per user until confirmed (or expired), and
+the rendering of a dry run (preview of the changes, located problems).
 
 A file is stored under UPLOAD_DIR/<user id>/<random token>/<its name>; only that user's token
-finds it again, and files older than UPLOAD_TTL are removed on the next upload. Before a dry
-run's plan (which shows stored values, before → after) is shown, every school and district the
-file touches must be inside the user's scope: a district user cannot import another district's
-school, a school user only their own school.
+finds it again, and files older than UPLOAD_TTL are removed on the next upload. The scope check
+of what a file touches is the use case's (usecases.imports), the same for every door.
 """
 
 from __future__ import annotations
@@ -22,18 +20,10 @@ from django.core.files.uploadhandler import StopUpload, TemporaryFileUploadHandl
 from django.utils.text import get_valid_filename
 from django.utils.translation import gettext as _
 
-from campusplan.accounts.choices import Level
-from campusplan.accounts.scope import profile_of, visible_districts, visible_schools
 from campusplan.catalog.loader import Catalog
-from campusplan.exchange.bundle import Bundle, add_document
-from campusplan.exchange.documents import SEP, Change, Plan, snipeit_codes
-from campusplan.exchange.inventory import load_kinds
-from campusplan.exchange.layout import build_layout
+from campusplan.exchange.documents import SEP, Change, Plan
 from campusplan.exchange.limits import DEFAULT_LIMITS
-from campusplan.exchange.problems import ExchangeError, Problem
-from campusplan.exchange.readers import read_any
-from campusplan.schools.models import School
-from campusplan.schools.selectors import school_names
+from campusplan.exchange.problems import Problem
 from campusplan.web.facts import field_label
 
 SUFFIXES = (".xlsx", ".csv", ".json")
@@ -112,57 +102,6 @@ def purge_expired(now: float | None = None) -> None:
             shutil.rmtree(folder, ignore_errors=True)
 
 
-# --- what a file touches, and whether the user may change it ----------------------------------
-
-
-@dataclass(frozen=True)
-class Touched:
-    schools: set[str]  # school codes the file names
-    districts: set[str]  # districts whose district-level services it gives
-
-
-def touched(path: Path, catalog: Catalog) -> Touched:
-    """The schools and districts a file names (read as the importer reads it)."""
-    kinds = load_kinds(catalog)
-    bundle = Bundle()
-    try:
-        add_document(bundle, read_any(path), build_layout(catalog, kinds.labels()), kinds)
-    except ExchangeError:
-        return Touched(set(), set())
-    codes = set(bundle.schools)
-    if bundle.snipeit:
-        codes |= snipeit_codes(bundle, school_names())
-    return Touched(codes, {d for d, _c, _n in bundle.district_services})
-
-
-def out_of_scope(user, files: Touched, plan: Plan | None = None) -> list[str]:
-    """Why the user may not import these schools/districts (empty: all inside the scope)."""
-    p = profile_of(user)
-    if p is None:
-        return [_("没有导入权限。")]
-    if p.level == Level.CITY:
-        return []
-    mine = set(visible_schools(user).filter(code__in=files.schools).values_list("code", flat=True))
-    existing = set(School.objects.filter(code__in=files.schools).values_list("code", flat=True))
-    districts = set(visible_districts(user).values_list("code", flat=True))
-    reasons = []
-    foreign = sorted(existing - mine)
-    if foreign:
-        reasons.append(_("文件中的学校不在您的管理范围内：%(codes)s") % {"codes": "、".join(foreign)})
-    new = sorted(files.schools - existing)
-    if new and p.level == Level.SCHOOL:
-        reasons.append(_("校级用户不能新增学校：%(codes)s") % {"codes": "、".join(new)})
-    if files.districts and (p.level == Level.SCHOOL or files.districts - districts):
-        reasons.append(_("不能导入本区以外（或区级统一）的服务：%(codes)s")
-                       % {"codes": "、".join(sorted(files.districts))})
-    if plan is not None and plan.inputs is not None:
-        moved = sorted(d["code"] for d in plan.inputs.schools if d["district"] not in districts)
-        if moved:
-            reasons.append(_("学校的行政区划代码不在您的管理范围内：%(codes)s")
-                           % {"codes": "、".join(moved)})
-    return reasons
-
-
 # --- the preview ------------------------------------------------------------------------------
 
 @dataclass(frozen=True)
@@ -208,21 +147,3 @@ def problem_rows(problems: list[Problem], lang: str, limit: int = 500) -> list[d
 
 def notes(problems: list[Problem], lang: str) -> list[str]:
     return [p.zh if lang.startswith("zh") else p.en for p in problems]
-
-
-def affected_codes(plan: Plan) -> set[str]:
-    """Schools whose judgement an applied plan can change (district services: the district's)."""
-    codes = {c.school for c in plan.changes if c.school}
-    districts = {c.ref.split(SEP)[0] for c in plan.changes if not c.school}
-    if districts:
-        codes |= set(School.objects.filter(district__code__in=districts)
-                     .values_list("code", flat=True))
-    return codes
-
-
-def run_scope(schools: list[School]) -> tuple[str, str]:
-    """The assessment run's scope: one school, one district, or all."""
-    if len(schools) == 1:
-        return "school", schools[0].code
-    districts = {s.district.code for s in schools}
-    return ("district", districts.pop()) if len(districts) == 1 else ("all", "")

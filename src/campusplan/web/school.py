@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
+from campusplan.assessments import selectors
 from campusplan.assessments.choices import Status
 from campusplan.assessments.models import ResultRow, SchoolScore
 from campusplan.catalog.codes import districts, school_types
@@ -106,6 +107,7 @@ class ResultView:
     row: ResultRow
     spot: Spot | None
     lang: str
+    explanation: str = ""  # rendered from the row's numbers, in the reader's language
 
     @property
     def status_label(self) -> str:
@@ -165,14 +167,22 @@ class ResultFilters:
 
 
 def current_rows(school: School) -> list[ResultRow]:
-    return list(ResultRow.objects.filter(school=school, current=True))
+    return list(selectors.current_rows(schools=[school]))
 
 
-def results(rows: list[ResultRow], catalog: Catalog, lang: str,
-            filters: ResultFilters) -> list[ResultView]:
+def explanations(school: School, catalog: Catalog, lang: str) -> dict[str, str]:
+    """Requirement id → the explanation of the school's current result, in `lang`."""
+    said = selectors.explanations(schools=[school], catalog=catalog, lang=lang)
+    return {req: text for (_code, req), text in said.items()}
+
+
+def results(rows: list[ResultRow], catalog: Catalog, lang: str, filters: ResultFilters,
+            explanations: dict[str, str] | None = None) -> list[ResultView]:
     index = requirement_index(catalog)
     order = {rid: n for n, rid in enumerate(index)}
-    views = [ResultView(r, index.get(r.requirement_id), lang) for r in rows]
+    said = explanations or {}
+    views = [ResultView(r, index.get(r.requirement_id), lang, said.get(r.requirement_id, ""))
+             for r in rows]
     views = [v for v in views if filters.keeps(v)]
     return sorted(views, key=lambda v: (STATUS_ORDER.get(v.row.status, 9),
                                         v.row.level != "required",
@@ -192,7 +202,7 @@ def area_choices(catalog: Catalog, lang: str) -> list[tuple[str, str]]:
 
 
 def score(school: School) -> SchoolScore | None:
-    return SchoolScore.objects.filter(school=school, current=True).select_related("run").first()
+    return selectors.current_scores(schools=[school]).select_related("run").first()
 
 
 def history(school: School, limit: int = 20) -> list[SchoolScore]:

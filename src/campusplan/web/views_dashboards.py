@@ -11,9 +11,10 @@ from django.views.decorators.http import require_GET
 
 from campusplan.accounts.scope import visible_schools
 from campusplan.assessments import dashboards as data
+from campusplan.usecases import reports
 from campusplan.web import dashboards as dp
 from campusplan.web import downloads
-from campusplan.web.http import catalog, is_partial, lang, vary_htmx
+from campusplan.web.http import actor, is_partial, lang, vary_htmx
 
 
 @login_required
@@ -32,7 +33,8 @@ def city_workbook(request: HttpRequest) -> HttpResponse:
     schools = visible_schools(request.user)
     if not schools.exists():
         raise Http404
-    return downloads.city_xlsx(schools, catalog(), lang())
+    return downloads.attachment(reports.city_report(actor=actor(request), schools=list(schools),
+                                                    lang=lang()))
 
 
 @login_required
@@ -56,4 +58,5 @@ def district_workbook(request: HttpRequest, code: str) -> HttpResponse:
     schools = visible_schools(request.user).filter(district=district)
     if not schools.exists():
         raise Http404
-    return downloads.district_xlsx(district, schools, catalog(), lang())
+    return downloads.attachment(reports.district_report(
+        actor=actor(request), district=district, schools=list(schools), lang=lang()))

@@ -12,11 +12,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_http_methods, require_POST
 
-from campusplan.accounts.scope import can_edit, visible_schools
-from campusplan.assessments.services import assessment_run_create
-from campusplan.schools.services import import_files
+from campusplan.accounts.scope import can_edit
+from campusplan.usecases.imports import import_files
 from campusplan.web import imports
-from campusplan.web.http import catalog, lang
+from campusplan.web.http import actor, catalog, lang
 
 
 def _editor(request: HttpRequest) -> None:
@@ -59,55 +58,40 @@ def _upload(request: HttpRequest) -> HttpResponse:
 
 
 def _dry_run(request: HttpRequest, token: str, path) -> HttpResponse:
-    cat = catalog()
-    refused = imports.out_of_scope(request.user, imports.touched(path, cat))
-    if refused:
+    result = import_files(actor=actor(request), paths=[path], dry_run=True)
+    if result.refused or not result.ok or not result.plan.changes:
         imports.discard(request.user, token)
-        return _page(request, 403, refused=refused, file_name=path.name)
-    report = import_files(paths=[path], user=request.user, dry_run=True, catalog=cat)
-    refused = imports.out_of_scope(request.user, imports.Touched(set(), set()), report.plan)
-    if refused or not report.ok or not report.plan.changes:
-        imports.discard(request.user, token)
-    status = 403 if refused else 422 if not report.ok else 200
-    return _page(request, status, report=report,
-                 refused=refused, file_name=path.name, token=token,
+    return _result_page(request, result, path, token=token)
+
+
+def _result_page(request: HttpRequest, result, path, **context) -> HttpResponse:
+    if result.refused:
+        return _page(request, 403, refused=[r.text(lang()) for r in result.refused],
+                     file_name=path.name)
+    report = result.report
+    return _page(request, 422 if not report.ok else 200, report=report, file_name=path.name,
                  counts=report.plan.counts() if report.ok else {},
-                 changes=imports.preview(report.plan, cat, lang()) if report.ok else [])
+                 changes=imports.preview(report.plan, catalog(), lang()) if report.ok else [],
+                 **context)
 
 
 @login_required
 @require_POST
 def import_confirm(request: HttpRequest, token: str) -> HttpResponse:
-    """Apply the kept file for real (scope checked again), then assess what it changed."""
+    """Apply the kept file for real (the use case checks the scope again and re-assesses)."""
     _editor(request)
     path = imports.find(request.user, token)
     if path is None:
         messages.error(request, _("上传的文件已过期或不存在，请重新上传。"))
         return redirect("web:import")
-    cat = catalog()
-    check = import_files(paths=[path], user=request.user, dry_run=True, catalog=cat)
-    refused = imports.out_of_scope(request.user, imports.touched(path, cat), check.plan)
-    if refused or not check.ok:
-        imports.discard(request.user, token)
-        return _page(request, 403 if refused else 422, report=check, refused=refused,
-                     file_name=path.name)
-    report = import_files(paths=[path], user=request.user, catalog=cat)
+    result = import_files(actor=actor(request), paths=[path])
     imports.discard(request.user, token)
-    if not report.ok:  # the stored data changed since the check: nothing was written
-        return _page(request, 422, report=report, file_name=path.name)
-    _assess(request, report, cat)
-    return redirect("web:import")
-
-
-def _assess(request: HttpRequest, report, cat) -> None:
-    codes = imports.affected_codes(report.plan)
-    schools = list(visible_schools(request.user).filter(code__in=codes))
-    if schools:
-        kind, code = imports.run_scope(schools)
-        assessment_run_create(schools=schools, scope_kind=kind, scope_code=code,
-                              user=request.user, explain=True, catalog=cat)
-    counts = report.plan.counts()
+    if not result.ok:  # refused, or the stored data changed since the check: nothing written
+        return _result_page(request, result, path)
+    counts = result.plan.counts()
     messages.success(request, _("已导入 %(file)s：%(schools)d 所学校，%(changes)d 项变更；"
                                 "已重新评估 %(assessed)d 所学校。") % {
-        "file": ", ".join(report.files), "schools": counts.get("schools", 0),
-        "changes": len(report.plan.changes), "assessed": len(schools)})
+        "file": ", ".join(result.files), "schools": counts.get("schools", 0),
+        "changes": len(result.plan.changes),
+        "assessed": result.run.schools if result.run else 0})
+    return redirect("web:import")

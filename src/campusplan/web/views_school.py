@@ -13,12 +13,13 @@ from django.views.decorators.http import require_GET, require_POST
 
 from campusplan.accounts.models import AuditEntry
 from campusplan.accounts.scope import can_edit, school_for
-from campusplan.assessments.services import assessment_run_create
 from campusplan.schools.models import School
-from campusplan.schools.services import ImportInvalid, fact_set
+from campusplan.schools.services import ImportInvalid
+from campusplan.usecases.facts import set_fact
+from campusplan.usecases.reports import school_report as school_report_of
 from campusplan.web import downloads, facts
 from campusplan.web import school as sp
-from campusplan.web.http import Lazy, catalog, is_partial, lang, vary_htmx
+from campusplan.web.http import Lazy, actor, catalog, is_partial, lang, vary_htmx
 
 
 def _fact_base(school: School) -> str:
@@ -33,7 +34,8 @@ def _results_context(request: HttpRequest, school: School) -> dict:
     filters = sp.ResultFilters.from_query(request.POST or request.GET, cat)
     score = sp.score(school)
     return {"school": school, "filters": filters, "fact_base": _fact_base(school),
-            "results": Lazy(lambda: sp.results(sp.current_rows(school), cat, lang(), filters)),
+            "results": Lazy(lambda: sp.results(sp.current_rows(school), cat, lang(), filters,
+                                               sp.explanations(school, cat, lang()))),
             "score": score, "run_id": score.run_id if score else 0, "catalog_key": cat.checksum,
             "status_choices": sp.status_choices(), "area_choices": sp.area_choices(cat, lang())}
 
@@ -60,7 +62,7 @@ def _nav(request: HttpRequest, school: School) -> str:
 @login_required
 @require_POST
 def fact_edit(request: HttpRequest, code: str, key: str) -> HttpResponse:
-    """Set one fact (empty = unknown) through the import path, then re-assess the school."""
+    """Set one fact through the use case (the import path, audited, the school re-assessed)."""
     school = school_for(request.user, code, edit=True)
     cat = catalog()
     fact = facts.school_facts(cat).get(key)
@@ -72,14 +74,11 @@ def fact_edit(request: HttpRequest, code: str, key: str) -> HttpResponse:
     if value is None and current is not None:
         return _refused(request, school, fact, current, raw, str(facts.CLEAR_UNSUPPORTED))
     try:
-        changes = [] if value is None else fact_set(school=school, key=key, value=value,
-                                                    user=request.user, catalog=cat)
+        if value is not None:
+            set_fact(actor=actor(request), school=school, key=key, value=value)
     except ImportInvalid as exc:
         return _refused(request, school, fact, current, raw,
                         facts.problem_text(exc.problems, lang()))
-    if changes:
-        assessment_run_create(schools=[school], scope_kind="school", scope_code=school.code,
-                              user=request.user, explain=True, catalog=cat)
     row = facts.fact_row(fact, facts.stored(school).get(key), lang())
     context = _results_context(request, school) | {
         "row": row, "editable": True, "history": sp.history(school)}
@@ -109,4 +108,5 @@ def school_audit(request: HttpRequest, code: str) -> HttpResponse:
 @require_GET
 def school_report(request: HttpRequest, code: str) -> HttpResponse:
     school = school_for(request.user, code)
-    return downloads.school_docx(school, catalog(), lang())
+    return downloads.attachment(school_report_of(actor=actor(request), school=school,
+                                                 lang=lang()))

@@ -1,0 +1,84 @@
+"""Files out of the database: the survey workbook (pre-filled with stored schools) and exports of
+stored facts with the stored results (explained in the reader's language).
+
+Files in go through usecases.imports; both directions use the one layout of exchange/layout.py,
+so an export re-imports unchanged.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from campusplan.accounts.audit import Actor
+from campusplan.assessments.selectors import stored_assessment
+from campusplan.catalog.loader import Catalog, load_catalog
+from campusplan.exchange.documents import new_document
+from campusplan.exchange.export import write_export
+from campusplan.exchange.inventory import load_kinds
+from campusplan.exchange.layout import build_layout
+from campusplan.exchange.rows import sheet_rows
+from campusplan.exchange.workbook import meta_of, write_workbook
+from campusplan.schools.models import School
+from campusplan.schools.selectors import devices_of, district_services, school_documents
+from campusplan.usecases import scoping
+
+RESULT_KEYS = ("requirement_id", "item", "level", "status", "actual", "required", "shortfall",
+               "basis", "explanation")
+
+
+def _scope(actor: Actor, district: str | None, school: str | None) -> list[School]:
+    if school:
+        return [scoping.school(actor, school)]
+    return scoping.district_schools(actor, district or "")
+
+
+def survey(*, actor: Actor, path: Path, district: str | None = None, school: str | None = None,
+           lang: str = "zh", kinds_path: Path | None = None) -> tuple[Path, int]:
+    """A school (`school=`) or district survey; stored schools of the scope are pre-filled.
+    The operator may ask for the survey of a school not stored yet (a blank one)."""
+    catalog = load_catalog()
+    kinds = load_kinds(catalog, kinds_path)
+    layout = build_layout(catalog, kinds.labels())
+    if school and scoping.is_operator(actor):
+        schools = list(scoping.schools_of(actor).filter(code=school))
+    elif not school and scoping.is_operator(actor):
+        schools = list(scoping.schools_of(actor).filter(district__code=district))
+    else:
+        schools = _scope(actor, district, school)
+    docs = list(school_documents(schools=schools, catalog=catalog).values())
+    if school and not docs:
+        docs = [new_document(school) | {"district": district, "name": None}]
+    dsv = district_services(districts=[district], catalog=catalog) if district and not school \
+        else []
+    data = sheet_rows(layout, docs, dsv, devices_of(schools=schools))
+    kind, scope = ("school", school) if school else ("district", district or "")
+    meta = meta_of(catalog, kind, scope, kinds.version, lang)
+    return write_workbook(Path(path), layout, data, meta, lang), len(schools)
+
+
+def stored_results(*, schools: list[School], catalog: Catalog, lang: str) -> list[dict]:
+    """The schools' current results in the export's column keys, explained in `lang`."""
+    assessment, _info = stored_assessment(schools=schools, catalog=catalog)
+    rows = assessment.explained(lang=lang)
+    rows.sort(key=lambda r: (r["school_id"], r["req"]))
+    return [{"code": r["school_id"], "name": r["name"]} | {k: r[k] for k in RESULT_KEYS}
+            for r in rows]
+
+
+def export(*, actor: Actor, path: Path, district: str | None = None, school: str | None = None,
+           lang: str = "zh", with_results: bool = True,
+           progress: Callable | None = None) -> tuple[list[Path], int]:
+    catalog = load_catalog()
+    kinds = load_kinds(catalog)
+    layout = build_layout(catalog, kinds.labels())
+    schools = _scope(actor, district, school)
+    docs = list(school_documents(schools=schools, catalog=catalog).values())
+    dsv = district_services(districts=[district], catalog=catalog) if district and not school \
+        else []
+    results = stored_results(schools=schools, catalog=catalog, lang=lang) if with_results \
+        else None
+    meta = meta_of(catalog, "export", school or district or "", kinds.version, lang)
+    paths = write_export(Path(path), layout, docs, dsv, devices_of(schools=schools), results,
+                         meta, lang, progress)
+    return paths, len(schools)

@@ -1,0 +1,103 @@
+"""Import files — the one path of the web upload, `POST /api/v1/imports` and `campusplan import`.
+
+Read every file once; refuse (before anything stored is shown) what lies outside the actor's
+scope; plan against what is stored; unless a dry run or invalid, write the changes and their
+audit rows in one transaction; then re-assess the schools the import changed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.db import transaction
+
+from campusplan.accounts import audit
+from campusplan.accounts.audit import Actor
+from campusplan.accounts.choices import AuditSource
+from campusplan.accounts.scope import Refusal, Touched
+from campusplan.assessments.models import AssessmentRun
+from campusplan.catalog.loader import load_catalog
+from campusplan.exchange.bundle import Bundle
+from campusplan.exchange.documents import SEP, Plan, snipeit_codes
+from campusplan.exchange.inventory import load_kinds
+from campusplan.exchange.limits import DEFAULT_LIMITS, Limits
+from campusplan.exchange.problems import Problem
+from campusplan.schools.choices import SourceKind
+from campusplan.schools.selectors import school_names
+from campusplan.schools.services import ImportReport, import_bundle, read_bundle, source_fields
+from campusplan.usecases import runs, scoping
+
+SOURCE_KIND = {AuditSource.API: SourceKind.API}  # provenance of an import, by door
+
+
+@dataclass
+class ImportResult:
+    files: list[str]
+    dry_run: bool
+    refused: list[Refusal] = field(default_factory=list)
+    report: ImportReport | None = None  # None when refused: nothing was planned
+    run: AssessmentRun | None = None  # the re-assessment of what it changed
+
+    @property
+    def ok(self) -> bool:
+        return not self.refused and self.report is not None and self.report.ok
+
+    @property
+    def written(self) -> bool:
+        return self.report is not None and self.report.source is not None
+
+    @property
+    def plan(self) -> Plan:
+        return self.report.plan if self.report is not None else Plan()
+
+    @property
+    def problems(self) -> list[Problem]:
+        return self.plan.problems
+
+    @property
+    def notes(self) -> list[Problem]:
+        return self.report.notes if self.report is not None else []
+
+
+def touched(bundle: Bundle) -> Touched:
+    """What a bundle names, for the one scope policy (accounts.scope.import_refusals)."""
+    named = {code: _district_in(entry) for code, entry in bundle.schools.items()}
+    matched = snipeit_codes(bundle, school_names()) - set(named) if bundle.snipeit else set()
+    return Touched(named, matched, {d for d, _c, _n in bundle.district_services})
+
+
+def _district_in(entry) -> str | None:
+    val = entry.values.get("district")
+    return None if val is None or val.value in (None, "") else str(val.value)
+
+
+def import_files(*, actor: Actor, paths: Iterable[Path], dry_run: bool = False,
+                 kinds_path: Path | None = None, limits: Limits = DEFAULT_LIMITS,
+                 progress: Callable | None = None) -> ImportResult:
+    catalog, paths = load_catalog(), [Path(p) for p in paths]
+    kinds = load_kinds(catalog, kinds_path)
+    bundle = read_bundle(paths=paths, catalog=catalog, kinds=kinds, limits=limits,
+                         progress=progress)
+    result = ImportResult(files=bundle.files or [p.name for p in paths], dry_run=dry_run)
+    result.refused = scoping.import_refusals(actor, touched(bundle))
+    if result.refused:
+        return result
+    source = source_fields(paths=paths, bundle=bundle, user=actor.user, actor=actor.name,
+                           kind=SOURCE_KIND.get(actor.source, SourceKind.IMPORT))
+    with audit.acting_as(actor), transaction.atomic():
+        result.report = import_bundle(bundle=bundle, catalog=catalog, kinds=kinds,
+                                      source=source, dry_run=dry_run, progress=progress)
+        if result.written:
+            audit.record_changes(result.plan.changes, result.report.schools,
+                                 source=result.report.source)
+    if result.written:
+        result.run = reassess_after(actor=actor, plan=result.plan)
+    return result
+
+
+def reassess_after(*, actor: Actor, plan: Plan) -> AssessmentRun | None:
+    codes = {c.school for c in plan.changes if c.school}
+    districts = {c.ref.split(SEP)[0] for c in plan.changes if not c.school}
+    return runs.reassess(actor=actor, codes=codes, districts=districts)

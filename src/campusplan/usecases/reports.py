@@ -1,0 +1,59 @@
+"""Reports of stored schools, from their stored run: the school's Word report, the district and
+the city workbooks. Each names the run it reads; each is built in memory first, so a failure
+never leaves half a file."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from campusplan.accounts.audit import Actor
+from campusplan.planning.phasing import Budget
+from campusplan.reports.city_xlsx import write_city_xlsx
+from campusplan.reports.content import Planned
+from campusplan.reports.district_xlsx import write_district_xlsx
+from campusplan.reports.school_docx import write_school_docx
+from campusplan.schools.models import District, School
+from campusplan.usecases.plans import DEFAULT_BUDGET, planned
+
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@dataclass(frozen=True)
+class Report:
+    content: bytes
+    filename: str
+    content_type: str
+    planned: Planned
+
+    @property
+    def run(self) -> int | None:
+        return self.planned.run
+
+
+def _build(write: Callable[[io.BytesIO], None]) -> bytes:
+    buf = io.BytesIO()
+    write(buf)
+    return buf.getvalue()
+
+
+def school_report(*, actor: Actor, school: School, lang: str = "zh",
+                  budget: Budget = DEFAULT_BUDGET) -> Report:
+    p = planned(actor=actor, schools=[school], budget=budget, lang=lang)
+    content = _build(lambda buf: write_school_docx(p, school.code, buf))
+    return Report(content, f"{school.code}-report.docx", DOCX, p)
+
+
+def district_report(*, actor: Actor, district: District, schools: list[School],
+                    lang: str = "zh", budget: Budget = DEFAULT_BUDGET) -> Report:
+    p = planned(actor=actor, schools=schools, budget=budget, lang=lang)
+    return Report(_build(lambda buf: write_district_xlsx(p, buf)),
+                  f"{district.code}-district.xlsx", XLSX, p)
+
+
+def city_report(*, actor: Actor, schools: list[School], lang: str = "zh",
+                budget: Budget = DEFAULT_BUDGET) -> Report:
+    p = planned(actor=actor, schools=schools, budget=budget, lang=lang)
+    return Report(_build(lambda buf: write_city_xlsx(p, buf)), "city.xlsx", XLSX, p)
