@@ -33,6 +33,8 @@ class Each(CheckKind):
     class: rooms missing from the count are failures. `when_none` decides a school that has
     inventoried the collection but has no row of that type. `on_fail: violation` is for rules
     about what may be bought (vendor qualification, duplicate purchase).
+
+    `{kind: each, of: rooms, type: ordinary_classroom, condition: "room.info_points >= 4"}`
     """
 
     kind: Literal["each"]

@@ -1,6 +1,6 @@
 """A small registry of named plugin classes, in the style of Cloud Custodian's c7n/registry.py.
 
-`kinds.register("ratio")` is a class decorator; the registry keeps the classes in the order they
+`kinds.register("<key>")` is a class decorator; the registry keeps the classes in the order they
 were registered and refuses a key registered twice (two modules claiming one kind is a bug, not
 an override).
 """
