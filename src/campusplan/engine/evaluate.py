@@ -8,9 +8,10 @@
 4. The wide result is stacked into long rows: (school, requirement, status, level, numbers).
 
 No per-school Python loop and no `eval`: the YAML's expressions become Polars expressions via
-catalog/expr_polars.py, and each check kind (catalog/kinds) says what its columns are; this
-module only loops over requirements and asks their kind. Explanations are rendered on demand for the rows someone reads
-(engine/explain.py), not for the tens of millions of rows of a national run.
+catalog/expr_polars.py, and each check kind (catalog/kinds) builds its own five columns; this
+module only loops over requirements and asks their kind. Explanations are rendered on demand for
+the rows someone reads (engine/explain.py), not for the tens of millions of rows of a national
+run.
 """
 
 from __future__ import annotations

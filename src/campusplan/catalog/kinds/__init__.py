@@ -20,9 +20,4 @@ for _module in pkgutil.iter_modules(__path__):
         importlib.import_module(f"{__name__}.{_module.name}")
 
 
-def label(key: str):
-    """The bilingual label (`Text`) of a kind by its key."""
-    return kinds.get(key).label
-
-
-__all__ = ["CheckKind", "Collection", "Registry", "RowSource", "kinds", "label"]
+__all__ = ["CheckKind", "Collection", "Registry", "RowSource", "kinds"]

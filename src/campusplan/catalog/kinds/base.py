@@ -175,7 +175,7 @@ class CheckKind(Strict):
 # --- shared building blocks -----------------------------------------------------------------------
 
 
-def num(e: pl.Expr | None) -> pl.Expr:
+def num_expr(e: pl.Expr | None) -> pl.Expr:
     return pl.lit(None, dtype=NUM) if e is None else e.cast(NUM)
 
 
@@ -189,8 +189,9 @@ def polars_outcome(ctx: PolarsContext, ok: pl.Expr, fail: str, actual: pl.Expr |
               .when(ok.is_null()).then(UNKNOWN)
               .when(ok).then(MET)
               .otherwise(code))
-    return {"status": status, "actual": num(actual), "required": num(required),
-            "shortfall": pl.when(status == code).then(num(shortfall)), "basis": num(basis)}
+    return {"status": status, "actual": num_expr(actual), "required": num_expr(required),
+            "shortfall": pl.when(status == code).then(num_expr(shortfall)),
+            "basis": num_expr(basis)}
 
 
 def number(v) -> float | None:

@@ -19,7 +19,7 @@ from campusplan.catalog.kinds.base import (
     UNKNOWN,
     CheckKind,
     RowSource,
-    num,
+    num_expr,
     number,
 )
 from campusplan.catalog.kinds.registry import kinds
@@ -83,8 +83,9 @@ class Each(CheckKind):
         status = pl.when(applicable.is_null()).then(UNKNOWN).when(~applicable).then(NA) \
             .otherwise(core)
         none_short = pl.when(n == 0).then(pl.max_horizontal(required, pl.lit(1))).otherwise(short)
-        return {"status": status, "actual": num(ok_n), "required": num(required),
-                "shortfall": pl.when(status == fail).then(num(none_short)), "basis": num(n)}
+        return {"status": status, "actual": num_expr(ok_n), "required": num_expr(required),
+                "shortfall": pl.when(status == fail).then(num_expr(none_short)),
+                "basis": num_expr(n)}
 
     def decide(self, ctx) -> dict:
         source = self.row_source()

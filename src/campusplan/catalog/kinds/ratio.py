@@ -27,11 +27,12 @@ class Ratio(CheckKind):
 
     label = Text(zh="配比", en="Ratio")
     templates = {
-        "met": Text(zh="{label} {actual}{unit}，{basis_label} {basis}，按 {ratio}:1 需 {required}{unit}",
+        "met": Text(zh="{label} {actual}{unit}，{basis_label} {basis}，"
+                       "按 {ratio}:1 需 {required}{unit}",
                     en="{label} {actual}{unit} for {basis} {basis_label}; {required} needed at "
                        "{ratio}:1"),
-        "gap": Text(zh="{label} {actual}{unit}，{basis_label} {basis}，按 {ratio}:1 需 {required}{unit}，"
-                       "缺 {shortfall}{unit}",
+        "gap": Text(zh="{label} {actual}{unit}，{basis_label} {basis}，"
+                       "按 {ratio}:1 需 {required}{unit}，缺 {shortfall}{unit}",
                     en="{label} {actual}{unit} for {basis} {basis_label}; {required} needed at "
                        "{ratio}:1, {shortfall} short"),
     }
