@@ -16,7 +16,6 @@ from rich.console import Console
 from rich.table import Table
 
 from campusplan.catalog import expr, load_catalog
-from campusplan.catalog.checks import expressions
 from campusplan.catalog.loader import STANDARDS_DIR, load_files
 from campusplan.catalog.schema import LEVEL_ZH, STAGE_ZH, Scope, Standard
 from campusplan.catalog.validate import validate
@@ -39,7 +38,7 @@ def _level(level, lang: str) -> str:
 
 def _params_read(req) -> list[str]:
     names = set()
-    texts = list(expressions(req.check).values()) + [req.applies or ""]
+    texts = list(req.check.reads().values()) + [req.applies or ""]
     for text in filter(None, texts):
         names |= {n for ns, n in expr.refs(expr.parse(text)) if ns == "param"}
     return sorted(names)

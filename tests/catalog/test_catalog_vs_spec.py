@@ -100,11 +100,10 @@ def test_catalog_is_sound():
 
 def test_every_fact_is_read_by_some_requirement():
     from campusplan.catalog import expr
-    from campusplan.catalog.checks import expressions
 
     read: set[tuple[str, str]] = set()
     for _a, _i, req in STD.requirements():
-        texts = list(expressions(req.check).values()) + ([req.applies] if req.applies else [])
+        texts = list(req.check.reads().values()) + ([req.applies] if req.applies else [])
         for text in texts:
             read |= expr.refs(expr.parse(text))
     names = {name for ns, name in read if ns in ("fact", "room", "service")}

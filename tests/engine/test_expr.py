@@ -6,8 +6,8 @@ import polars as pl
 import pytest
 
 from campusplan.catalog import expr
-from campusplan.engine.compile import to_polars
-from campusplan.engine.reference import evaluate
+from campusplan.catalog.expr_polars import to_polars
+from campusplan.catalog.expr_python import evaluate
 
 REFUSED = [
     "__import__('os').system('true')",

@@ -3,8 +3,8 @@
 Text is parsed with Python's own parser (`ast.parse(mode="eval")`) only to get a syntax tree;
 the tree is then walked against a whitelist and rebuilt as our own tiny node types. Nothing from
 the text is ever executed: the nodes are interpreted by two backends, Polars expressions for the
-engine (`engine/compile.py`) and a plain-Python evaluator for the reference loop
-(`engine/reference.py`).
+engine (`catalog/expr_polars.py`) and a plain-Python evaluator for the reference loop
+(`catalog/expr_python.py`).
 
 Grammar (what a district officer writes in the YAML):
 

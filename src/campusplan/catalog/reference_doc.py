@@ -6,7 +6,6 @@
 from __future__ import annotations
 
 from campusplan.catalog import expr
-from campusplan.catalog.checks import expressions
 from campusplan.catalog.loader import Catalog
 from campusplan.catalog.schema import LEVEL_ZH, STAGE_ZH, Requirement
 
@@ -20,7 +19,7 @@ def _check(req: Requirement) -> str:
 
 def _params(req: Requirement, values: dict) -> str:
     names = set()
-    for text in filter(None, [*expressions(req.check).values(), req.applies]):
+    for text in filter(None, [*req.check.reads().values(), req.applies]):
         names |= {n for ns, n in expr.refs(expr.parse(text)) if ns == "param"}
     return ", ".join(f"`{n}`={'待设定' if values[n] is None else values[n]}" for n in sorted(names))
 

@@ -8,13 +8,12 @@ not a silently ignored rule. `Standard.model_json_schema()` is exported for YAML
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import Annotated, Literal
+from typing import Annotated, Union
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import Field, model_validator
 
-
-class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+from campusplan.catalog.base import Strict, Text
+from campusplan.catalog.kinds import kinds
 
 
 class Level(StrEnum):
@@ -30,16 +29,6 @@ class Stage(StrEnum):
 
 STAGE_ZH = {Stage.primary: "小学", Stage.junior: "初中", Stage.senior: "高中"}
 LEVEL_ZH = {Level.required: "必配", Level.optional: "选配"}
-
-
-class Text(Strict):
-    """A short bilingual label."""
-
-    zh: str
-    en: str
-
-    def get(self, lang: str) -> str:
-        return self.zh if lang.startswith("zh") else self.en
 
 
 class SpecRef(Strict):
@@ -130,89 +119,11 @@ class FactDictionary(Strict):
 
 
 # --- checks -------------------------------------------------------------------------------
-# Each kind's fields are expressions of the check language (catalog/expr.py). The engine and
-# the reference evaluator interpret them; nothing here is executed.
+# One model per kind, each in its own module of catalog/kinds with everything else the kind
+# decides (compilation, reference decision, explanation, plan quantity, label); the union is
+# built from the registry, so a new kind is a new module and nothing here.
 
-
-class Presence(Strict):
-    """A yes/no fact must be yes.  `{kind: presence, fact: broadcast_system}`"""
-
-    kind: Literal["presence"]
-    fact: str
-
-
-class Condition(Strict):
-    """Any boolean expression must hold.  `{kind: condition, expr: "fact.a and fact.b"}`"""
-
-    kind: Literal["condition"]
-    expr: str
-
-
-class Minimum(Strict):
-    """A count or measure must reach a formula.
-
-    `{kind: minimum, actual: fact.bandwidth_mbps, required: param.min_bandwidth_mbps}`
-    """
-
-    kind: Literal["minimum"]
-    actual: str
-    required: str
-
-
-class Ratio(Strict):
-    """At most `ratio` of `per` for each one of `actual` (生机比 10:1, 师机比 1:1).
-
-    required = ceil(per / ratio). `{kind: ratio, actual: fact.student_computers,
-    per: stage.students, ratio: param.student_computer_ratio_primary}`
-    """
-
-    kind: Literal["ratio"]
-    actual: str
-    per: str
-    ratio: str
-
-
-class Maximum(Strict):
-    """An upper cap; over it is a violation.  `{kind: maximum, actual: ..., limit: ...}`"""
-
-    kind: Literal["maximum"]
-    actual: str
-    limit: str
-
-
-class Prohibition(Strict):
-    """Something the standard rules out; present (and not excused by `unless`) is a violation.
-
-    `{kind: prohibition, fact: own_data_center, unless: "school.classes >= param.x"}`
-    """
-
-    kind: Literal["prohibition"]
-    fact: str
-    unless: str | None = None
-
-
-class Each(Strict):
-    """Every row of a collection (rooms of a type, services of a category) must satisfy `condition`.
-
-    `expected` (optional) is how many rows there should be, e.g. one ordinary classroom per
-    class: rooms missing from the count are failures. `when_none` decides a school that has
-    inventoried the collection but has no row of that type. `on_fail: violation` is for rules
-    about what may be bought (vendor qualification, duplicate purchase).
-    """
-
-    kind: Literal["each"]
-    of: Literal["rooms", "services"]
-    type: str
-    condition: str
-    expected: str | None = None
-    when_none: Literal["gap", "not_applicable", "met"] = "not_applicable"
-    on_fail: Literal["gap", "violation"] = "gap"
-
-
-Check = Annotated[
-    Presence | Condition | Minimum | Ratio | Maximum | Prohibition | Each,
-    Field(discriminator="kind"),
-]
+Check = Annotated[Union[tuple(kinds.values())], Field(discriminator="kind")]  # noqa: UP007
 
 
 class Remedy(Strict):

@@ -9,10 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from campusplan.catalog import expr
-from campusplan.catalog.checks import expressions, row_namespace
 from campusplan.catalog.loader import Catalog
 from campusplan.catalog.profile import SERVICE_DERIVED, STAGE_FIELDS, school_fields
-from campusplan.catalog.schema import Each, FactType, Item, Requirement, Scope
+from campusplan.catalog.schema import Item, Requirement, Scope
 
 
 @dataclass(frozen=True)
@@ -30,8 +29,10 @@ class _Checker:
         self.params = {p.key for p in catalog.standard.parameters}
         self.facts = {s: catalog.facts.by_key(s) for s in Scope}
         self.school = school_fields(catalog.facts)
-        self.room_types = {r.key for r in catalog.facts.room_types}
-        self.services = {s.key for s in catalog.facts.service_categories}
+        self.school_facts = self.facts[Scope.school]
+        # what the check kinds' own `meaning()` hooks read (catalog/kinds/base.py Vocabulary)
+        self.types = {"rooms": {r.key for r in catalog.facts.room_types},
+                      "services": {s.key for s in catalog.facts.service_categories}}
         self.problems: list[Problem] = []
 
     def add(self, where: str, message: str) -> None:
@@ -51,8 +52,8 @@ class _Checker:
             seen.add(req.id)
 
     def _requirement(self, item: Item | None, req: Requirement) -> None:
-        row_ns = row_namespace(req.check)
-        texts = dict(expressions(req.check))
+        source = req.check.row_source()
+        texts = req.check.reads()
         if req.applies:
             texts["applies"] = req.applies
         for field, text in texts.items():
@@ -62,8 +63,8 @@ class _Checker:
                 self.add(f"{req.id}.{field}", str(exc))
                 continue
             ns_allowed = {"fact", "param", "school", "stage"}
-            if row_ns and field == "condition":
-                ns_allowed.add(row_ns)
+            if source and field == source.field:
+                ns_allowed.add(source.collection.namespace)
             for ns, name in expr.refs(node):
                 self._ref(req, item, field, ns, name, ns_allowed)
         self._kind_specific(req)
@@ -87,16 +88,8 @@ class _Checker:
                 self.add(where, f"`{ns}.{name}` is not in the fact dictionary ({scope} scope)")
 
     def _kind_specific(self, req: Requirement) -> None:
-        check = req.check
-        fact_key = getattr(check, "fact", None)
-        if fact_key is not None:
-            fact = self.facts[Scope.school].get(fact_key)
-            if fact is not None and fact.type != FactType.bool:
-                self.add(req.id, f"{check.kind} needs a yes/no fact, `{fact_key}` is {fact.type}")
-        if isinstance(check, Each):
-            known = self.room_types if check.of == "rooms" else self.services
-            if check.type != "*" and check.type not in known:
-                self.add(req.id, f"unknown {check.of} type `{check.type}`")
+        for message in req.check.meaning(self):
+            self.add(req.id, message)
 
 
 def validate(catalog: Catalog) -> list[Problem]:

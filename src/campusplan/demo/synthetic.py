@@ -162,16 +162,15 @@ def _rooms(rng, catalog: Catalog, schools: pl.DataFrame, quality: np.ndarray) ->
 
 
 def room_facts_by_type(catalog: Catalog) -> dict[str, set[str]]:
-    """The room facts each room type's `each` conditions read."""
+    """The room facts each room type's per-room conditions read."""
     from campusplan.catalog import expr
-    from campusplan.catalog.schema import Each
 
     out: dict[str, set[str]] = {rt.key: set() for rt in catalog.facts.room_types}
     for _a, _i, req in catalog.standard.requirements():
-        c = req.check
-        if isinstance(c, Each) and c.of == "rooms":
-            out.setdefault(c.type, set()).update(
-                n for ns, n in expr.refs(expr.parse(c.condition)) if ns == "room")
+        source = req.check.row_source()
+        if source is not None and source.collection.of == "rooms":
+            out.setdefault(source.type, set()).update(
+                n for ns, n in expr.refs(expr.parse(source.condition)) if ns == "room")
     return out
 
 

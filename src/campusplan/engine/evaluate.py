@@ -8,8 +8,10 @@
 4. The wide result is stacked into long rows: (school, requirement, status, level, numbers).
 
 No per-school Python loop and no `eval`: the YAML's expressions become Polars expressions via
-engine/compile.py. Explanations are rendered on demand for the rows someone reads
-(engine/explain.py), not for the tens of millions of rows of a national run.
+catalog/expr_polars.py, and each check kind (catalog/kinds) builds its own five columns; this
+module only loops over requirements and asks their kind. Explanations are rendered on demand for
+the rows someone reads (engine/explain.py), not for the tens of millions of rows of a national
+run.
 """
 
 from __future__ import annotations
@@ -19,16 +21,15 @@ from dataclasses import dataclass
 import polars as pl
 
 from campusplan.catalog import expr as ex
-from campusplan.catalog.checks import row_namespace
+from campusplan.catalog.expr_polars import to_polars
+from campusplan.catalog.kinds.base import NUM, STATUS, STATUSES, RowSource, Tally
 from campusplan.catalog.loader import Catalog
-from campusplan.catalog.schema import Each, Item, Requirement
-from campusplan.engine.compile import to_polars
+from campusplan.catalog.schema import Item, Requirement
 from campusplan.engine.frames import Frames
 
-STATUSES = ["met", "gap", "violation", "unknown", "not_applicable"]
-STATUS = pl.Enum(STATUSES)
-MET, GAP, VIOLATION, UNKNOWN, NA = (pl.lit(s, dtype=STATUS) for s in STATUSES)
-NUM = pl.Float32  # counts, Mbps, days: exact well past any school's figures, half the memory
+__all__ = ["LEVEL", "NUM", "STATUS", "STATUSES", "Spec", "assess", "requirement_exprs",
+           "requirement_table", "specs", "stack"]
+
 LEVEL = pl.Enum(["required", "optional"])
 
 
@@ -83,47 +84,53 @@ def _compile(text: str | None, resolver: _Resolver) -> pl.Expr | None:
 
 
 def _collection_counts(catalog: Catalog, frames: Frames, all_specs: list[Spec]) -> pl.DataFrame:
-    """Per school: rows of each type and, per `each` requirement, rows ok / failing / unknown.
+    """Per school: rows of each type and, per requirement with a row source, rows ok / failing /
+    unknown.
 
     One lazy query per (collection, type), collected together: projection pushdown reads only
     the columns the conditions name, and the queries run in parallel.
     """
     out = pl.DataFrame({"school_idx": pl.int_range(frames.schools.height, dtype=pl.UInt32,
                                                    eager=True)})
-    groups: dict[tuple[str, str], list[Spec]] = {}
+    groups: dict[tuple[str, str], list[tuple[Spec, RowSource]]] = {}
     for s in all_specs:
-        if isinstance(s.req.check, Each):
-            groups.setdefault((s.req.check.of, s.req.check.type), []).append(s)
-    queries = [_count_group(catalog, frames, of, typ, group)
-               for (of, typ), group in groups.items()]
+        source = s.req.check.row_source()
+        if source is not None:
+            groups.setdefault((source.collection.of, source.type), []).append((s, source))
+    queries = [_count_group(catalog, frames, group) for group in groups.values()]
     for counts in pl.collect_all(queries):
         out = out.join(counts, on="school_idx", how="left", maintain_order="left")
     return out
 
 
-def _count_group(catalog, frames, of, typ, group) -> pl.LazyFrame:
-    rows = (frames.rooms if of == "rooms" else frames.services).lazy()
+def _count_name(source: RowSource) -> str:
+    return f"n_{source.collection.of}_{source.type}"
+
+
+def _count_group(catalog, frames, group: list[tuple[Spec, RowSource]]) -> pl.LazyFrame:
+    collection, typ = group[0][1].collection, group[0][1].type
+    rows = getattr(frames, collection.of).lazy()
     if typ != "*":
-        rows = rows.filter(pl.col("room_type" if of == "rooms" else "category") == typ)
+        rows = rows.filter(pl.col(collection.type_column) == typ)
     needed = set()
-    for s in group:
+    for s, source in group:
         needed |= {f"{ns}.{n}" if ns != "stage" else f"stage.{s.stage}.{n}"
-                   for ns, n in ex.refs(ex.parse(s.req.check.condition))
+                   for ns, n in ex.refs(ex.parse(source.condition))
                    if ns in ("school", "fact", "stage")}
     if needed:  # gather by row index: no hash join needed
         school_cols = frames.schools.select(sorted(needed))
         rows = rows.with_columns(pl.lit(school_cols[c]).gather(pl.col("school_idx")).alias(c)
                                  for c in school_cols.columns)
-    conds = [_compile(s.req.check.condition, _Resolver(catalog, s.stage, row_namespace(s.req.check)))
-             .alias(f"c{s.index}") for s in group]
-    aggs = [pl.len().alias(f"n_{of}_{typ}")]
-    for s in group:
+    conds = [_compile(source.condition, _Resolver(catalog, s.stage, collection.namespace))
+             .alias(f"c{s.index}") for s, source in group]
+    name = _count_name(group[0][1])
+    n, aggs = pl.col(name), [pl.len().alias(name)]
+    for s, _source in group:
         c = pl.col(f"c{s.index}")
         aggs += [c.fill_null(False).sum().alias(f"ok{s.index}"),
                  (~c).fill_null(False).sum().alias(f"fail{s.index}")]
-    n = pl.col(f"n_{of}_{typ}")
     nulls = [(n - pl.col(f"ok{s.index}") - pl.col(f"fail{s.index}")).alias(f"null{s.index}")
-             for s in group]
+             for s, _source in group]
     return rows.select("school_idx", *conds).group_by("school_idx").agg(aggs) \
         .with_columns(nulls)
 
@@ -139,80 +146,28 @@ def _applicable(spec: Spec, resolver: _Resolver) -> pl.Expr:
     return on_stage if applies is None else on_stage & applies
 
 
-def _status(applicable: pl.Expr, ok: pl.Expr, fail: pl.Expr) -> pl.Expr:
-    return (pl.when(applicable.is_null()).then(UNKNOWN)
-            .when(~applicable).then(NA)
-            .when(ok.is_null()).then(UNKNOWN)
-            .when(ok).then(MET)
-            .otherwise(fail))
+class _Context:
+    """What a check kind's `polars()` hook is given (catalog/kinds/base.py PolarsContext)."""
 
+    def __init__(self, catalog: Catalog, spec: Spec):
+        self.spec, self.resolver = spec, _Resolver(catalog, spec.stage)
 
-def _f(e: pl.Expr | None) -> pl.Expr:
-    return pl.lit(None, dtype=NUM) if e is None else e.cast(NUM)
+    def expr(self, text: str | None) -> pl.Expr | None:
+        return _compile(text, self.resolver)
+
+    def applicable(self) -> pl.Expr:
+        return _applicable(self.spec, self.resolver)
+
+    def tally(self) -> Tally:
+        """The counts step 1 left for this requirement; a school without rows counts 0."""
+        i, source = self.spec.index, self.spec.req.check.row_source()
+        return Tally(pl.col(_count_name(source)).fill_null(0),
+                     *(pl.col(f"{k}{i}").fill_null(0) for k in ("ok", "fail", "null")))
 
 
 def requirement_exprs(catalog: Catalog, spec: Spec) -> dict[str, pl.Expr]:
     """status, actual, required, shortfall, basis for one requirement over the wide frame."""
-    check, r = spec.req.check, _Resolver(catalog, spec.stage)
-    kind = check.kind
-    fail, basis, shortfall = GAP, None, None
-    if kind == "presence":
-        actual = pl.col(f"fact.{check.fact}")
-        ok, required = actual, pl.lit(1.0)
-    elif kind == "condition":
-        ok, actual, required = _compile(check.expr, r), None, None
-    elif kind in ("minimum", "ratio"):
-        actual = _compile(check.actual, r)
-        if kind == "ratio":
-            basis = _compile(check.per, r)
-            ratio = _compile(check.ratio, r)
-            required = pl.when(ratio > 0).then((basis / ratio).ceil())
-        else:
-            required = _compile(check.required, r)
-        ok = actual >= required
-        shortfall = required - actual
-    elif kind == "maximum":
-        actual, required = _compile(check.actual, r), _compile(check.limit, r)
-        ok, fail, shortfall = actual <= required, VIOLATION, actual - required
-    elif kind == "prohibition":
-        actual = pl.col(f"fact.{check.fact}")
-        unless = _compile(check.unless, r)
-        ok = ~actual if unless is None else (~actual | unless)
-        required, fail = pl.lit(0.0), VIOLATION
-    else:
-        return _each_exprs(catalog, spec, r)
-    applicable = _applicable(spec, r)
-    status = _status(applicable, ok, fail)
-    return {"status": status, "actual": _f(actual), "required": _f(required),
-            "shortfall": pl.when(status == fail).then(_f(shortfall)), "basis": _f(basis)}
-
-
-
-def _each_exprs(catalog: Catalog, spec: Spec, r: _Resolver) -> dict[str, pl.Expr]:
-    check = spec.req.check
-    i = spec.index
-    n = pl.col(f"n_{check.of}_{check.type}").fill_null(0)
-    ok_n, fail_n, null_n = (pl.col(f"{k}{i}").fill_null(0) for k in ("ok", "fail", "null"))
-    inventoried = pl.col("rooms_inventoried" if check.of == "rooms" else "services_inventoried")
-    expected = _compile(check.expected, r)
-    none_code = {"gap": GAP if check.on_fail == "gap" else VIOLATION, "met": MET,
-                 "not_applicable": NA}[check.when_none]
-    fail = GAP if check.on_fail == "gap" else VIOLATION
-    required = n if expected is None else expected
-    short = (required - ok_n) if expected is not None else fail_n
-    missing = (n < expected) if expected is not None else pl.lit(False)
-    applicable = _applicable(spec, r)
-    core = (pl.when(~inventoried).then(UNKNOWN)
-            .when(fail_n > 0).then(fail)
-            .when(missing.is_null()).then(UNKNOWN)
-            .when(missing).then(fail)
-            .when(null_n > 0).then(UNKNOWN)
-            .when(n == 0).then(none_code)
-            .otherwise(MET))
-    status = pl.when(applicable.is_null()).then(UNKNOWN).when(~applicable).then(NA).otherwise(core)
-    none_short = pl.when(n == 0).then(pl.max_horizontal(required, pl.lit(1))).otherwise(short)
-    return {"status": status, "actual": _f(ok_n), "required": _f(required),
-            "shortfall": pl.when(status == fail).then(_f(none_short)), "basis": _f(n)}
+    return spec.req.check.polars(_Context(catalog, spec))
 
 
 # --- steps 2 and 4 -----------------------------------------------------------------------------

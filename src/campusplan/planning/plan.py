@@ -14,11 +14,10 @@ end-of-life refresh sits between required and optional work.
 from __future__ import annotations
 
 import datetime as dt
-import math
 
 import polars as pl
 
-from campusplan.catalog.schema import Remedy, Text
+from campusplan.catalog.schema import Text
 from campusplan.engine.assessment import Assessment
 from campusplan.engine.evaluate import specs
 from campusplan.planning.prices import PriceCatalog
@@ -48,24 +47,19 @@ def tier(level: str, item: int | None) -> int:
     return band if level == "required" else band + 4
 
 
-def _quantity(remedy: Remedy, shortfall: float | None) -> float:
-    if remedy.quantity == "shortfall":
-        return float(math.ceil(shortfall)) if shortfall and shortfall > 0 else 1.0
-    return float(remedy.quantity)
-
-
 def plan_lines(assessment: Assessment, prices: PriceCatalog, lang: str = "zh",
                as_of: dt.date | None = None) -> pl.DataFrame:
     """One row per plan line, ordered by tier, school and requirement."""
-    remedies = {s.req.id: s.req.remedy for s in specs(assessment.catalog)}
+    reqs = {s.req.id: s.req for s in specs(assessment.catalog)}
     price = prices.by_key()
     rows: list[dict] = []
     for r in assessment.explained(statuses=("gap", "violation"), lang=lang):
-        remedy = remedies[r["requirement_id"]]
+        req = reqs[r["requirement_id"]]
+        remedy = req.remedy
         if remedy is None:
             continue
         line = price.get(remedy.line) if remedy.line else None
-        qty = _quantity(remedy, r["shortfall"])
+        qty = req.check.plan_quantity(remedy.quantity, r["shortfall"])
         # a violation is closed by an action (stop, migrate, obtain approval): nothing to buy;
         # a gap whose remedy names no priced line still needs buying: unpriced, never 0
         unit_price = line.unit_price if line else (0.0 if r["status"] == "violation" else None)
@@ -90,8 +84,8 @@ def _same_measure(df: pl.DataFrame, assessment: Assessment) -> pl.DataFrame:
     """Two rules that count the same thing (9 备注: 至少1间 and 每12个班级1间 both count
     recording classrooms) need the larger quantity, not the sum: keep the largest line per
     (school, line, measured value) and name both requirements."""
-    measure = {s.req.id: s.req.check.actual for s in specs(assessment.catalog)
-               if s.req.check.kind in ("minimum", "ratio")}
+    measure = {s.req.id: m for s in specs(assessment.catalog)
+               if (m := s.req.check.measure()) is not None}
     keyed = df.with_columns(pl.col("requirement_id").replace_strict(
         measure, default=None, return_dtype=pl.Utf8).alias("_measure"))
     plain = keyed.filter(pl.col("_measure").is_null() | pl.col("line").is_null())

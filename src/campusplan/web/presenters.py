@@ -10,6 +10,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from django.http import QueryDict
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from campusplan.catalog.expr import parse, refs
@@ -24,20 +25,8 @@ from campusplan.catalog.schema import (
     Standard,
 )
 
-# Check fields that are not expressions of the check language (`fact` is a fact key).
-NOT_EXPRESSIONS = frozenset({"kind", "of", "type", "when_none", "on_fail", "fact"})
-
 LEVEL_LABELS = {Level.required: _("必配"), Level.optional: _("选配")}
 STAGE_LABELS = {Stage.primary: _("小学"), Stage.junior: _("初中"), Stage.senior: _("高中")}
-CHECK_LABELS = {
-    "presence": _("具备"),
-    "condition": _("条件"),
-    "minimum": _("下限"),
-    "ratio": _("配比"),
-    "maximum": _("上限"),
-    "prohibition": _("禁止"),
-    "each": _("逐间/逐项"),
-}
 
 
 def where(ref: SpecRef) -> str:
@@ -49,8 +38,7 @@ def where(ref: SpecRef) -> str:
 
 def expressions(requirement: Requirement) -> list[str]:
     """The expressions a requirement reads: its check's expression fields and `applies`."""
-    fields = requirement.check.model_dump()
-    texts = [v for k, v in fields.items() if isinstance(v, str) and k not in NOT_EXPRESSIONS]
+    texts = list(requirement.check.expressions().values())
     return texts + ([requirement.applies] if requirement.applies else [])
 
 
@@ -92,7 +80,7 @@ class RequirementView:
 
     @property
     def check_label(self) -> str:
-        return str(CHECK_LABELS.get(self.req.check.kind, self.req.check.kind))
+        return self.req.check.label.get(get_language() or "zh")
 
     @property
     def check_fields(self) -> list[tuple[str, str]]:
