@@ -24,6 +24,19 @@ from campusplan.schools.selectors import (
 )
 
 
+def _json_documents(schools: list, catalog: Catalog) -> list[dict]:
+    """Stored documents in the JSON form, which the sheets and the JSON export are made of."""
+    return [d.as_json() for d in school_documents(schools=schools, catalog=catalog).values()]
+
+
+def _json_district_services(district: str | None, school: str | None,
+                            catalog: Catalog) -> list[dict]:
+    if not district or school:
+        return []
+    return [s.model_dump(mode="json", exclude_none=True)
+            for s in district_services(districts=[district], catalog=catalog)]
+
+
 def _scope(district: str | None, school: str | None) -> tuple[str, str]:
     return ("school", school) if school else ("district", district or "")
 
@@ -37,11 +50,10 @@ def survey_workbook(path: Path, *, district: str | None = None, school: str | No
     layout = build_layout(catalog, kinds.labels())
     schools = list(school_list(district=None if school else district,
                                codes=[school] if school else None))
-    docs = list(school_documents(schools=schools, catalog=catalog).values())
+    docs = _json_documents(schools, catalog)
     if school and not docs:
         docs = [new_document(school) | {"district": district, "name": None}]
-    dsv = district_services(districts=[district], catalog=catalog) if district and not school \
-        else []
+    dsv = _json_district_services(district, school, catalog)
     data = sheet_rows(layout, docs, dsv, devices_of(schools=schools))
     kind, scope = _scope(district, school)
     meta = meta_of(catalog, kind, scope, kinds.version, lang)
@@ -58,9 +70,8 @@ def export_schools(path: Path, *, district: str | None = None, school: str | Non
     layout = build_layout(catalog, kinds.labels())
     schools = list(school_list(district=None if school else district,
                                codes=[school] if school else None))
-    docs = list(school_documents(schools=schools, catalog=catalog).values())
-    dsv = district_services(districts=[district], catalog=catalog) if district and not school \
-        else []
+    docs = _json_documents(schools, catalog)
+    dsv = _json_district_services(district, school, catalog)
     results = latest_results(schools=schools) if with_results else None
     meta = meta_of(catalog, "export", _scope(district, school)[1], kinds.version, lang)
     paths = write_export(Path(path), layout, docs, dsv, devices_of(schools=schools), results,

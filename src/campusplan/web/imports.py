@@ -156,7 +156,7 @@ def out_of_scope(user, files: Touched, plan: Plan | None = None) -> list[str]:
         reasons.append(_("不能导入本区以外（或区级统一）的服务：%(codes)s")
                        % {"codes": "、".join(sorted(files.districts))})
     if plan is not None and plan.inputs is not None:
-        moved = sorted(d["code"] for d in plan.inputs.schools if d["district"] not in districts)
+        moved = sorted(d.code for d in plan.inputs.schools if d.district not in districts)
         if moved:
             reasons.append(_("学校的行政区划代码不在您的管理范围内：%(codes)s")
                            % {"codes": "、".join(moved)})
