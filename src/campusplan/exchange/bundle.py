@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from dataclasses import dataclass, field
 from typing import Any
 
 from campusplan.exchange.entries import Bundle, Entry, SchoolIn, Val
