@@ -80,7 +80,7 @@ def _school(s: dict, rooms: dict, services: dict) -> dict:
     code = f"11010800{int(s['school_id'][-4:]):04d}"
     return {"code": code, "name": f"海淀区第{code[-3:]}学校", "district": DISTRICT,
             "type": s["school.type"], "teachers": s["school.teachers"], "stages": stages,
-            "smart_phase": None, "approvals": {"own_data_center": False},
+            "smart_phase": None, "approved_data_center": False,
             "facts": {k[5:]: v for k, v in s.items() if k.startswith("fact.") and v is not None},
             "rooms": rooms.get(s["school_id"], []), "services": services.get(s["school_id"], []),
             "_sid": s["school_id"]}

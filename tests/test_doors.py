@@ -12,10 +12,9 @@ import pytest
 from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
+from docx import Document
 from openpyxl import load_workbook
 from typer.testing import CliRunner
-
-from docx import Document
 
 from campusplan.accounts.models import AuditEntry
 from campusplan.assessments.dashboards import city_overview, district_overview

@@ -102,7 +102,7 @@ def school_cmd(files: Files, output: Output,
 
     _check_suffix(output, ".docx")
     catalog, inputs = _load(files, lang)
-    codes = [s["code"] for s in inputs.schools]
+    codes = [s.code for s in inputs.schools]
     if school is None and len(codes) != 1:
         raise _fail(f"请用 --school 指定学校：{'、'.join(codes)}",
                     f"choose a school with --school: {', '.join(codes)}", lang)
@@ -126,7 +126,7 @@ def district_cmd(files: Files, output: Output,
 
     _check_suffix(output, ".xlsx")
     catalog, inputs = _load(files, lang)
-    found = sorted({s["district"] for s in inputs.schools})
+    found = sorted({s.district for s in inputs.schools})
     if district is None and len(found) != 1:
         raise _fail(f"文件含多个区，请用 --district 指定：{'、'.join(found)}",
                     f"the files hold several districts; choose one with --district: "
@@ -134,8 +134,8 @@ def district_cmd(files: Files, output: Output,
     code = district or found[0]
     if code not in found:
         raise _fail(f"文件中没有区 {code} 的学校", f"no school of district {code}", lang)
-    inputs = Inputs([s for s in inputs.schools if s["district"] == code],
-                    [d for d in inputs.district_services if d["district"] == code])
+    inputs = Inputs(schools=[s for s in inputs.schools if s.district == code],
+                    district_services=[d for d in inputs.district_services if d.district == code])
     p = _planned(catalog, inputs, budget, years, per, prices, as_of, lang)
     what = f"学校 {len(p.schools)} 所" if _zh(lang) else f"{len(p.schools)} schools"
     _save(lambda buf: write_district_xlsx(p, buf), output, p.lines, lang, what)

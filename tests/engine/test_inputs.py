@@ -48,7 +48,7 @@ def test_room_and_service_errors_are_located():
 
 def test_null_fact_is_unknown_not_an_error():
     out = validate_inputs(school(facts={"internet_bandwidth_mbps": None}), CATALOG)
-    assert "internet_bandwidth_mbps" not in out.schools[0]["facts"]
+    assert "internet_bandwidth_mbps" not in out.schools[0].facts.known()
 
 
 def test_files_name_themselves_in_errors(tmp_path):

@@ -92,7 +92,7 @@ def test_smart_classrooms_without_a_phase_must_declare_one():
 def test_prohibition_data_centre(classes, own, approved, status):
     s = school(stages={"primary": {"classes": classes, "students": classes * 35,
                                    "max_class_size": 40}},
-               approvals={"own_data_center": approved}, facts={"own_data_center": own})
+               approved_data_center=approved, facts={"own_data_center": own})
     assert judge(s)["s5.3-1"]["status"] == status
 
 

@@ -63,7 +63,7 @@ def schools(draw, code="X1"):
         "since": st.sampled_from(["2023-09-01", "2025-09-01", "2026-09-01"])})))
     return {"code": code, "name": code, "district": "110108", "type": stype, "stages": stages,
             "teachers": draw(st.one_of(st.none(), st.integers(1, 300))),
-            "smart_phase": phase, "approvals": {"own_data_center": draw(st.booleans())},
+            "smart_phase": phase, "approved_data_center": draw(st.booleans()),
             "facts": draw(facts_of(Scope.school, 60)), "rooms": rooms, "services": services}
 
 

@@ -91,7 +91,7 @@ def test_new_fact_in_dictionary_is_a_new_column(tmp_path):
 def test_prefilled_rows_use_display_values(tmp_path, catalog, kinds):
     doc = {"code": "1101080101", "name": "=HYPERLINK(\"x\")", "district": "110108", "type": "211",
            "teachers": 18, "stages": {"primary": {"classes": 6}}, "smart_phase": None,
-           "approvals": {"own_data_center": False}, "facts": {"ipv6_dual_stack": True},
+           "approved_data_center": False, "facts": {"ipv6_dual_stack": True},
            "rooms": None, "services": None}
     wb = load_workbook(_survey(tmp_path, catalog, kinds, [doc]))
     row = [c.value for c in wb["学校概况"][3]]

@@ -138,8 +138,8 @@ def test_what_if_growth_changes_the_plan_not_the_input():
     before = copy.deepcopy(inputs.schools)
     grown = grow(inputs, classes_pct=20, students_pct=20)
     assert inputs.schools == before
-    assert grown.schools[0]["stages"]["primary"] == {"classes": 24, "students": 960,
-                                                    "max_class_size": 40}
+    assert grown.schools[0].stages["primary"].model_dump() == {
+        "classes": 24, "students": 960, "max_class_size": 40}
 
 
 # the plan closes exactly the gaps it names -------------------------------------------------------

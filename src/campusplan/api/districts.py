@@ -80,6 +80,5 @@ def district_service_list(request, code: DistrictCode, page: Query[PageIn]):
     district_of(request, code)
     rows = district_services(districts=[code], catalog=load_catalog())
     keys = ("district", "category", "name", "vendor")
-    items = [{k: r[k] for k in keys} | {"facts": {k: v for k, v in r.items() if k not in keys}}
-             for r in rows]
+    items = [{k: getattr(r, k) for k in keys} | {"facts": r.facts()} for r in rows]
     return paginate(items, page)

@@ -68,7 +68,7 @@ class SchoolOut(Schema):
 class SchoolDetailOut(SchoolOut):
     stages: dict[str, StageOut]
     smart_phase_since: dt.date | None
-    approved_own_data_center: bool
+    approved_data_center: bool
     rooms_inventoried: bool
     services_inventoried: bool
     rooms: int
@@ -292,7 +292,7 @@ def school_detail(request, code: SchoolCode):
                                      superseded_at__isnull=True).count()
     return school_out(s) | counts | {
         "stages": _stages(s), "smart_phase_since": s.smart_phase_since,
-        "approved_own_data_center": s.approved_own_data_center,
+        "approved_data_center": s.approved_data_center,
         "rooms_inventoried": s.rooms_inventoried,
         "services_inventoried": s.services_inventoried, "facts": facts}
 

@@ -70,7 +70,7 @@ def _school(s: dict, n: int, rooms, services) -> dict:
              if k.startswith("fact.") and v is not None}
     doc = {"code": code, "name": name, "district": district, "type": stype, "stages": stages,
            "teachers": s["school.teachers"], "facts": facts,
-           "approvals": {"own_data_center": bool(s["school.approved_data_center"])},
+           "approved_data_center": bool(s["school.approved_data_center"]),
            "rooms": rooms.get(s["school_id"], []), "services": services.get(s["school_id"], [])}
     if s["school.smart_phase"] != "none":
         years = s["school.smart_phase_years"] or 0

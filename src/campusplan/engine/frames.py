@@ -14,8 +14,9 @@ from dataclasses import dataclass, field
 import polars as pl
 
 from campusplan.catalog.loader import Catalog
+from campusplan.catalog.profile import NO_PHASE
 from campusplan.catalog.schema import FactType, Scope
-from campusplan.engine.inputs import STAGE_KEYS, STAGES, Inputs
+from campusplan.engine.document import STAGE_KEYS, STAGES, Inputs, SchoolDoc, ServiceDoc
 
 DTYPES = {FactType.bool: pl.Boolean, FactType.int: pl.Int64, FactType.float: pl.Float64,
           FactType.enum: pl.Utf8}
@@ -66,18 +67,18 @@ def from_inputs(inputs: Inputs, catalog: Catalog, as_of: dt.date | None = None) 
     s_schema, r_schema, v_schema = (school_base_schema(catalog), room_schema(catalog),
                                     service_schema(catalog))
     school_rows, room_rows, svc_rows, device_rows = [], [], [], []
-    by_district: dict[str, list[dict]] = {}
+    by_district: dict[str, list[ServiceDoc]] = {}
     for svc in inputs.district_services:
-        by_district.setdefault(svc["district"], []).append(svc)
+        by_district.setdefault(svc.district, []).append(svc)
     for s in inputs.schools:
         school_rows.append(_school_row(s, as_of))
-        for room in s["rooms"] or []:
-            room_rows.append({"school_id": s["code"], "room_type": room["type"],
-                              "room_code": room["code"]}
-                             | {f"room.{k}": v for k, v in room["facts"].items()})
-        for svc in (s["services"] or []) + by_district.get(s["district"], []):
-            svc_rows.append(_service_row(s["code"], svc))
-        device_rows += [{"school_id": s["code"]} | d for d in s.get("devices") or []]
+        for room in s.rooms or []:
+            room_rows.append({"school_id": s.code, "room_type": room.type, "room_code": room.code}
+                             | {f"room.{k}": v for k, v in room.facts().items()})
+        for svc in (s.services or []) + by_district.get(s.district, []):
+            svc_rows.append(_service_row(s.code, svc))
+        device_rows += [{"school_id": s.code, "kind": d.kind, "quantity": d.quantity,
+                         "purchased": d.purchased} for d in s.devices]
     return finish(Frames(
         schools=pl.DataFrame(school_rows, schema=s_schema, orient="row") if not school_rows
         else pl.from_dicts(school_rows, schema=s_schema),
@@ -88,30 +89,30 @@ def from_inputs(inputs: Inputs, catalog: Catalog, as_of: dt.date | None = None) 
     ), catalog)
 
 
-def _school_row(s: dict, as_of: dt.date) -> dict:
-    phase = s["smart_phase"] or {}
-    since = phase.get("since")
+def _school_row(s: SchoolDoc, as_of: dt.date) -> dict:
+    since = s.smart_phase.since if s.smart_phase else None
     row = {
-        "school_id": s["code"], "name": s["name"], "district": s["district"],
-        "school.type": s["type"], "school.teachers": s["teachers"],
+        "school_id": s.code, "name": s.name, "district": s.district,
+        "school.type": s.type, "school.teachers": s.teachers,
         # no phase declared means the school has not started smart classrooms (5.11 is opt-in)
-        "school.smart_phase": phase.get("phase", "none"),
+        "school.smart_phase": s.smart_phase.phase if s.smart_phase else NO_PHASE,
         "school.smart_phase_years": round((as_of - since).days / 365.25, 2) if since else None,
-        "school.approved_data_center": s["approvals"]["own_data_center"],
-        "rooms_inventoried": s["rooms"] is not None,
-        "services_inventoried": s["services"] is not None,
+        "school.approved_data_center": s.approved_data_center,
+        "rooms_inventoried": s.rooms is not None,
+        "services_inventoried": s.services is not None,
     }
     for st in STAGES:
-        row[f"school.has_{st}"] = st in s["stages"]
+        stage = s.stages.get(st)
+        row[f"school.has_{st}"] = stage is not None
         for k in STAGE_KEYS:
-            row[f"stage.{st}.{k}"] = s["stages"].get(st, {}).get(k)
-    return row | {f"fact.{k}": v for k, v in s["facts"].items()}
+            row[f"stage.{st}.{k}"] = getattr(stage, k) if stage else None
+    return row | {f"fact.{k}": v for k, v in s.facts.known().items()}
 
 
-def _service_row(school_id: str, svc: dict) -> dict:
-    return {"school_id": school_id, "category": svc["category"], "name": svc["name"],
-            "vendor": svc["vendor"], "service.provided_by": svc["provided_by"]} | {
-        f"service.{k}": v for k, v in svc["facts"].items() if k != "provided_by"}
+def _service_row(school_id: str, svc: ServiceDoc) -> dict:
+    return {"school_id": school_id, "category": svc.category, "name": svc.name,
+            "vendor": svc.vendor, "service.provided_by": svc.provided_by} | {
+        f"service.{k}": v for k, v in svc.facts().items()}
 
 
 def finish(frames: Frames, catalog: Catalog) -> Frames:

@@ -1,31 +1,26 @@
-"""The school input model: a profile, facts keyed by the fact dictionary, rooms and services.
+"""Reading school input: JSON files or parsed data → the typed documents of engine/document.py.
 
 A JSON file holds one school, a list of schools, or `{"schools": [...], "district_services":
-[...]}`. Validation collects every problem with its JSON path and a Chinese and English reason;
-nothing is assessed unless the whole input is valid. A fact that is absent (or null) is unknown.
-See docs/assessment.md and docs/school-input.schema.json.
+[...]}`. The document models are the one validator; this module turns their errors into
+located, bilingual `InputError`s (a JSON path, a Chinese and an English reason) — every problem
+of every file at once; nothing is assessed unless the whole input is valid. A fact that is
+absent (or null) is unknown. See docs/assessment.md and docs/school-input.schema.json.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from campusplan.catalog.codes import districts, school_types, stages_of
-from campusplan.catalog.loader import Catalog
-from campusplan.catalog.profile import SMART_PHASES
-from campusplan.catalog.schema import Fact, FactType, Scope
+from pydantic import ValidationError
 
-STAGES = ("primary", "junior", "senior")
-STAGE_KEYS = ("classes", "students", "max_class_size")
-SCHOOL_KEYS = {
-    "code", "name", "district", "type", "stages", "teachers", "smart_phase", "approvals",
-    "facts", "rooms", "services", "devices",
-}
-SERVICE_KEYS = {"category", "name", "vendor", "provided_by"}
+from campusplan.catalog.loader import Catalog
+from campusplan.engine.document import STAGE_KEYS, STAGES, Inputs, models_for
+
+__all__ = ["STAGES", "STAGE_KEYS", "InputError", "InputInvalid", "Inputs", "load_json_files",
+           "validate_inputs"]
 
 
 @dataclass
@@ -40,12 +35,6 @@ class InputError:
         return f"{where}: {self.zh if lang.startswith('zh') else self.en}"
 
 
-@dataclass
-class Inputs:
-    schools: list[dict[str, Any]] = field(default_factory=list)
-    district_services: list[dict[str, Any]] = field(default_factory=list)
-
-
 class InputInvalid(Exception):
     def __init__(self, errors: list[InputError]):
         super().__init__(f"{len(errors)} input error(s)")
@@ -54,269 +43,170 @@ class InputInvalid(Exception):
 
 def load_json_files(paths: list[Path], catalog: Catalog) -> Inputs:
     """Read and validate JSON files; raise InputInvalid with every problem of every file."""
-    out, errors = Inputs(), []
+    schools, dsv, errors = [], [], []
     for path in paths:
         try:
             data = json.loads(Path(path).read_text(encoding="utf-8"))
+            inputs = validate_inputs(data, catalog)
         except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
             errors.append(InputError("$", f"无法读取 JSON：{exc}", f"cannot read JSON: {exc}", str(path)))
-            continue
-        file_errors = _collect(data, out, catalog)
-        errors += [InputError(e.path, e.zh, e.en, str(path)) for e in file_errors]
-    _duplicate_codes(out, errors)  # across files
+        except InputInvalid as exc:
+            errors += [InputError(e.path, e.zh, e.en, str(path)) for e in exc.errors]
+        else:
+            schools += inputs.schools
+            dsv += inputs.district_services
+    errors += _duplicates_across_files(schools)
     if errors:
         raise InputInvalid(errors)
-    return out
+    return models_for(catalog).inputs.model_construct(schools=schools, district_services=dsv)
 
 
 def validate_inputs(data: Any, catalog: Catalog) -> Inputs:
-    """Validate an already-parsed JSON document (API, tests)."""
-    out = Inputs()
-    errors = _collect(data, out, catalog)
-    if errors:
-        raise InputInvalid(errors)
+    """Validate an already-parsed JSON document (API, importer, stored schools, tests)."""
+    container, prefix = _container(data)
+    try:
+        return models_for(catalog).inputs.model_validate(container)
+    except ValidationError as exc:
+        raise InputInvalid([_error(e, prefix, catalog) for e in exc.errors()]) from None
+
+
+def _container(data: Any) -> tuple[Any, str]:
+    """The input as `{"schools", "district_services"}` and how its schools' paths begin."""
+    if isinstance(data, dict) and "schools" in data:
+        return data, "$.schools"
+    if isinstance(data, list):
+        return {"schools": data}, "$"
+    return {"schools": [data]}, ""
+
+
+def _duplicates_across_files(schools: list) -> list[InputError]:
+    seen: set[str] = set()
+    out = []
+    for s in schools:
+        if s.code in seen:
+            out.append(InputError("$.code", f"学校标识码在多个文件中重复：{s.code}",
+                                  f"school code {s.code} appears in more than one file"))
+        seen.add(s.code)
     return out
 
 
-def _collect(data: Any, out: Inputs, catalog: Catalog) -> list[InputError]:
-    errors: list[InputError] = []
-    if isinstance(data, dict) and "schools" in data:
-        schools, dsv = data.get("schools"), data.get("district_services", [])
-    elif isinstance(data, list):
-        schools, dsv = data, []
+# --- pydantic errors → located bilingual messages ---------------------------------------------
+
+
+def _path(loc: tuple, prefix: str) -> str:
+    """("schools", 0, "facts", "x") → $.schools[0].facts.x (or $[0]…, or $… for one school)."""
+    head, rest = loc[:2], loc[2:]
+    if head[:1] == ("schools",) and len(head) == 2:
+        out = f"{prefix}[{head[1]}]" if prefix else "$"
+    elif head[:1] == ("district_services",) and len(head) == 2:
+        out = f"$.district_services[{head[1]}]"
     else:
-        schools, dsv = [data], []
-    if not isinstance(schools, list):
-        return [InputError("$.schools", "应为学校列表", "must be a list of schools")]
-    v = _Validator(catalog, errors)
-    seen: dict[str, int] = {}
-    for i, school in enumerate(schools):
-        if isinstance(data, list):
-            path = f"$[{i}]"
-        else:
-            path = f"$.schools[{i}]" if "schools" in data else "$"
-        code = school.get("code") if isinstance(school, dict) else None
-        if isinstance(code, str) and code in seen:
-            errors.append(InputError(f"{path}.code", f"学校标识码重复（与第 {seen[code] + 1} 所相同）：{code}",
-                                     f"duplicate school code {code} (same as school {seen[code] + 1})"))
-        elif isinstance(code, str):
-            seen[code] = i
-        clean = v.school(school, path)
-        if clean is not None:
-            out.schools.append(clean)
-    for i, svc in enumerate(dsv or []):
-        clean = v.service(svc, f"$.district_services[{i}]", district_level=True)
-        if clean is not None:
-            out.district_services.append(clean)
-    return errors
+        out, rest = "$", loc
+    for part in rest:
+        if part != "[key]":
+            out += f"[{part}]" if isinstance(part, int) else f".{part}"
+    return out
 
 
-def _duplicate_codes(out: Inputs, errors: list[InputError]) -> None:
-    seen: set[str] = set()
-    for s in out.schools:
-        if s["code"] in seen:
-            errors.append(InputError("$.code", f"学校标识码在多个文件中重复：{s['code']}",
-                                     f"school code {s['code']} appears in more than one file"))
-        seen.add(s["code"])
+def _role(loc: tuple) -> tuple[str, str]:
+    """Which value an error is about: (owner, field), e.g. ("room", "type")."""
+    owner = "school" if loc[:1] == ("schools",) else "district_service"
+    match loc[2:]:
+        case ():
+            return (owner, "") if len(loc) == 2 else ("inputs", str(loc[0]))
+        case ("stages", _st, "[key]"):
+            return "stages", "[key]"
+        case ("stages", _st, *field):
+            return "stage", "".join(field)
+        case ("smart_phase" | "facts" as what, field):
+            return what, field
+        case ("rooms" | "services" | "devices" as what, int(), *field):
+            return what[:-1], "".join(str(f) for f in field)
+        case (field,):
+            return owner, field
+    return owner, ""
 
 
 def _num(v: float) -> str:
     return str(int(v)) if float(v).is_integer() else str(v)
 
 
-class _Validator:
-    def __init__(self, catalog: Catalog, errors: list[InputError]):
-        self.errors = errors
-        self.facts = {s: catalog.facts.by_key(s) for s in Scope}
-        self.room_types = {r.key for r in catalog.facts.room_types}
-        self.categories = {c.key for c in catalog.facts.service_categories}
+def _category_range(catalog: Catalog) -> str:
+    keys = [c.key for c in catalog.facts.service_categories]
+    return f"{keys[0]}–{keys[-1]}" if keys else ""
 
-    def err(self, path: str, zh: str, en: str) -> None:
-        self.errors.append(InputError(path, zh, en))
 
-    def school(self, raw: Any, path: str) -> dict | None:
-        if not isinstance(raw, dict):
-            self.err(path, "学校应为 JSON 对象", "a school must be a JSON object")
-            return None
-        start = len(self.errors)
-        for key in sorted(set(raw) - SCHOOL_KEYS):
-            self.err(f"{path}.{key}", "未知字段", "unknown field")
-        code = raw.get("code")
-        if not isinstance(code, str) or not code.strip():
-            self.err(f"{path}.code", "缺少学校标识码", "school code missing")
-        district = str(raw.get("district", ""))
-        if district not in districts():
-            self.err(f"{path}.district", f"未知行政区划代码：{district}", f"unknown district code {district!r}")
-        stype = str(raw.get("type", ""))
-        if stype not in school_types():
-            self.err(f"{path}.type", f"未知办学类型代码：{stype}", f"unknown school type code {stype!r}")
-        clean = {
-            "code": code, "name": raw.get("name") or code, "district": district, "type": stype,
-            "teachers": self.number(raw.get("teachers"), f"{path}.teachers", 0, 100000, int),
-            "stages": self.stages(raw.get("stages"), stype, f"{path}.stages"),
-            "smart_phase": self.phase(raw.get("smart_phase"), f"{path}.smart_phase"),
-            "approvals": self.approvals(raw.get("approvals"), f"{path}.approvals"),
-            "facts": self.facts_of(raw.get("facts") or {}, Scope.school, f"{path}.facts"),
-            "rooms": None if raw.get("rooms") is None else self.rooms(raw["rooms"], f"{path}.rooms"),
-            "services": None if raw.get("services") is None
-            else self.services(raw["services"], f"{path}.services"),
-            "devices": self.devices(raw.get("devices") or [], f"{path}.devices"),
-        }
-        return clean if len(self.errors) == start else None
+# Messages by kind of error (raised by engine/document.py): (zh, en) templates over its context.
+BY_TYPE = {
+    "number": ("应为数字，实际为 {value!r}", "must be a number, got {value!r}"),
+    "whole": ("应为整数，实际为 {value}", "must be a whole number, got {value}"),
+    "range": ("超出范围 {rng}：{shown}", "out of range {rng}: {shown}"),
+    "flag": ("应为 true/false（是/否），实际为 {value!r}", "must be true or false, got {value!r}"),
+    "choice": ("应为 {joined} 之一：{value!r}", "must be one of {choices}: {value!r}"),
+    "stage_students": ("班级数为 {classes} 但学生数为 0，数据不一致", "{classes} classes but 0 students"),
+    "duplicate_code": ("学校标识码重复（与第 {first} 所相同）：{code}",
+                       "duplicate school code {code} (same as school {first})"),
+}
+# Messages for whatever is wrong with one value: (zh, en, path suffix).
+BY_FIELD = {
+    ("school", ""): ("学校应为 JSON 对象", "a school must be an object", ""),
+    ("school", "code"): ("缺少学校标识码", "school code missing", ""),
+    ("school", "district"): ("未知行政区划代码：{text}", "unknown district code {text!r}", ""),
+    ("school", "type"): ("未知办学类型代码：{text}", "unknown school type code {text!r}", ""),
+    ("school", "stages"): ("学段应为对象", "stages must be an object", ""),
+    ("school", "facts"): ("指标应为对象", "facts must be an object", ""),
+    ("school", "rooms"): ("房间应为列表", "rooms must be a list", ""),
+    ("school", "services"): ("服务应为列表", "services must be a list", ""),
+    ("school", "devices"): ("设备应为列表", "devices must be a list", ""),
+    ("school", "smart_phase"): ("阶段应为 exploration / pilot / general",
+                                "phase must be exploration, pilot or general", ".phase"),
+    ("smart_phase", "phase"): ("阶段应为 exploration / pilot / general",
+                               "phase must be exploration, pilot or general", ""),
+    ("smart_phase", "since"): ("日期格式应为 YYYY-MM-DD：{text}", "date must be YYYY-MM-DD", ""),
+    ("stages", "[key]"): ("未知学段（primary/junior/senior）", "unknown stage", ""),
+    ("stage", ""): ("学段应为对象", "a stage must be an object", ""),
+    ("room", ""): ("未知房间类型：{value!r}", "unknown room type", ".type"),
+    ("room", "type"): ("未知房间类型：{text}", "unknown room type", ""),
+    ("service", ""): ("未知服务类别：{value!r}（{categories}）", "unknown category {value!r}",
+                      ".category"),
+    ("service", "category"): ("未知服务类别：{value!r}（{categories}）",
+                              "unknown category {value!r}", ""),
+    ("service", "provided_by"): ("应为 school 或 district", "must be school or district", ""),
+    ("district_service", ""): ("未知服务类别：{value!r}（{categories}）",
+                               "unknown category {value!r}", ".category"),
+    ("district_service", "category"): ("未知服务类别：{value!r}（{categories}）",
+                                       "unknown category {value!r}", ""),
+    ("district_service", "district"): ("未知行政区划代码", "unknown district code", ""),
+    ("device", ""): ("缺少设备类别", "device kind missing", ".kind"),
+    ("device", "kind"): ("缺少设备类别", "device kind missing", ""),
+    ("device", "purchased"): ("购置日期格式应为 YYYY-MM-DD", "purchase date must be YYYY-MM-DD", ""),
+    ("inputs", "schools"): ("应为学校列表", "must be a list of schools", ""),
+    ("inputs", "district_services"): ("应为服务列表", "must be a list of services", ""),
+}
+FACT_HOLDERS = ("facts", "room", "service", "district_service")
 
-    def number(self, value, path, lo, hi, kind=float):
-        if value is None:
-            return None
-        if isinstance(value, bool) or not isinstance(value, int | float):
-            self.err(path, f"应为数字，实际为 {value!r}", f"must be a number, got {value!r}")
-            return None
-        if kind is int and value != int(value):
-            self.err(path, f"应为整数，实际为 {value}", f"must be a whole number, got {value}")
-            return None
-        if not lo <= value <= hi:
-            rng = f"{_num(lo)}–{_num(hi)}"
-            self.err(path, f"超出范围 {rng}：{_num(value)}", f"out of range {rng}: {_num(value)}")
-            return None
-        return kind(value)
 
-    def stages(self, raw, stype, path) -> dict:
-        raw = raw or {}
-        if not isinstance(raw, dict):
-            self.err(path, "学段应为对象", "stages must be an object")
-            return {}
-        implied = stages_of(stype) if stype in school_types() else []
-        out = {}
-        for stage in sorted(set(raw) - set(STAGES)):
-            self.err(f"{path}.{stage}", "未知学段（primary/junior/senior）", "unknown stage")
-        for stage in STAGES:
-            if stage not in implied and stage not in raw:
-                continue
-            vals = raw.get(stage) or {}
-            for key in sorted(set(vals) - set(STAGE_KEYS)):
-                self.err(f"{path}.{stage}.{key}", "未知字段", "unknown field")
-            out[stage] = {k: self.number(vals.get(k), f"{path}.{stage}.{k}", 0, 100000, int)
-                          for k in STAGE_KEYS}
-            c, s = out[stage]["classes"], out[stage]["students"]
-            if c and s == 0:
-                self.err(f"{path}.{stage}.students", f"班级数为 {c} 但学生数为 0，数据不一致",
-                         f"{c} classes but 0 students")
-        return out
-
-    def phase(self, raw, path) -> dict | None:
-        if raw is None:
-            return None
-        if not isinstance(raw, dict) or raw.get("phase") not in SMART_PHASES:
-            self.err(f"{path}.phase", "阶段应为 exploration / pilot / general",
-                     "phase must be exploration, pilot or general")
-            return None
-        since = raw.get("since")
-        if since is not None:
-            try:
-                since = dt.date.fromisoformat(str(since))
-            except ValueError:
-                self.err(f"{path}.since", f"日期格式应为 YYYY-MM-DD：{since}", "date must be YYYY-MM-DD")
-                since = None
-        return {"phase": raw["phase"], "since": since}
-
-    def approvals(self, raw, path) -> dict:
-        raw = raw or {}
-        known = {"own_data_center"}
-        for key in sorted(set(raw) - known):
-            self.err(f"{path}.{key}", "未知审批事项", "unknown approval")
-        value = raw.get("own_data_center", False)
-        if not isinstance(value, bool):
-            self.err(f"{path}.own_data_center", "应为 true/false", "must be true or false")
-        return {"own_data_center": value is True}
-
-    def facts_of(self, raw, scope: Scope, path: str) -> dict:
-        if not isinstance(raw, dict):
-            self.err(path, "指标应为对象", "facts must be an object")
-            return {}
-        out = {}
-        for key, value in raw.items():
-            fact = self.facts[scope].get(key)
-            if fact is None:
-                self.err(f"{path}.{key}", "指标字典中没有此项", "not in the fact dictionary")
-            elif value is not None:
-                out[key] = self.fact_value(fact, value, f"{path}.{key}")
-        return {k: v for k, v in out.items() if v is not None}
-
-    def fact_value(self, fact: Fact, value, path):
-        if fact.type == FactType.bool:
-            if isinstance(value, bool):
-                return value
-            self.err(path, f"应为 true/false（是/否），实际为 {value!r}", f"must be true or false, got {value!r}")
-            return None
-        if fact.type == FactType.enum:
-            if value in (fact.choices or []):
-                return value
-            self.err(path, f"应为 {'/'.join(fact.choices or [])} 之一：{value!r}",
-                     f"must be one of {fact.choices}: {value!r}")
-            return None
-        lo = fact.min if fact.min is not None else float("-inf")
-        hi = fact.max if fact.max is not None else float("inf")
-        kind = int if fact.type == FactType.int else float
-        return self.number(value, path, lo, hi, kind)
-
-    def rooms(self, raw, path) -> list[dict]:
-        if not isinstance(raw, list):
-            self.err(path, "房间应为列表", "rooms must be a list")
-            return []
-        out = []
-        for i, room in enumerate(raw):
-            p = f"{path}[{i}]"
-            if not isinstance(room, dict) or room.get("type") not in self.room_types:
-                self.err(f"{p}.type", f"未知房间类型：{room.get('type') if isinstance(room, dict) else room!r}",
-                         "unknown room type")
-                continue
-            facts = {k: v for k, v in room.items() if k not in ("type", "code", "name")}
-            out.append({"type": room["type"], "code": room.get("code") or f"{i + 1}",
-                        "facts": self.facts_of(facts, Scope.room, p)})
-        return out
-
-    def devices(self, raw, path) -> list[dict]:
-        """Devices with a kind (a price line), quantity and purchase date — for refresh planning."""
-        if not isinstance(raw, list):
-            self.err(path, "设备应为列表", "devices must be a list")
-            return []
-        out = []
-        for i, d in enumerate(raw):
-            p = f"{path}[{i}]"
-            if not isinstance(d, dict) or not isinstance(d.get("kind"), str) or not d["kind"]:
-                self.err(f"{p}.kind", "缺少设备类别", "device kind missing")
-                continue
-            for key in sorted(set(d) - {"kind", "quantity", "purchased"}):
-                self.err(f"{p}.{key}", "未知字段", "unknown field")
-            qty = self.number(d.get("quantity", 1), f"{p}.quantity", 1, 100000, int)
-            try:
-                bought = dt.date.fromisoformat(str(d.get("purchased")))
-            except ValueError:
-                self.err(f"{p}.purchased", "购置日期格式应为 YYYY-MM-DD", "purchase date must be YYYY-MM-DD")
-                continue
-            if qty is not None:
-                out.append({"kind": d["kind"], "quantity": qty, "purchased": bought})
-        return out
-
-    def services(self, raw, path) -> list[dict]:
-        if not isinstance(raw, list):
-            self.err(path, "服务应为列表", "services must be a list")
-            return []
-        return [s for i, r in enumerate(raw) if (s := self.service(r, f"{path}[{i}]")) is not None]
-
-    def service(self, raw, path, district_level: bool = False) -> dict | None:
-        if not isinstance(raw, dict) or raw.get("category") not in self.categories:
-            cat = raw.get("category") if isinstance(raw, dict) else raw
-            self.err(f"{path}.category", f"未知服务类别：{cat!r}（svc35–svc43）", f"unknown category {cat!r}")
-            return None
-        facts = {k: v for k, v in raw.items() if k not in SERVICE_KEYS | {"district"}}
-        out = {"category": raw["category"], "name": raw.get("name") or raw["category"],
-               "vendor": raw.get("vendor") or "",
-               "provided_by": "district" if district_level else raw.get("provided_by", "school"),
-               "facts": self.facts_of(facts, Scope.service, path)}
-        if district_level:
-            out["district"] = str(raw.get("district", ""))
-            if out["district"] not in districts():
-                self.err(f"{path}.district", "未知行政区划代码", "unknown district code")
-        elif out["provided_by"] not in ("school", "district"):
-            self.err(f"{path}.provided_by", "应为 school 或 district", "must be school or district")
-        return out
+def _error(e: dict, prefix: str, catalog: Catalog) -> InputError:
+    loc, kind, ctx = tuple(e["loc"]), e["type"], dict(e.get("ctx") or {})
+    owner, field = _role(loc)
+    loc += tuple(ctx.pop("at", ()))
+    value = None if kind == "missing" else e["input"]
+    args = ctx | {"value": value, "text": "" if value is None else value,
+                  "categories": _category_range(catalog)}
+    if kind in BY_TYPE:
+        zh, en = BY_TYPE[kind]
+        suffix = ""
+    elif kind == "extra_forbidden":
+        fact = owner in FACT_HOLDERS
+        zh, en = ("指标字典中没有此项", "not in the fact dictionary") if fact else ("未知字段",
+                                                                               "unknown field")
+        suffix = ""
+    elif (owner, field) in BY_FIELD:
+        zh, en, suffix = BY_FIELD[owner, field]
+    else:
+        zh, en, suffix = f"取值无效：{e['msg']}", e["msg"], ""
+    if kind == "range":
+        args |= {"rng": f"{_num(ctx['lo'])}–{_num(ctx['hi'])}", "shown": _num(ctx["value"])}
+    if kind == "choice":
+        args["joined"] = "/".join(ctx["choices"])
+    return InputError(_path(loc, prefix) + suffix, zh.format(**args), en.format(**args))

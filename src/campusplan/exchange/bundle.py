@@ -8,68 +8,17 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from dataclasses import dataclass, field
 from typing import Any
 
+from campusplan.exchange.entries import Bundle, Entry, SchoolIn, Val
 from campusplan.exchange.inventory import DeviceKinds, DeviceRow, is_snipeit
+from campusplan.exchange.jsondoc import add_json
 from campusplan.exchange.layout import Column, Layout, normal, to_date
 from campusplan.exchange.problems import Location, Problem
 from campusplan.exchange.readers import Document, Table
 
-
-@dataclass
-class Val:
-    value: Any
-    where: Location
-    note: str = ""  # how a derived value was computed
-
-
-@dataclass
-class Entry:
-    """A room, a service or a school: keyed values, each with its cell."""
-
-    key: str
-    where: Location
-    values: dict[str, Val] = field(default_factory=dict)
-
-
-@dataclass
-class SchoolIn(Entry):
-    rooms: dict[str, Entry] = field(default_factory=dict)
-    services: dict[tuple[str, str], Entry] = field(default_factory=dict)
-    devices: dict[str, DeviceRow] = field(default_factory=dict)
-    extra: dict[str, Val] = field(default_factory=dict)  # unknown JSON keys, for the validator
-
-
-@dataclass
-class Bundle:
-    schools: dict[str, SchoolIn] = field(default_factory=dict)
-    district_services: dict[tuple[str, str, str], Entry] = field(default_factory=dict)
-    problems: list[Problem] = field(default_factory=list)
-    notes: list[Problem] = field(default_factory=list)
-    snipeit: list[Table] = field(default_factory=list)
-    templates: list[dict[str, str]] = field(default_factory=list)
-    files: list[str] = field(default_factory=list)
-    kinds: set[str] = field(default_factory=set)  # device kinds the mapping knows
-
-    def school(self, code: str, where: Location) -> SchoolIn:
-        if code not in self.schools:
-            self.schools[code] = SchoolIn(code, where)
-        return self.schools[code]
-
-    def put(self, values: dict[str, Val], key: str, val: Val) -> None:
-        old = values.get(key)
-        if old is not None and old.value != val.value:
-            first = old.where.describe()
-            self.problems.append(Problem(f"与 {first} 的取值 {old.value!r} 不一致",
-                                         f"conflicts with {old.value!r} at {first}",
-                                         val.where, val.value))
-        elif old is None:
-            values[key] = val
-
-
-def problem(zh: str, en: str, where: Location, value: Any = None) -> Problem:
-    return Problem(zh, en, where, value)
+__all__ = ["Bundle", "Entry", "SchoolIn", "Val", "add_document", "add_table", "detect_role",
+           "summarize_skipped"]
 
 
 # --- tables --------------------------------------------------------------------------------
@@ -96,8 +45,6 @@ def add_document(bundle: Bundle, doc: Document, layout: Layout, kinds: DeviceKin
     if doc.meta:
         bundle.templates.append(doc.meta)
     if doc.format == "json":
-        from campusplan.exchange.jsondoc import add_json
-
         add_json(bundle, doc, kinds)
         return
     for table in doc.tables:
@@ -107,7 +54,7 @@ def add_document(bundle: Bundle, doc: Document, layout: Layout, kinds: DeviceKin
 def add_table(bundle: Bundle, table: Table, layout: Layout) -> None:
     role = detect_role(table, layout)
     if role is None:
-        bundle.problems.append(problem(
+        bundle.problems.append(Problem(
             "无法识别此表：缺少“学校标识码”列（或房间编号/房间类型、服务类别、资产标签/设备类型）",
             "unrecognised table: no school code column (or room, service or device keys)",
             table.where(table.header_row)))
@@ -116,7 +63,7 @@ def add_table(bundle: Bundle, table: Table, layout: Layout) -> None:
         bundle.snipeit.append(table)
         return
     if role == "results":
-        bundle.notes.append(problem("评估结果表为只读，导入时忽略", "results are read-only: skipped",
+        bundle.notes.append(Problem("评估结果表为只读，导入时忽略", "results are read-only: skipped",
                                     table.where()))
         return
     columns = _columns(bundle, table, layout.role_columns(role))
@@ -135,21 +82,21 @@ def _columns(bundle: Bundle, table: Table, known: dict[str, Column]) -> list[Col
         col = known.get(normal(header)) if header else None
         if not header:
             if i in used:
-                bundle.problems.append(problem("表头为空（可能是合并单元格），请取消合并并填写列名",
+                bundle.problems.append(Problem("表头为空（可能是合并单元格），请取消合并并填写列名",
                                                "empty header (a merged cell?): unmerge it and "
                                                "name the column", where))
         elif col is None:
-            bundle.problems.append(problem("未知列：指标字典与模板中没有此列", "unknown column",
+            bundle.problems.append(Problem("未知列：指标字典与模板中没有此列", "unknown column",
                                            where, header))
         elif col.key in seen:
-            bundle.problems.append(problem(f"重复的列（与第 {seen[col.key] + 1} 列相同）",
+            bundle.problems.append(Problem(f"重复的列（与第 {seen[col.key] + 1} 列相同）",
                                            "repeated column", where, header))
             col = None
         else:
             seen[col.key] = i
         out.append(col)
     for i in sorted(used - set(range(len(table.headers)))):
-        bundle.problems.append(problem("此列没有表头", "column without a header",
+        bundle.problems.append(Problem("此列没有表头", "column without a header",
                                        table.where(table.header_row, i)))
     return out if len(bundle.problems) == start else None
 
@@ -179,7 +126,7 @@ def _row_code(bundle: Bundle, table: Table, columns, n: int, values, key="code")
 def _missing(bundle: Bundle, where: Location, key: str) -> None:
     names = {"code": "学校标识码", "room_code": "房间编号", "asset_tag": "资产标签",
              "category": "服务类别"}
-    bundle.problems.append(problem(f"缺少{names.get(key, key)}", f"{key} missing", where))
+    bundle.problems.append(Problem(f"缺少{names.get(key, key)}", f"{key} missing", where))
     return None
 
 
@@ -190,7 +137,7 @@ def _school_rows(bundle: Bundle, table: Table, columns: list[Column | None]) -> 
         if code is None:
             continue
         if code in first:
-            bundle.problems.append(problem(f"学校标识码重复（首次出现在第 {first[code]} 行）",
+            bundle.problems.append(Problem(f"学校标识码重复（首次出现在第 {first[code]} 行）",
                                            "duplicate school code", table.where(n, 0), code))
             continue
         first[code] = n
@@ -208,7 +155,7 @@ def _room_rows(bundle: Bundle, table: Table, columns: list[Column | None]) -> No
         if code is None or room is None:
             continue
         if (code, room) in first:
-            bundle.problems.append(problem(f"房间编号重复（首次出现在第 {first[code, room]} 行）",
+            bundle.problems.append(Problem(f"房间编号重复（首次出现在第 {first[code, room]} 行）",
                                            "duplicate room code", table.where(n), room))
             continue
         first[code, room] = n
@@ -229,13 +176,13 @@ def _service_rows(bundle: Bundle, table: Table, columns: list[Column | None]) ->
         name = str(cells.get("service_name", (category,))[0])
         code, district = cells.get("code", (None,))[0], cells.get("service_district", (None,))[0]
         if code is None and district is None:
-            bundle.problems.append(problem("学校服务请填写学校标识码；区级服务请填写行政区划代码",
+            bundle.problems.append(Problem("学校服务请填写学校标识码；区级服务请填写行政区划代码",
                                            "give a school code, or a district code for a "
                                            "district-level service", table.where(n)))
             continue
         key = (str(code or district), category, name)
         if key in first:
-            bundle.problems.append(problem(f"服务重复（首次出现在第 {first[key]} 行）",
+            bundle.problems.append(Problem(f"服务重复（首次出现在第 {first[key]} 行）",
                                            "duplicate service", table.where(n), name))
             continue
         first[key] = n
@@ -261,7 +208,7 @@ def _device_rows(bundle: Bundle, table: Table, columns: list[Column | None]) -> 
             continue
         school = bundle.school(code, table.where(n))
         if tag in school.devices:
-            bundle.problems.append(problem("资产标签重复", "duplicate asset tag", table.where(n), tag))
+            bundle.problems.append(Problem("资产标签重复", "duplicate asset tag", table.where(n), tag))
         school.devices[tag] = device
 
 
@@ -269,12 +216,12 @@ def _device(bundle: Bundle, code: str, tag: str, cells: dict, where: Location) -
     start = len(bundle.problems)
     kind = cells.get("kind", (None, where, None))
     if kind[0] not in bundle.kinds:
-        bundle.problems.append(problem("设备类型未知或缺失（见下拉列表）", "unknown or missing device kind",
+        bundle.problems.append(Problem("设备类型未知或缺失（见下拉列表）", "unknown or missing device kind",
                                        kind[1], kind[2]))
     date = _device_date(bundle, cells.get("purchase_date"))
     cost = cells.get("cost", (None, where, None))
     if cost[0] is not None and not (isinstance(cost[0], int | float) and cost[0] >= 0):
-        bundle.problems.append(problem("购置金额应为非负数", "cost must be a non-negative number",
+        bundle.problems.append(Problem("购置金额应为非负数", "cost must be a non-negative number",
                                        cost[1], cost[2]))
     if len(bundle.problems) > start:
         return None
@@ -290,7 +237,7 @@ def _device_date(bundle: Bundle, cell) -> dt.date | None:
     try:
         return dt.date.fromisoformat(str(to_date(cell[0]))[:10])
     except ValueError:
-        bundle.problems.append(problem("日期格式应为 YYYY-MM-DD", "date must be YYYY-MM-DD",
+        bundle.problems.append(Problem("日期格式应为 YYYY-MM-DD", "date must be YYYY-MM-DD",
                                        cell[1], cell[2]))
         return None
 

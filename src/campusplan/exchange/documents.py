@@ -1,20 +1,23 @@
-"""Bundle + stored school documents → merged engine documents → the engine's validator → a
-list of changes. Pure: the stored documents come in as engine JSON (schools/selectors.py), the
-changes go out to schools/services.py, which writes them.
+"""Bundle + stored school documents → merged documents → the typed documents (the one
+validator) → a list of changes. Pure: the stored documents come in typed (schools/selectors.py),
+the changes go out to schools/services.py, which writes them.
 
-A value the file leaves blank changes nothing: merged = stored, overlaid with what the file gives.
-So re-importing a file (or an export) yields no change at all.
+The overlay works on the JSON form (`SchoolDoc.as_json()`): a value the file leaves blank changes
+nothing, merged = stored overlaid with what the file gives, then validated; the diff compares the
+JSON forms of the stored and the validated documents. So re-importing a file (or an export)
+yields no change at all.
 """
 
 from __future__ import annotations
 
-import copy
 from dataclasses import dataclass, field
 from typing import Any
 
 from campusplan.catalog.loader import Catalog
-from campusplan.engine.inputs import InputInvalid, Inputs, validate_inputs
-from campusplan.exchange.bundle import Bundle, Entry, SchoolIn, Val, problem, summarize_skipped
+from campusplan.engine.document import DistrictServiceDoc, Inputs, SchoolDoc
+from campusplan.engine.inputs import InputInvalid, validate_inputs
+from campusplan.exchange.bundle import summarize_skipped
+from campusplan.exchange.entries import Bundle, Entry, SchoolIn, Val
 from campusplan.exchange.inventory import (
     DeviceKinds,
     DeviceRow,
@@ -30,10 +33,11 @@ SEP = "\x1f"  # joins a service's category and name in a change's `ref`
 
 @dataclass
 class Stored:
-    """What the database holds for the schools an import touches, as engine JSON documents."""
+    """What the database holds for the schools an import touches, as typed documents."""
 
-    schools: dict[str, dict] = field(default_factory=dict)
-    district_services: dict[tuple[str, str, str], dict] = field(default_factory=dict)
+    schools: dict[str, SchoolDoc] = field(default_factory=dict)
+    district_services: dict[tuple[str, str, str], DistrictServiceDoc] = field(
+        default_factory=dict)
     devices: dict[str, dict[str, DeviceRow]] = field(default_factory=dict)
     names: dict[str, str] = field(default_factory=dict)  # normalised name or code → code
 
@@ -79,8 +83,8 @@ def plan_import(bundle: Bundle, stored: Stored, catalog: Catalog, kinds: DeviceK
         plan.problems += [_locate(e, origin) for e in exc.errors]
     if plan.problems:
         return plan
-    plan.changes = _diff(docs, dsv, stored, origin) + _device_changes(bundle, stored)
-    plan.new_schools = [d["code"] for d in docs if d["code"] not in stored.schools]
+    plan.changes = _diff(plan.inputs, stored, origin) + _device_changes(bundle, stored)
+    plan.new_schools = [d.code for d in plan.inputs.schools if d.code not in stored.schools]
     return plan
 
 
@@ -106,10 +110,10 @@ def _add_snipeit(bundle: Bundle, stored: Stored, kinds: DeviceKinds, plan: Plan)
                   if "name" in s.values}
     rooms_of: dict[str, dict[str, str]] = {}
     for code, doc in stored.schools.items():
-        for room in doc.get("rooms") or []:
-            rooms_of.setdefault(code, {})[normal(room["code"])] = room["code"]
-            if room.get("name"):
-                rooms_of[code][normal(room["name"])] = room["code"]
+        for room in doc.rooms or []:
+            rooms_of.setdefault(code, {})[normal(room.code)] = room.code
+            if room.name:
+                rooms_of[code][normal(room.name)] = room.code
     for code, school in bundle.schools.items():
         rooms_of.setdefault(code, {}).update({normal(r): r for r in school.rooms})
     for table in bundle.snipeit:
@@ -117,7 +121,7 @@ def _add_snipeit(bundle: Bundle, stored: Stored, kinds: DeviceKinds, plan: Plan)
         for d in result.devices:
             school = bundle.school(d.school, d.where)
             if d.asset_tag in school.devices:
-                plan.problems.append(problem("Asset Tag 重复", "duplicate asset tag", d.where,
+                plan.problems.append(Problem("Asset Tag 重复", "duplicate asset tag", d.where,
                                              d.asset_tag))
             school.devices[d.asset_tag] = d
         plan.notes += [n.at(table.where()) for n in summarize_skipped(result.skipped)]
@@ -133,7 +137,7 @@ def _derive(bundle: Bundle, stored: Stored, kinds: DeviceKinds, catalog: Catalog
         room_types = _room_types(stored.schools.get(code), school)
         for d in school.devices.values():
             if d.room and d.room not in room_types:
-                plan.problems.append(problem("房间编号不存在（请先在“房间”表中登记）",
+                plan.problems.append(Problem("房间编号不存在（请先在“房间”表中登记）",
                                              "no such room (list it on the rooms sheet)",
                                              d.where, d.room))
         derived = derive(list(devices.values()), kinds, room_types, catalog)
@@ -149,8 +153,8 @@ def _derive(bundle: Bundle, stored: Stored, kinds: DeviceKinds, catalog: Catalog
                 entry.values.setdefault(f"room.{fact}", Val(value, loc, note))
 
 
-def _room_types(doc: dict | None, school: SchoolIn) -> dict[str, str]:
-    out = {r["code"]: r.get("type") for r in (doc or {}).get("rooms") or []}
+def _room_types(doc: SchoolDoc | None, school: SchoolIn) -> dict[str, str]:
+    out = {r.code: r.type for r in (doc.rooms if doc else None) or []}
     for code, entry in school.rooms.items():
         typ = entry.values.get("room_type")
         out[code] = typ.value if typ else out.get(code)
@@ -164,16 +168,21 @@ Origin = dict[tuple, Val]
 
 def new_document(code: str) -> dict:
     return {"code": code, "name": code, "district": None, "type": None, "teachers": None,
-            "stages": {}, "smart_phase": None, "approvals": {"own_data_center": False},
+            "stages": {}, "smart_phase": None, "approved_data_center": False,
             "facts": {}, "rooms": None, "services": None}
+
+
+def _editable(doc: SchoolDoc) -> dict:
+    """A stored document's JSON form, with every key the overlay writes into."""
+    return {"rooms": None, "services": None} | doc.as_json()
 
 
 def _merge(bundle: Bundle, stored: Stored, plan: Plan) -> tuple[list, list, Origin]:
     docs, origin = [], {}
     for i, (code, school) in enumerate(bundle.schools.items()):
-        doc = copy.deepcopy(stored.schools[code]) if code in stored.schools else None
+        doc = _editable(stored.schools[code]) if code in stored.schools else None
         if doc is None and not {"district", "type"} <= set(school.values):
-            plan.problems.append(problem(
+            plan.problems.append(Problem(
                 "学校未登记：请在“学校概况”表中填写此校的行政区划代码和办学类型",
                 "unknown school: give its district and school type on the profile sheet",
                 school.where, code))
@@ -184,7 +193,8 @@ def _merge(bundle: Bundle, stored: Stored, plan: Plan) -> tuple[list, list, Orig
     dsv = []
     for j, (key, entry) in enumerate(bundle.district_services.items()):
         district, category, name = key
-        doc = copy.deepcopy(stored.district_services.get(key)) or {
+        old = stored.district_services.get(key)
+        doc = old.model_dump(mode="json", exclude_none=True) if old else {
             "district": district, "category": category, "name": name, "vendor": ""}
         _overlay_service(doc, entry, f"$.district_services[{j}]", (None, district), origin)
         dsv.append(doc)
@@ -217,7 +227,7 @@ def _overlay_school(doc: dict, school: SchoolIn, path: str, origin: Origin, plan
 PROFILE_PATHS = {"name": ".name", "district": ".district", "type": ".type",
                  "teachers": ".teachers", "smart_phase": ".smart_phase.phase",
                  "smart_since": ".smart_phase.since",
-                 "approved_data_center": ".approvals.own_data_center",
+                 "approved_data_center": ".approved_data_center",
                  "rooms_inventoried": ".rooms", "services_inventoried": ".services"}
 
 
@@ -233,7 +243,7 @@ def _set_profile(doc: dict, key: str, val: Val, plan: Plan) -> str:
         doc["smart_phase"] = None if v == "none" else {"phase": v, "since": since}
     elif key == "smart_since":
         if doc.get("smart_phase") is None:
-            plan.problems.append(problem("填写了阶段开始日期，但未选择智慧教室应用阶段",
+            plan.problems.append(Problem("填写了阶段开始日期，但未选择智慧教室应用阶段",
                                          "a phase start date without a phase", val.where, v))
         else:
             doc["smart_phase"]["since"] = v
@@ -244,8 +254,6 @@ def _set_profile(doc: dict, key: str, val: Val, plan: Plan) -> str:
         elif v is False and doc.get(field_) == []:
             doc[field_] = None
         return f".{field_}"
-    elif key == "approved_data_center":
-        doc["approvals"] = {**(doc.get("approvals") or {}), "own_data_center": v}
     else:
         doc[key] = v
     return PROFILE_PATHS.get(key, f".{key}")
@@ -301,8 +309,7 @@ def flatten(doc: dict) -> dict[tuple[str, str, str], Any]:
     phase = doc.get("smart_phase") or {}
     out["school", "", "smart_phase"] = phase.get("phase", "none")
     out["school", "", "smart_since"] = phase.get("since")
-    out["school", "", "approved_data_center"] = (doc.get("approvals") or {}).get(
-        "own_data_center", False)
+    out["school", "", "approved_data_center"] = doc.get("approved_data_center", False)
     out["school", "", "rooms_inventoried"] = doc.get("rooms") is not None
     out["school", "", "services_inventoried"] = doc.get("services") is not None
     out |= {("school", "", f"fact.{k}"): v for k, v in (doc.get("facts") or {}).items()}
@@ -335,30 +342,34 @@ def _changed(old: Any, new: Any) -> bool:
     return isinstance(old, bool) != isinstance(new, bool) or old != new
 
 
-def _diff(docs: list[dict], dsv: list[dict], stored: Stored, origin: Origin) -> list[Change]:
+def _diff(inputs: Inputs, stored: Stored, origin: Origin) -> list[Change]:
     out: list[Change] = []
-    for doc in docs:
-        code = doc["code"]
+    for doc in inputs.schools:
+        code = doc.code
         old_doc = stored.schools.get(code)
         if old_doc is None:
-            out.append(Change(code, "school", "", "+", None, doc.get("name"),
+            out.append(Change(code, "school", "", "+", None, doc.name,
                               origin.get((code, "school", "", "name"), Val(None, None)).where))
-        old = flatten(old_doc) if old_doc else {}
-        for (target, ref, key), new in flatten(doc).items():
+        old = flatten(old_doc.as_json()) if old_doc else {}
+        for (target, ref, key), new in flatten(doc.as_json()).items():
             if new is not None and _changed(old.get((target, ref, key)), new):
                 val = origin.get((code, target, ref, key))
                 out.append(Change(code, target, ref, key, old.get((target, ref, key)), new,
                                   val.where if val else None, val.note if val else ""))
-    for svc in dsv:
-        ref = SEP.join((svc["district"], svc["category"], svc["name"]))
-        old_svc = stored.district_services.get((svc["district"], svc["category"], svc["name"]))
-        old = flat_service(old_svc, ref, "district") if old_svc else {}
-        for key3, new in flat_service(svc, ref, "district").items():
+    for svc in inputs.district_services:
+        ref = SEP.join((svc.district, svc.category, svc.name))
+        old_svc = stored.district_services.get((svc.district, svc.category, svc.name))
+        old = flat_service(_json(old_svc), ref, "district") if old_svc else {}
+        for key3, new in flat_service(_json(svc), ref, "district").items():
             if new is not None and (old_svc is None or _changed(old.get(key3), new)):
                 val = origin.get((None, "service", ref, key3[2]))
                 out.append(Change(None, "service", ref, key3[2], old.get(key3), new,
                                   val.where if val else None))
     return out
+
+
+def _json(svc: DistrictServiceDoc) -> dict:
+    return svc.model_dump(mode="json", exclude_none=True)
 
 
 def _device_changes(bundle: Bundle, stored: Stored) -> list[Change]:

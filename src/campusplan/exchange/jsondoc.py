@@ -7,10 +7,10 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from campusplan.engine.inputs import SCHOOL_KEYS, SERVICE_KEYS
-from campusplan.exchange.bundle import Bundle, Entry, Val, problem
+from campusplan.engine.document import SERVICE_FIELDS, SchoolDoc
+from campusplan.exchange.entries import Bundle, Entry, Val
 from campusplan.exchange.inventory import DeviceKinds, DeviceRow
-from campusplan.exchange.problems import Location
+from campusplan.exchange.problems import Location, Problem
 from campusplan.exchange.readers import Document
 
 
@@ -22,7 +22,7 @@ def add_json(bundle: Bundle, doc: Document, kinds: DeviceKinds) -> None:
     else:
         schools, dsv, base, devices = (data if isinstance(data, list) else [data]), [], "$", []
     if not isinstance(schools, list) or not isinstance(dsv, list) or not isinstance(devices, list):
-        bundle.problems.append(problem("schools / district_services / devices 应为列表",
+        bundle.problems.append(Problem("schools / district_services / devices 应为列表",
                                        "schools, district_services and devices must be lists",
                                        Location(file=file, path="$")))
         return
@@ -41,11 +41,11 @@ def _at(where: Location, suffix: str) -> Location:
 
 def _school(bundle: Bundle, raw: Any, where: Location, kinds: DeviceKinds) -> None:
     if not isinstance(raw, dict) or not isinstance(raw.get("code"), str) or not raw["code"]:
-        bundle.problems.append(problem("学校应为含 code（学校标识码）的对象",
+        bundle.problems.append(Problem("学校应为含 code（学校标识码）的对象",
                                        "a school must be an object with a code", where))
         return
     if raw["code"] in bundle.schools:
-        bundle.problems.append(problem("学校标识码重复", "duplicate school code", where, raw["code"]))
+        bundle.problems.append(Problem("学校标识码重复", "duplicate school code", where, raw["code"]))
         return
     school = bundle.school(raw["code"], where)
     put = school.values.__setitem__
@@ -54,12 +54,9 @@ def _school(bundle: Bundle, raw: Any, where: Location, kinds: DeviceKinds) -> No
             put(key, Val(raw[key], _at(where, f".{key}")))
     _stages(school, raw.get("stages"), where)
     _phase(school, raw.get("smart_phase"), where)
-    approvals = raw.get("approvals")
-    if isinstance(approvals, dict) and "own_data_center" in approvals:
+    if raw.get("approved_data_center") is not None:
         put("approved_data_center",
-            Val(approvals["own_data_center"], _at(where, ".approvals.own_data_center")))
-    elif approvals is not None:
-        school.extra["approvals"] = Val(approvals, _at(where, ".approvals"))
+            Val(raw["approved_data_center"], _at(where, ".approved_data_center")))
     _facts(school.values, raw.get("facts"), "fact", _at(where, ".facts"), school)
     for key in ("rooms", "services"):
         if isinstance(raw.get(key), list):
@@ -77,7 +74,7 @@ def _school(bundle: Bundle, raw: Any, where: Location, kinds: DeviceKinds) -> No
     counter: dict[tuple, int] = {}
     for j, dev in enumerate(devices):
         _engine_device(bundle, school, dev, _at(where, f".devices[{j}]"), kinds, counter)
-    for key in sorted(set(raw) - SCHOOL_KEYS):
+    for key in sorted(set(raw) - set(SchoolDoc.model_fields)):
         school.extra[key] = Val(raw[key], _at(where, f".{key}"))
 
 
@@ -92,7 +89,7 @@ def _engine_device(bundle: Bundle, school, raw: Any, where: Location, kinds: Dev
     except ValueError:
         day = None
     if kind is None or day is None or not isinstance(qty, int) or not 1 <= qty <= 100000:
-        bundle.problems.append(problem(
+        bundle.problems.append(Problem(
             "设备应为 {kind: 价格目录中已映射到设备类型的条目, quantity: 1–100000, purchased: 日期}",
             "a device needs a mapped price-line kind, a quantity 1–100000 and a purchase date",
             where, raw if not isinstance(raw, dict) else raw.get("kind")))
@@ -140,12 +137,12 @@ def _facts(values: dict, facts: Any, prefix: str, where: Location, school=None) 
 
 def _room(bundle: Bundle, school, raw: Any, where: Location) -> None:
     if not isinstance(raw, dict) or not raw.get("code"):
-        bundle.problems.append(problem("房间应为含 code（房间编号）的对象",
+        bundle.problems.append(Problem("房间应为含 code（房间编号）的对象",
                                        "a room must be an object with a code", where))
         return
     code = str(raw["code"])
     if code in school.rooms:
-        bundle.problems.append(problem("房间编号重复", "duplicate room code", where, code))
+        bundle.problems.append(Problem("房间编号重复", "duplicate room code", where, code))
         return
     entry = school.rooms[code] = Entry(code, where)
     for key, target in (("type", "room_type"), ("name", "room_name")):
@@ -157,7 +154,7 @@ def _room(bundle: Bundle, school, raw: Any, where: Location) -> None:
 
 def _service(bundle: Bundle, raw: Any, where: Location) -> Entry | None:
     if not isinstance(raw, dict) or not raw.get("category"):
-        bundle.problems.append(problem("服务应为含 category（服务类别）的对象",
+        bundle.problems.append(Problem("服务应为含 category（服务类别）的对象",
                                        "a service must be an object with a category", where))
         return None
     entry = Entry(str(raw.get("name") or raw["category"]), where)
@@ -165,7 +162,7 @@ def _service(bundle: Bundle, raw: Any, where: Location) -> Entry | None:
         if raw.get(key) is not None:
             target = "vendor" if key == "vendor" else "service.provided_by"
             entry.values[target] = Val(raw[key], _at(where, f".{key}"))
-    facts = {k: v for k, v in raw.items() if k not in SERVICE_KEYS | {"district"}}
+    facts = {k: v for k, v in raw.items() if k not in SERVICE_FIELDS}
     _facts(entry.values, facts, "service", where)
     return entry
 
@@ -180,13 +177,13 @@ def _device(bundle: Bundle, raw: Any, where: Location, kinds: DeviceKinds) -> No
     ok = isinstance(raw, dict) and raw.get("school") and raw.get("asset_tag") \
         and raw.get("kind") in kinds.kinds
     if not ok:
-        bundle.problems.append(problem("设备应含 school、asset_tag 与已知的 kind",
+        bundle.problems.append(Problem("设备应含 school、asset_tag 与已知的 kind",
                                        "a device needs school, asset_tag and a known kind", where))
         return
     try:
         date = dt.date.fromisoformat(raw["purchase_date"]) if raw.get("purchase_date") else None
     except (TypeError, ValueError):
-        bundle.problems.append(problem("日期格式应为 YYYY-MM-DD", "date must be YYYY-MM-DD",
+        bundle.problems.append(Problem("日期格式应为 YYYY-MM-DD", "date must be YYYY-MM-DD",
                                        _at(where, ".purchase_date"), raw.get("purchase_date")))
         return
     cost = raw.get("cost")

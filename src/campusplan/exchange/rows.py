@@ -30,7 +30,7 @@ def profile_row(doc: dict) -> dict[str, Any]:
     phase = doc.get("smart_phase")
     row["smart_phase"] = phase["phase"] if phase else "none"
     row["smart_since"] = (phase or {}).get("since")
-    row["approved_data_center"] = (doc.get("approvals") or {}).get("own_data_center", False)
+    row["approved_data_center"] = doc.get("approved_data_center", False)
     row["rooms_inventoried"] = doc.get("rooms") is not None
     row["services_inventoried"] = doc.get("services") is not None
     return row

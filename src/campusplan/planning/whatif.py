@@ -16,8 +16,8 @@ def grow(inputs: Inputs, classes_pct: float = 0.0, students_pct: float = 0.0) ->
     """
     out = copy.deepcopy(inputs)
     for school in out.schools:
-        for stage in school["stages"].values():
+        for stage in school.stages.values():
             for key, pct in (("classes", classes_pct), ("students", students_pct)):
-                if stage.get(key) is not None and pct:
-                    stage[key] = math.ceil(stage[key] * (1 + pct / 100))
+                if getattr(stage, key) is not None and pct:
+                    setattr(stage, key, math.ceil(getattr(stage, key) * (1 + pct / 100)))
     return out

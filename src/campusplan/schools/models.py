@@ -65,7 +65,7 @@ class School(models.Model):
     smart_phase = models.CharField(_("智慧教室应用阶段"), max_length=12, blank=True,
                                    choices=SmartPhase.choices, default=SmartPhase.NONE)
     smart_phase_since = models.DateField(_("当前阶段开始日期"), null=True, blank=True)
-    approved_own_data_center = models.BooleanField(_("自建数据中心已获批"), default=False)
+    approved_data_center = models.BooleanField(_("自建数据中心已获批"), default=False)
     # a complete list was given (even an empty one): unlisted room types are absent, not unknown
     rooms_inventoried = models.BooleanField(_("房间清单完整"), default=False)
     services_inventoried = models.BooleanField(_("服务清单完整"), default=False)

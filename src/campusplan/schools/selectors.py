@@ -1,7 +1,8 @@
-"""Reads: stored schools as the engine's JSON documents, and as engine input.
+"""Reads: stored schools as typed school documents, and as engine input.
 
-`school_documents` is the one place the database turns into what the engine (and the exchange
-layer) reads; `schools_as_inputs` validates those documents with the engine's own validator.
+`_documents_json` is the one place the database turns into the document's JSON form; the typed
+models (engine/document.py) validate it, as they validate every file: `school_documents` and
+`district_services` for the exchange layer, `schools_as_inputs` (with devices) for the engine.
 """
 
 from __future__ import annotations
@@ -13,7 +14,8 @@ from django.db.models import QuerySet
 
 from campusplan.catalog.loader import Catalog
 from campusplan.catalog.schema import FactType
-from campusplan.engine.inputs import Inputs, validate_inputs
+from campusplan.engine.document import DistrictServiceDoc, Inputs, SchoolDoc
+from campusplan.engine.inputs import validate_inputs
 from campusplan.exchange.documents import Stored
 from campusplan.exchange.inventory import DeviceRow, engine_devices, load_kinds
 from campusplan.exchange.layout import normal
@@ -49,8 +51,15 @@ def _value(num, flag, text, ftype: FactType | None):
     return text
 
 
-def school_documents(*, schools: QuerySet | list[School], catalog: Catalog) -> dict[str, dict]:
-    """Engine JSON documents of the schools (code → document), rooms with names."""
+def school_documents(*, schools: QuerySet | list[School],
+                     catalog: Catalog) -> dict[str, SchoolDoc]:
+    """The schools' typed documents (code → document), rooms with names."""
+    docs = validate_inputs({"schools": list(_documents_json(schools, catalog).values())},
+                           catalog)
+    return {d.code: d for d in docs.schools}
+
+
+def _documents_json(schools: QuerySet | list[School], catalog: Catalog) -> dict[str, dict]:
     schools = list(schools)
     ids = {s.id: s for s in schools}
     facts, room_facts, svc_facts = _current_facts(ids, catalog)
@@ -75,7 +84,7 @@ def _profile(s: School) -> dict:
              if s.smart_phase_since else None} if s.smart_phase else None
     return {"code": s.code, "name": s.name, "district": s.district.code, "type": s.school_type,
             "teachers": s.teachers, "stages": stages, "smart_phase": phase,
-            "approvals": {"own_data_center": s.approved_own_data_center},
+            "approved_data_center": s.approved_data_center,
             "rooms": [] if s.rooms_inventoried else None,
             "services": [] if s.services_inventoried else None}
 
@@ -100,7 +109,13 @@ def _current_facts(ids: dict, catalog: Catalog):
     return school, room, svc
 
 
-def district_services(*, districts: Iterable[str], catalog: Catalog) -> list[dict]:
+def district_services(*, districts: Iterable[str],
+                      catalog: Catalog) -> list[DistrictServiceDoc]:
+    raw = _district_services_json(districts, catalog)
+    return validate_inputs({"schools": [], "district_services": raw}, catalog).district_services
+
+
+def _district_services_json(districts: Iterable[str], catalog: Catalog) -> list[dict]:
     types = _typed(catalog)
     services = list(PurchasedService.objects.filter(district__code__in=list(districts))
                     .select_related("district").order_by("district__code", "category", "name"))
@@ -128,7 +143,7 @@ def stored_for(*, codes: Iterable[str], districts: Iterable[str], catalog: Catal
     schools = list(school_list(codes=codes))
     stored = Stored(schools=school_documents(schools=schools, catalog=catalog))
     for svc in district_services(districts=districts, catalog=catalog):
-        stored.district_services[svc["district"], svc["category"], svc["name"]] = svc
+        stored.district_services[svc.district, svc.category, svc.name] = svc
     for d in devices_of(schools=schools):
         stored.devices.setdefault(d.school, {})[d.asset_tag] = d
     if with_names:
@@ -148,7 +163,7 @@ def schools_as_inputs(*, schools: QuerySet | list[School], catalog: Catalog) -> 
     """Stored schools (and their districts' services) as validated engine input; the inventory's
     devices become the engine's `devices` (price line, quantity, date) for refresh planning."""
     schools = list(schools)
-    docs = school_documents(schools=schools, catalog=catalog)
+    docs = _documents_json(schools, catalog)
     by_school: dict[str, list[DeviceRow]] = defaultdict(list)
     for d in devices_of(schools=schools):
         by_school[d.school].append(d)
@@ -156,6 +171,6 @@ def schools_as_inputs(*, schools: QuerySet | list[School], catalog: Catalog) -> 
     for code, doc in docs.items():
         doc["devices"] = engine_devices(by_school.get(code, []), kinds)
     docs = list(docs.values())
-    dsv = district_services(districts={s.district.code for s in schools}, catalog=catalog)
+    dsv = _district_services_json({s.district.code for s in schools}, catalog)
     return validate_inputs({"schools": docs, "district_services": dsv}, catalog)
 

@@ -191,7 +191,7 @@ def _district(code: str, cache: dict[str, District]) -> District:
 
 
 PROFILE_FIELDS = {"name": "name", "type": "school_type", "teachers": "teachers",
-                  "approved_data_center": "approved_own_data_center",
+                  "approved_data_center": "approved_data_center",
                   "rooms_inventoried": "rooms_inventoried",
                   "services_inventoried": "services_inventoried"}
 

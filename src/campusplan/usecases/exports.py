@@ -27,6 +27,19 @@ RESULT_KEYS = ("requirement_id", "item", "level", "status", "actual", "required"
                "basis", "explanation")
 
 
+def _json_documents(schools: list[School], catalog: Catalog) -> list[dict]:
+    """Stored documents in the JSON form, which the sheets and the JSON export are made of."""
+    return [d.as_json() for d in school_documents(schools=schools, catalog=catalog).values()]
+
+
+def _json_district_services(district: str | None, school: str | None,
+                            catalog: Catalog) -> list[dict]:
+    if not district or school:
+        return []
+    return [s.model_dump(mode="json", exclude_none=True)
+            for s in district_services(districts=[district], catalog=catalog)]
+
+
 def _scope(actor: Actor, district: str | None, school: str | None) -> list[School]:
     if school:
         return [scoping.school(actor, school)]
@@ -46,11 +59,10 @@ def survey(*, actor: Actor, path: Path, district: str | None = None, school: str
         schools = list(scoping.schools_of(actor).filter(district__code=district))
     else:
         schools = _scope(actor, district, school)
-    docs = list(school_documents(schools=schools, catalog=catalog).values())
+    docs = _json_documents(schools, catalog)
     if school and not docs:
         docs = [new_document(school) | {"district": district, "name": None}]
-    dsv = district_services(districts=[district], catalog=catalog) if district and not school \
-        else []
+    dsv = _json_district_services(district, school, catalog)
     data = sheet_rows(layout, docs, dsv, devices_of(schools=schools))
     kind, scope = ("school", school) if school else ("district", district or "")
     meta = meta_of(catalog, kind, scope, kinds.version, lang)
@@ -73,9 +85,8 @@ def export(*, actor: Actor, path: Path, district: str | None = None, school: str
     kinds = load_kinds(catalog)
     layout = build_layout(catalog, kinds.labels())
     schools = _scope(actor, district, school)
-    docs = list(school_documents(schools=schools, catalog=catalog).values())
-    dsv = district_services(districts=[district], catalog=catalog) if district and not school \
-        else []
+    docs = _json_documents(schools, catalog)
+    dsv = _json_district_services(district, school, catalog)
     results = stored_results(schools=schools, catalog=catalog, lang=lang) if with_results \
         else None
     meta = meta_of(catalog, "export", school or district or "", kinds.version, lang)
