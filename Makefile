@@ -37,7 +37,7 @@ LINT_PATHS := src tests $(wildcard benchmarks)
 help:
 	@echo "make run   - set up and serve http://$(ADDR)/"
 	@echo "make test  - set up, lint, test on SQLite and PostgreSQL (installs chromium if missing)"
-	@echo "make docs  - regenerate docs/catalog-reference.md and docs/school-input.schema.json"
+	@echo "make docs  - regenerate docs/catalog-reference.md, docs/school-input.schema.json, docs/cli.md"
 	@echo "make bench - run the benchmarks in benchmarks/ (not part of make test)"
 
 setup: $(VENV_STAMP) $(VENDOR_FILES) $(MO_FILES)
@@ -85,10 +85,11 @@ $(VENDOR)/pico.min.css: $(NPM_STAMP)
 %.mo: %.po
 	msgfmt --check --output-file=$@ $<
 
-# Docs generated from the catalog YAML (tests fail when they are stale).
+# Docs generated from the catalog YAML and from the CLI itself (tests fail when they are stale).
 docs: $(VENV_STAMP)
 	$(BIN)/campusplan catalog docs > docs/catalog-reference.md
 	$(BIN)/campusplan catalog input-schema > docs/school-input.schema.json
+	$(BIN)/campusplan cli-docs > docs/cli.md
 
 # Refresh the screenshots in docs/img from the browser tests.
 screenshots: setup browser-deps

@@ -77,7 +77,7 @@ def measure(url: str, cookie: str, seconds: int, script: Path) -> dict:
 
 def pages(base: str) -> dict[str, tuple[str, str, str]]:
     """page → (url, user, password), from the demo users `campusplan demo` prints."""
-    from campusplan.cli_demo import USERS
+    from campusplan.cli.demo import USERS
 
     creds = {u[0]: u[4] for u in USERS}
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "campusplan.settings")

@@ -1,5 +1,5 @@
 """Assessment runs and their results, scoped row by row; POST runs the engine over a school or
-a district the caller may edit (through `assessment_run_create`).
+a district the caller may edit (through `usecases.runs.assess`).
 
 A run is listed when it judged at least one school the caller sees; for anyone but the city its
 counts are recomputed over those schools only, so no other school's figures leak.

@@ -1,4 +1,4 @@
-"""Schools, their facts (read with provenance, written through `fact_set`), rooms, devices
+"""Schools, their facts (read with provenance, written through `usecases.facts.set_fact`), rooms, devices
 and services — always from `accounts.scope`: 404 outside it, 403 for an auditor's write."""
 
 from __future__ import annotations

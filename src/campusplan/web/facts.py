@@ -3,7 +3,7 @@
 Each fact of the dictionary (school scope) is one row: label, the stored value and where it came
 from, and the input that edits it — 是/否/未知 for yes/no facts, a number with the dictionary's
 min/max, a select for enums. A submitted value is read exactly as the importer reads a cell
-(`Column.from_cell` of the exchange layout), then `schools.services.fact_set` validates it on
+(`Column.from_cell` of the exchange layout), then `usecases.facts.set_fact` validates it on
 the one path every import takes.
 """
 

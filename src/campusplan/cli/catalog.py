@@ -1,39 +1,28 @@
-"""`campusplan …` — a thin Typer shell over the pure packages (catalog, engine).
-
-Chinese output by default; `--lang en` everywhere. Exit codes: 0 success (a school with gaps is
-a result, not an error), 1 invalid catalog, 2 invalid input.
-"""
+"""`campusplan catalog …` — the standard as data: list, show, validate, counts, schemas, docs."""
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
+from pydantic import ValidationError
 from rich.table import Table
 
 from campusplan.catalog import expr, load_catalog
 from campusplan.catalog.loader import STANDARDS_DIR, load_files
+from campusplan.catalog.reference_doc import reference_markdown
 from campusplan.catalog.schema import LEVEL_ZH, STAGE_ZH, Scope, Standard
 from campusplan.catalog.validate import validate
+from campusplan.cli.options import Lang, console, zh
+from campusplan.engine.input_schema import input_schema
 
-app = typer.Typer(help="中小学校信息化建设规划与达标评估系统 campusplan", no_args_is_help=True)
-catalog_app = typer.Typer(help="规范目录 / the standard as data", no_args_is_help=True)
-app.add_typer(catalog_app, name="catalog")
-console = Console()
-
-Lang = Annotated[str, typer.Option("--lang", help="zh (默认) 或 en")]
-
-
-def _zh(lang: str) -> bool:
-    return lang.startswith("zh")
+app = typer.Typer(help="规范目录 / the standard as data", no_args_is_help=True)
 
 
 def _level(level, lang: str) -> str:
-    return LEVEL_ZH[level] if _zh(lang) else level.value
+    return LEVEL_ZH[level] if zh(lang) else level.value
 
 
 def _params_read(req) -> list[str]:
@@ -44,13 +33,13 @@ def _params_read(req) -> list[str]:
     return sorted(names)
 
 
-@catalog_app.command("list")
+@app.command("list")
 def catalog_list(lang: Lang = "zh") -> None:
     """列出全部配置项（按领域分组）/ List items grouped by area."""
     std = load_catalog().standard
     for area in std.areas:
         table = Table(title=f"{area.chapter} {area.name.get(lang)}", title_justify="left")
-        for col in ("序号", "功能要求", "适用对象", "必配", "选配", "规则") if _zh(lang) else (
+        for col in ("序号", "功能要求", "适用对象", "必配", "选配", "规则") if zh(lang) else (
                 "item", "title", "audience", "required", "optional", "rules"):
             table.add_column(col)
         for it in area.items:
@@ -60,19 +49,19 @@ def catalog_list(lang: Lang = "zh") -> None:
         console.print(table)
 
 
-@catalog_app.command("show")
+@app.command("show")
 def catalog_show(item: int, lang: Lang = "zh") -> None:
     """显示一个配置项的全部要求 / Show one item with its requirements."""
     std = load_catalog().standard
     try:
         it = std.item(item)
     except KeyError:
-        console.print(f"[red]没有序号 {item}[/red]" if _zh(lang) else f"[red]no item {item}[/red]")
+        console.print(f"[red]没有序号 {item}[/red]" if zh(lang) else f"[red]no item {item}[/red]")
         raise typer.Exit(1) from None
     stages = "、".join(STAGE_ZH[s] for s in it.stages)
     console.print(f"[bold]序号 {it.number} {it.title}[/bold]  §{it.section}  {it.audience}（{stages}）")
     for remark in it.remarks:
-        console.print(f"  备注：{remark}" if _zh(lang) else f"  remark: {remark}")
+        console.print(f"  备注：{remark}" if zh(lang) else f"  remark: {remark}")
     params = {p.key: p for p in std.parameters}
     for req in it.requirements + it.rules:
         console.print(f"\n[bold]{req.id}[/bold] {req.marker or ''} [{_level(req.level, lang)}] {req.text}")
@@ -86,13 +75,13 @@ def catalog_show(item: int, lang: Lang = "zh") -> None:
             console.print(f"  [italic]note: {req.note}[/italic]")
 
 
-@catalog_app.command("params")
+@app.command("params")
 def catalog_params(lang: Lang = "zh") -> None:
     """列出全部参数及其出处 / List every parameter with its source."""
     table = Table()
-    for col in ("key", "值" if _zh(lang) else "value", "单位" if _zh(lang) else "unit",
-                "名称" if _zh(lang) else "label", "出处" if _zh(lang) else "source", "原文"
-                if _zh(lang) else "quote"):
+    for col in ("key", "值" if zh(lang) else "value", "单位" if zh(lang) else "unit",
+                "名称" if zh(lang) else "label", "出处" if zh(lang) else "source", "原文"
+                if zh(lang) else "quote"):
         table.add_column(col)
     for p in load_catalog().standard.parameters:
         value = "（待设定）" if p.value is None else str(p.value)
@@ -100,7 +89,7 @@ def catalog_params(lang: Lang = "zh") -> None:
     console.print(table)
 
 
-@catalog_app.command("facts")
+@app.command("facts")
 def catalog_facts(lang: Lang = "zh", scope: str | None = None) -> None:
     """列出指标字典 / List the fact dictionary."""
     table = Table()
@@ -115,15 +104,13 @@ def catalog_facts(lang: Lang = "zh", scope: str | None = None) -> None:
     console.print(table)
 
 
-@catalog_app.command("validate")
+@app.command("validate")
 def catalog_validate(
     file: Annotated[Path | None, typer.Argument(help="standard YAML (默认: 内置北京规范)")] = None,
     facts: Annotated[Path | None, typer.Option(help="fact dictionary YAML")] = None,
     lang: Lang = "zh",
 ) -> None:
     """校验规范文件（结构、类型、含义）/ Validate a standard YAML: structure, types, meaning."""
-    from pydantic import ValidationError
-
     std_path = file or STANDARDS_DIR / "beijing.yaml"
     try:
         cat = load_files(std_path, facts or STANDARDS_DIR / "facts.yaml")
@@ -136,7 +123,7 @@ def catalog_validate(
         console.print(f"[red]{std_path}: {p}[/red]")
     if problems:
         raise typer.Exit(1)
-    ok = "校验通过" if _zh(lang) else "valid"
+    ok = "校验通过" if zh(lang) else "valid"
     console.print(f"[green]{ok}[/green]: {cat.version}")
 
 
@@ -154,12 +141,12 @@ def stats_of(std: Standard) -> dict[str, int]:
     }
 
 
-@catalog_app.command("stats")
+@app.command("stats")
 def catalog_stats(lang: Lang = "zh") -> None:
     """统计 / Counts of items, requirements and rules."""
     cat = load_catalog()
     s = stats_of(cat.standard)
-    if _zh(lang):
+    if zh(lang):
         console.print(f"{cat.standard.identity.title}（{cat.version}）")
         console.print(f"配置项 {s['items']} 项；表内配置要求 {s['table_requirements']} 条"
                       f"（必配 {s['required']}，选配 {s['optional']}）；备注规则 {s['remark_rules']} 条；"
@@ -172,83 +159,19 @@ def catalog_stats(lang: Lang = "zh") -> None:
                       f"parameters; {len(cat.facts.facts)} facts")
 
 
-@catalog_app.command("schema")
+@app.command("schema")
 def catalog_schema() -> None:
     """输出规范 YAML 的 JSON Schema（供编辑器使用）/ Print the JSON Schema of a standard."""
     typer.echo(json.dumps(Standard.model_json_schema(), ensure_ascii=False, indent=2))
 
 
-@catalog_app.command("input-schema")
+@app.command("input-schema")
 def catalog_input_schema() -> None:
     """输出学校输入格式的 JSON Schema / Print the JSON Schema of the school input format."""
-    from campusplan.engine.input_schema import input_schema
-
     typer.echo(json.dumps(input_schema(load_catalog()), ensure_ascii=False, indent=1))
 
 
-@catalog_app.command("docs")
+@app.command("docs")
 def catalog_docs() -> None:
     """生成规范参考文档（Markdown）/ Print the catalog reference generated from the YAML."""
-    from campusplan.catalog.reference_doc import reference_markdown
-
     typer.echo(reference_markdown(load_catalog()), nl=False)
-
-
-@app.command("assess")
-def assess_cmd(
-    files: Annotated[list[Path], typer.Argument(help="school JSON files")],
-    fmt: Annotated[str, typer.Option("--format", help="table | json")] = "table",
-    summary: Annotated[bool, typer.Option("--summary", help="只输出汇总 / roll-up only")] = False,
-    gaps_only: Annotated[bool, typer.Option("--gaps", help="只显示未达标与违规")] = False,
-    as_of: Annotated[str | None, typer.Option(help="评估日期 YYYY-MM-DD")] = None,
-    lang: Lang = "zh",
-) -> None:
-    """评估学校达标情况 / Assess schools against the standard."""
-    from campusplan.cli_assess import assess_files
-
-    day = dt.date.fromisoformat(as_of) if as_of else None
-    raise typer.Exit(assess_files(files, fmt, summary, gaps_only, day, lang, console))
-
-
-@app.command("plan")
-def plan_cmd(
-    files: Annotated[list[Path], typer.Argument(help="school JSON files")],
-    budget: Annotated[float, typer.Option(help="年度预算（元）/ annual budget, RMB")] = 1_000_000,
-    years: Annotated[int, typer.Option(help="规划年数 / years")] = 3,
-    per: Annotated[str, typer.Option(help="school: 每校预算; all: 全部学校共用")] = "school",
-    prices: Annotated[Path | None, typer.Option(help="price catalog YAML (默认内置)")] = None,
-    grow_classes: Annotated[float, typer.Option(help="假设班级数增长 %")] = 0.0,
-    grow_students: Annotated[float, typer.Option(help="假设学生数增长 %")] = 0.0,
-    fmt: Annotated[str, typer.Option("--format", help="table | json")] = "table",
-    as_of: Annotated[str | None, typer.Option(help="日期 YYYY-MM-DD")] = None,
-    lang: Lang = "zh",
-) -> None:
-    """生成建设规划与预算 / Plan and phase the work that closes the gaps."""
-    from campusplan.cli_plan import plan_files
-    from campusplan.planning.phasing import Budget
-
-    if per not in ("school", "all"):
-        raise typer.BadParameter("--per must be school or all")
-    day = dt.date.fromisoformat(as_of) if as_of else None
-    raise typer.Exit(plan_files(files, Budget(budget, years, per), prices, grow_classes,
-                                grow_students, day, fmt, lang, console))
-
-
-from campusplan.cli_demo import demo_cmd  # noqa: E402
-
-app.command("demo")(demo_cmd)
-
-from campusplan.cli_token import token_app  # noqa: E402
-
-app.add_typer(token_app, name="token")
-
-from campusplan.cli_report import report_app  # noqa: E402
-
-app.add_typer(report_app, name="report")
-
-from campusplan.cli_data import register as _register_data  # noqa: E402
-
-_register_data(app)
-
-if __name__ == "__main__":
-    app()

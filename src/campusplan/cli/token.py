@@ -9,15 +9,11 @@ from __future__ import annotations
 from typing import Annotated
 
 import typer
-from rich.console import Console
 from rich.table import Table
 
-from campusplan.cli_data import setup_django
+from campusplan.cli.options import console, err, setup_django
 
-token_app = typer.Typer(help="接口令牌 / API tokens (Authorization: Bearer …)",
-                        no_args_is_help=True)
-console = Console()
-err = Console(stderr=True)
+app = typer.Typer(help="接口令牌 / API tokens (Authorization: Bearer …)", no_args_is_help=True)
 
 
 def _user(username: str):
@@ -36,7 +32,7 @@ def _when(value) -> str:
     return timezone.localtime(value).strftime("%Y-%m-%d %H:%M") if value else "—"
 
 
-@token_app.command("create")
+@app.command("create")
 def token_create_cmd(
     username: Annotated[str, typer.Argument(help="用户名 / user name")],
     name: Annotated[str, typer.Option("--name", help="令牌名称，如对接的系统名")],
@@ -54,7 +50,7 @@ def token_create_cmd(
     typer.echo(secret)
 
 
-@token_app.command("list")
+@app.command("list")
 def token_list_cmd(username: Annotated[str, typer.Argument(help="用户名 / user name")]) -> None:
     """列出用户的令牌（不含密钥）/ List a user's tokens (never their secrets)."""
     setup_django()
@@ -70,7 +66,7 @@ def token_list_cmd(username: Annotated[str, typer.Argument(help="用户名 / use
     console.print(table)
 
 
-@token_app.command("revoke")
+@app.command("revoke")
 def token_revoke_cmd(token_id: Annotated[int, typer.Argument(help="令牌 id")]) -> None:
     """吊销令牌，立即失效 / Revoke a token; it stops working at once."""
     setup_django()

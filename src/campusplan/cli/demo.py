@@ -14,11 +14,11 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 
-from campusplan.cli_data import progress_bar, setup_django
+from campusplan.catalog import load_catalog
+from campusplan.cli.options import console, progress_bar, setup_django
+from campusplan.demo.beijing import beijing_documents
 
-console = Console()
 USERS = [  # user name, level, district, read-only, password (demo only — printed on purpose)
     ("demo-city", "city", None, False, "demo-city-2026"),
     ("demo-haidian", "district", "110108", False, "demo-haidian-2026"),
@@ -61,8 +61,6 @@ def _wipe() -> None:
 
 def _load(n: int, seed: int) -> None:
     from campusplan.accounts import audit
-    from campusplan.catalog import load_catalog
-    from campusplan.demo.beijing import beijing_documents
     from campusplan.usecases.imports import import_files
 
     t0 = time.perf_counter()

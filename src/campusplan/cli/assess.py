@@ -1,0 +1,124 @@
+"""`campusplan assess` (school JSON files) and `campusplan assess-stored` (the database)."""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from campusplan.cli.options import (
+    AsOf,
+    District,
+    Format,
+    Lang,
+    School,
+    SchoolFiles,
+    ShowProgress,
+    User,
+    actor,
+    console,
+    fail,
+    load_school_files,
+    progress_bar,
+    require_scope,
+    setup_django,
+    zh,
+)
+from campusplan.cli.render import money, print_summary
+from campusplan.engine.assessment import run
+from campusplan.engine.costs import service_costs
+
+STATUS_STYLE = {"met": "green", "gap": "yellow", "violation": "bold red", "unknown": "dim",
+                "not_applicable": "dim"}
+STATUS_ZH = {"met": "达标", "gap": "未达标", "violation": "违规", "unknown": "未知",
+             "not_applicable": "不适用"}
+ORDER = {"violation": 0, "gap": 1, "unknown": 2, "met": 3, "not_applicable": 4}
+
+
+def assess_cmd(
+    files: SchoolFiles,
+    fmt: Format = "table",
+    summary: Annotated[bool, typer.Option("--summary", help="只输出汇总 / roll-up only")] = False,
+    gaps_only: Annotated[bool, typer.Option("--gaps", help="只显示未达标与违规")] = False,
+    as_of: AsOf = None,
+    lang: Lang = "zh",
+) -> None:
+    """评估学校达标情况 / Assess schools against the standard."""
+    catalog, inputs = load_school_files(files, lang)
+    result = run(catalog, inputs, as_of)
+    costs = service_costs(result.frames)
+    if fmt == "json":
+        doc = {"catalog": catalog.version, "summary": result.summary().to_dicts(),
+               "services": costs.to_dicts()}
+        if not summary:
+            doc["results"] = result.explained(lang=lang)
+        print(json.dumps(doc, ensure_ascii=False, indent=1, default=str))
+        return
+    print_summary(result.summary(), lang)
+    if not summary:
+        _print_details(result.explained(lang=lang), gaps_only, lang)
+        _print_costs(costs, lang)
+
+
+def assess_stored_cmd(
+    district: District = None, school: School = None, as_of: AsOf = None,
+    explain: Annotated[bool, typer.Option("--explain", help="（已无需：说明在读取时生成）")] = False,
+    user: User = "", lang: Lang = "zh", progress: ShowProgress = None,
+) -> None:
+    """评估已存储的学校并保存结果 / Assess stored schools and store the run."""
+    require_scope(district, school, lang)
+    setup_django()
+    from campusplan.usecases import runs, scoping
+
+    who = actor(user)
+    schools = list(scoping.schools_of(who).filter(
+        **({"code": school} if school else {"district__code": district})).order_by("code"))
+    if not schools:
+        fail("没有已登记的学校", "no stored schools", lang)
+    with progress_bar(progress) as bar:
+        record, result = runs.assess(actor=who, schools=schools, as_of=as_of, progress=bar)
+    print_summary(result.summary(), lang)
+    console.print(f"{'已保存评估批次' if zh(lang) else 'stored run'} #{record.pk}: "
+                  f"{record.catalog_version}, {record.results} rows, {record.counts}")
+
+
+def _print_details(rows: list[dict], gaps_only: bool, lang: str) -> None:
+    by_school: dict[str, list[dict]] = {}
+    for r in rows:
+        if r["status"] == "not_applicable" or (gaps_only and r["status"] not in ("gap", "violation")):
+            continue
+        by_school.setdefault(f"{r['name']} ({r['school_id']})", []).append(r)
+    for school, items in by_school.items():
+        items.sort(key=lambda r: (r["item"] or 99, ORDER[r["status"]]))
+        console.print(_details_table(school, items, lang))
+
+
+def _details_table(school: str, items: list[dict], lang: str) -> Table:
+    table = Table(title=school, title_justify="left", show_lines=False)
+    for c in ("要求", "级别", "结果", "说明") if zh(lang) else ("req", "level", "status", "explanation"):
+        table.add_column(c, overflow="fold")
+    for r in items:
+        status = STATUS_ZH[r["status"]] if zh(lang) else r["status"]
+        level = {"required": "必配", "optional": "选配"}[r["level"]] if zh(lang) else r["level"]
+        table.add_row(r["requirement_id"], level,
+                      f"[{STATUS_STYLE[r['status']]}]{status}[/]", r["explanation"])
+    return table
+
+
+def _print_costs(costs, lang: str) -> None:
+    if costs.height == 0:
+        return
+    z = zh(lang)
+    table = Table(title="购买服务年度费用（元）" if z else "Yearly cost of services (RMB)",
+                  title_justify="left")
+    for c in ("学校", "类别", "服务", "提供方", "购买单位", "单价", "数量", "年度费用") if z else (
+            "school", "category", "service", "provided by", "unit", "price", "units", "per year"):
+        table.add_column(c)
+    for r in costs.iter_rows(named=True):
+        by = {"school": "学校", "district": "区级"}.get(r["provided_by"], "—") if z \
+            else r["provided_by"]
+        table.add_row(r["school_id"], r["category"], r["name"], by, r["purchase_unit"] or "—",
+                      money(r["unit_price"]), money(r["units"]), money(r["yearly_cost"]))
+    console.print(table)
