@@ -112,7 +112,7 @@ def catalog_facts(lang: Lang = "zh", scope: str | None = None) -> None:
             continue
         rng = "/".join(f.choices) if f.choices else (
             "" if f.min is None and f.max is None else f"{f.min}–{f.max}")
-        table.add_row(f.key, f.scope.value, f.label.get(lang), f.type.value, f.unit, rng)
+        table.add_row(f.key, f.scope.value, f.label.get(lang), f.type.value, f.unit_in(lang), rng)
     console.print(table)
 
 

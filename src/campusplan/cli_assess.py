@@ -10,15 +10,12 @@ from rich.console import Console
 from rich.table import Table
 
 from campusplan.catalog import load_catalog
+from campusplan.catalog import vocabulary as vocab
 from campusplan.engine.assessment import run
 from campusplan.engine.costs import service_costs
 from campusplan.engine.inputs import InputInvalid, load_json_files
 
-STATUS_STYLE = {"met": "green", "gap": "yellow", "violation": "bold red", "unknown": "dim",
-                "not_applicable": "dim"}
-STATUS_ZH = {"met": "达标", "gap": "未达标", "violation": "违规", "unknown": "未知",
-             "not_applicable": "不适用"}
-ORDER = {"violation": 0, "gap": 1, "unknown": 2, "met": 3, "not_applicable": 4}
+TONE_STYLE = {"ok": "green", "warn": "yellow", "bad": "bold red", "muted": "dim", "": ""}
 
 
 def assess_files(files: list[Path], fmt: str, summary: bool, gaps_only: bool,
@@ -35,7 +32,7 @@ def assess_files(files: list[Path], fmt: str, summary: bool, gaps_only: bool,
             err.print(f"  {e.message(lang)}")
         return 2
     result = run(catalog, inputs, as_of)
-    costs = service_costs(result.frames)
+    costs = service_costs(result.frames, catalog)
     if fmt == "json":
         doc = {"catalog": catalog.version, "summary": result.summary().to_dicts(),
                "services": costs.to_dicts()}
@@ -57,8 +54,9 @@ def _pct(v) -> str:
 def _print_summary(df, lang: str, console: Console) -> None:
     zh = lang.startswith("zh")
     table = Table(title="评估汇总" if zh else "Summary", title_justify="left")
-    cols = ("学校", "达标率(必配)", "数据完整度", "必配未达标", "违规", "未知") if zh else (
-        "school", "rate (required)", "completeness", "required gaps", "violations", "unknown")
+    cols = ("学校", "达标率(必配)", "数据完整度", "必配未达标") if zh else (
+        "school", "rate (required)", "completeness", "required gaps")
+    cols += tuple(vocab.label(vocab.STATUS, k, lang) for k in ("violation", "unknown"))
     for c in cols:
         table.add_column(c)
     for r in df.iter_rows(named=True):
@@ -78,12 +76,11 @@ def _print_details(rows: list[dict], gaps_only: bool, lang: str, console: Consol
         table = Table(title=school, title_justify="left", show_lines=False)
         for c in ("要求", "级别", "结果", "说明") if zh else ("req", "level", "status", "explanation"):
             table.add_column(c, overflow="fold")
-        items.sort(key=lambda r: (r["item"] or 99, ORDER[r["status"]]))
+        items.sort(key=lambda r: (r["item"] or 99, vocab.status_rank(r["status"])))
         for r in items:
-            status = STATUS_ZH[r["status"]] if zh else r["status"]
-            level = {"required": "必配", "optional": "选配"}[r["level"]] if zh else r["level"]
-            table.add_row(r["requirement_id"], level,
-                          f"[{STATUS_STYLE[r['status']]}]{status}[/]", r["explanation"])
+            style = TONE_STYLE[vocab.tone(vocab.STATUS, r["status"])]
+            table.add_row(r["requirement_id"], vocab.label(vocab.LEVEL, r["level"], lang),
+                          f"[{style}]{vocab.label(vocab.STATUS, r['status'], lang)}[/]", r["explanation"])
         console.print(table)
 
 
@@ -101,8 +98,7 @@ def _print_costs(costs, lang: str, console: Console) -> None:
             "school", "category", "service", "provided by", "unit", "price", "units", "per year"):
         table.add_column(c)
     for r in costs.iter_rows(named=True):
-        by = {"school": "学校", "district": "区级"}.get(r["provided_by"], "—") if zh \
-            else r["provided_by"]
+        by = vocab.label(vocab.PROVIDER, r["provided_by"], lang)
         table.add_row(r["school_id"], r["category"], r["name"], by, r["purchase_unit"] or "—",
                       _money(r["unit_price"]), _money(r["units"]), _money(r["yearly_cost"]))
     console.print(table)

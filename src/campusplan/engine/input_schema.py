@@ -18,7 +18,7 @@ _TYPES = {FactType.bool: "boolean", FactType.int: "integer", FactType.float: "nu
 
 def _fact(f: Fact) -> dict:
     out: dict = {"type": [_TYPES[f.type], "null"], "title": f.label.zh,
-                 "description": f"{f.label.en}" + (f" ({f.unit})" if f.unit else "")}
+                 "description": f"{f.label.en}" + (f" ({f.unit.en})" if f.unit else "")}
     if f.choices:
         out["enum"] = [*f.choices, None]
     if f.min is not None:

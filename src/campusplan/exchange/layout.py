@@ -217,7 +217,7 @@ T = Text
 def _fact_column(fact: Fact, prefix: str) -> Column:
     kind = fact.type.value
     choices = tuple(Choice(c, c, c) for c in fact.choices or ())
-    return Column(f"{prefix}.{fact.key}", fact.label, kind, fact.unit, fact.min, fact.max,
+    return Column(f"{prefix}.{fact.key}", fact.label, kind, fact.unit_in("zh"), fact.min, fact.max,
                   choices, fact.help)
 
 

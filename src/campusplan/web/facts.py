@@ -17,9 +17,11 @@ from django.utils.translation import gettext_lazy as _
 
 from campusplan.catalog.loader import Catalog
 from campusplan.catalog.schema import Fact, FactType, Scope, Text
+from campusplan.catalog.vocabulary import STATUS, label
 from campusplan.exchange.inventory import load_kinds
 from campusplan.exchange.layout import Column, build_layout
 from campusplan.exchange.problems import Problem
+from campusplan.i18n import active_lang
 from campusplan.schools.models import FactValue, School, Source
 from campusplan.web.school import lang_code
 
@@ -96,12 +98,16 @@ class FactRow:
         return str(self.value)
 
     @property
+    def unit(self) -> str:
+        return self.fact.unit_in(active_lang())
+
+    @property
     def display(self) -> str:
         if self.value is None:
-            return str(_("未知"))
+            return label(STATUS, "unknown", active_lang())
         if isinstance(self.value, bool):
             return str(_("是") if self.value else _("否"))
-        return f"{self.input_value} {self.fact.unit}".strip()
+        return f"{self.input_value} {self.unit}".strip()
 
 
 def _provenance(fv: FactValue) -> str:
