@@ -18,7 +18,7 @@ from rich.table import Table
 from campusplan.catalog import expr, load_catalog
 from campusplan.catalog.checks import expressions
 from campusplan.catalog.loader import STANDARDS_DIR, load_files
-from campusplan.catalog.schema import LEVEL_ZH, STAGE_ZH, Scope, Standard
+from campusplan.catalog.schema import LEVEL_ZH, STAGE_ZH, Level, Scope, Standard
 from campusplan.catalog.validate import validate
 
 app = typer.Typer(help="中小学校信息化建设规划与达标评估系统 campusplan", no_args_is_help=True)
@@ -51,7 +51,8 @@ def catalog_list(lang: Lang = "zh") -> None:
     std = load_catalog().standard
     for area in std.areas:
         table = Table(title=f"{area.chapter} {area.name.get(lang)}", title_justify="left")
-        for col in ("序号", "功能要求", "适用对象", "必配", "选配", "规则") if _zh(lang) else (
+        for col in ("序号", "功能要求", "适用对象", LEVEL_ZH[Level.required],
+                    LEVEL_ZH[Level.optional], "规则") if _zh(lang) else (
                 "item", "title", "audience", "required", "optional", "rules"):
             table.add_column(col)
         for it in area.items:

@@ -135,7 +135,7 @@ L: dict[str, Text] = {
     "t_unpriced": Text(zh="待定价（需区里填价）", en="Unpriced (district to price)"),
     "t_priced_total": Text(zh="规划金额合计（已定价）", en="Planned total (priced lines)"),
     "t_services": Text(zh="购买服务年度费用合计", en="Purchased services per year"),
-    "pending": Text(zh="待定价", en="unpriced"),
+    "pending": Text(zh=vocabulary.FUNDING["unpriced"].zh, en="unpriced"),
     # workbook sheets
     "s_summary": Text(zh="汇总", en="Summary"),
     "s_schools": Text(zh="学校", en="Schools"),
