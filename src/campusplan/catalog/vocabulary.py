@@ -87,7 +87,7 @@ LINE_KIND: Table = {
 PRICE_BASIS: Table = {
     "cap": Term("配置标准限价", "Price cap"),
     "market": Term("市场价", "Market price"),
-    "budget": Term("预算标准", "Budget norm"),
+    "budget": Term("预算明细", "Budget breakdown"),
     "contract": Term("合同价", "Contract price"),
     "award": Term("中标价", "Award price"),
     "derived": Term("推算", "Derived"),
