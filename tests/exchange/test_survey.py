@@ -76,7 +76,7 @@ def test_new_fact_in_dictionary_is_a_new_column(tmp_path):
     raw = yaml.safe_load((STANDARDS_DIR / "facts.yaml").read_text(encoding="utf-8"))
     raw["facts"].append({"key": "ai_lab_seats", "label": {"zh": "人工智能实验室座位数",
                                                           "en": "AI lab seats"},
-                         "type": "int", "unit": "个", "min": 0, "max": 500,
+                         "type": "int", "unit": {"zh": "个", "en": "seats"}, "min": 0, "max": 500,
                          "scope": "school", "area": "infrastructure"})
     raw["room_types"].append({"key": "ai_lab", "label": {"zh": "人工智能实验室", "en": "AI lab"},
                               "section": "5.9"})

@@ -1,10 +1,12 @@
 """Chinese first; the language switch in the header turns the UI (and the standard's labels) English."""
 
+import re
 from pathlib import Path
 
 import pytest
 
 import campusplan
+from tests.web.world import A
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("member")]
 
@@ -46,3 +48,26 @@ def test_english_catalog_is_complete():
 def test_browser_language_does_not_override_chinese_first(client):
     html = client.get("/catalog/", headers={"Accept-Language": "en-US,en;q=0.9"}).content.decode()
     assert '<html lang="zh-hans"' in html
+
+
+CJK = re.compile(r"[\u3400-\u9fff]")
+
+
+def test_english_school_page_has_no_chinese_status_item_title_or_unit(world, login):
+    """Statuses, levels, item titles and fact units come from the vocabulary and the catalog's
+    English; only the school's own data (its name) and explanations may stay Chinese."""
+    client = login(world["school"])
+    client.post("/i18n/setlang/", {"language": "en", "next": f"/school/{A}/"})
+    response = client.get(f"/school/{A}/?status=all")
+    results = response.context["results"]()
+    assert results
+    for view in results:
+        shown = [view.status_label, view.level_label] + ([view.item_label] if view.spot
+                                                          and view.spot.item else [])
+        assert not CJK.search(" ".join(shown)), shown
+    rows = [row for area in response.context["fact_areas"]() for row in area.rows]
+    assert any(row.unit for row in rows)
+    assert not [row.unit for row in rows if CJK.search(row.unit)]
+    assert not CJK.search(response.context["profile"].smart_phase)
+    html = response.content.decode()
+    assert "Unknown" in html and "Gap" in html and "Smart security" in html

@@ -1,16 +1,20 @@
+"""Choices of the accounts app; labels from the vocabulary (catalog/vocabulary.py)."""
+
 from django.db import models
-from django.utils.translation import gettext_lazy as _
+
+from campusplan.catalog import vocabulary as v
+from campusplan.i18n import lazy_label
 
 
 class Level(models.TextChoices):
-    CITY = "city", _("市级")
-    DISTRICT = "district", _("区级")
-    SCHOOL = "school", _("校级")
+    CITY = "city", lazy_label(v.ROLE, "city")
+    DISTRICT = "district", lazy_label(v.ROLE, "district")
+    SCHOOL = "school", lazy_label(v.ROLE, "school")
 
 
 class AuditSource(models.TextChoices):
-    WEB = "web", _("网页")
-    API = "api", _("接口")
-    CLI = "cli", _("命令行")
-    IMPORT = "import", _("导入")
-    SYSTEM = "system", _("系统")
+    WEB = "web", lazy_label(v.AUDIT_SOURCE, "web")
+    API = "api", lazy_label(v.AUDIT_SOURCE, "api")
+    CLI = "cli", lazy_label(v.AUDIT_SOURCE, "cli")
+    IMPORT = "import", lazy_label(v.AUDIT_SOURCE, "import")
+    SYSTEM = "system", lazy_label(v.AUDIT_SOURCE, "system")

@@ -38,6 +38,7 @@ class ItemOut(Schema):
     number: int
     section: str
     title: str
+    title_en: str
     audience: str
     stages: list[StageName]
     area: str
@@ -82,7 +83,7 @@ class FactDefinitionOut(Schema):
     label: Text
     help: Text | None
     type: Literal["bool", "int", "float", "enum"]
-    unit: str
+    unit: Text | None = Field(None, description="单位（中英文）/ the unit in both languages")
     min: float | None
     max: float | None
     choices: list[str] | None
@@ -118,6 +119,7 @@ def _catalog() -> Catalog:
 
 def _item(area_key: str, it: Item) -> dict[str, Any]:
     return {"number": it.number, "section": it.section, "title": it.title,
+            "title_en": it.title_en,
             "audience": it.audience, "stages": [s.value for s in it.stages], "area": area_key,
             "remarks": it.remarks, "requirements": len(it.requirements) + len(it.rules)}
 

@@ -1,23 +1,25 @@
-"""Choices of the assessments app."""
+"""Choices of the assessments app; labels from the vocabulary (catalog/vocabulary.py)."""
 
 from django.db import models
-from django.utils.translation import gettext_lazy as _
+
+from campusplan.catalog import vocabulary as v
+from campusplan.i18n import lazy_label
 
 
 class Status(models.TextChoices):
-    MET = "met", _("达标")
-    GAP = "gap", _("未达标")
-    VIOLATION = "violation", _("违规")
-    UNKNOWN = "unknown", _("未知")
-    NOT_APPLICABLE = "not_applicable", _("不适用")
+    MET = "met", lazy_label(v.STATUS, "met")
+    GAP = "gap", lazy_label(v.STATUS, "gap")
+    VIOLATION = "violation", lazy_label(v.STATUS, "violation")
+    UNKNOWN = "unknown", lazy_label(v.STATUS, "unknown")
+    NOT_APPLICABLE = "not_applicable", lazy_label(v.STATUS, "not_applicable")
 
 
 class Level(models.TextChoices):
-    REQUIRED = "required", _("必配")
-    OPTIONAL = "optional", _("选配")
+    REQUIRED = "required", lazy_label(v.LEVEL, "required")
+    OPTIONAL = "optional", lazy_label(v.LEVEL, "optional")
 
 
 class ScopeKind(models.TextChoices):
-    DISTRICT = "district", _("区")
-    SCHOOL = "school", _("学校")
-    ALL = "all", _("全部")
+    DISTRICT = "district", lazy_label(v.SCOPE_KIND, "district")
+    SCHOOL = "school", lazy_label(v.SCOPE_KIND, "school")
+    ALL = "all", lazy_label(v.SCOPE_KIND, "all")

@@ -18,9 +18,10 @@ from campusplan.accounts.scope import district_for, profile_of, visible_schools
 from campusplan.assessments.models import AssessmentRun, ResultRow, SchoolScore
 from campusplan.catalog import load_catalog
 from campusplan.catalog.codes import school_types
+from campusplan.engine.rollup import completeness, compliance_rate
 from campusplan.schools.models import STAGE_COLUMNS
 
-RATIOS = ("students_per_computer", "teacher_computers_per_teacher", "multimedia_rooms_per_100")
+RATIOS = SchoolScore.RATIO_FIELDS
 TIMEOUT = 600
 
 
@@ -42,10 +43,6 @@ def _cached(name: str, user, build):
     return value
 
 
-def _rate(met: int, judged: int) -> float | None:
-    return met / judged if judged else None
-
-
 def _scores(schools):
     return SchoolScore.objects.filter(current=True, school__in=schools)
 
@@ -54,9 +51,8 @@ def _group_scores(schools, by: str) -> list[dict]:
     rows = (_scores(schools).values(by).annotate(
         schools=Count("id"), met=Sum("met"), judged=Sum("judged"), gaps=Sum("gaps"),
         violations=Sum("violations"), unknown=Sum("unknown"), applicable=Sum("applicable")))
-    return [r | {"rate": _rate(r["met"], r["judged"]),
-                 "completeness": 1 - r["unknown"] / r["applicable"] if r["applicable"] else None}
-            for r in rows]
+    return [r | {"rate": compliance_rate(r["met"], r["judged"]),
+                 "completeness": completeness(r["unknown"], r["applicable"])} for r in rows]
 
 
 def _requirement_tallies(schools, **filters) -> list[dict]:

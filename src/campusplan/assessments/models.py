@@ -75,6 +75,9 @@ class SchoolScore(models.Model):
     students_per_computer = models.FloatField(null=True, blank=True)  # 生机比
     teacher_computers_per_teacher = models.FloatField(null=True, blank=True)
     multimedia_rooms_per_100 = models.FloatField(null=True, blank=True)  # 每百名学生
+    # the columns filled from the catalog's `indicators:` of the same key (others stay empty)
+    RATIO_FIELDS = ("students_per_computer", "teacher_computers_per_teacher",
+                    "multimedia_rooms_per_100")
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["run", "school"], name="score_once")]

@@ -11,6 +11,7 @@ from django.db import transaction
 from campusplan.assessments.models import AssessmentRun, ResultRow, SchoolScore
 from campusplan.catalog.loader import Catalog, load_catalog
 from campusplan.engine.assessment import Assessment, run
+from campusplan.engine.indicators import indicator_frame
 from campusplan.schools.bulk import insert_rows
 from campusplan.schools.models import School
 from campusplan.schools.selectors import schools_as_inputs
@@ -58,32 +59,19 @@ def _store_scores(record: AssessmentRun, result: Assessment, by_code: dict[str, 
     summary = result.summary(("school_id",)).join(key_ratios(result), on="school_id", how="left")
     SchoolScore.objects.bulk_create([
         SchoolScore(run=record, school=by_code[r["school_id"]], **{
-            k: r[k] for k in SCORE_FIELDS}) for r in summary.iter_rows(named=True)],
+            k: r.get(k) for k in SCORE_FIELDS}) for r in summary.iter_rows(named=True)],
         batch_size=1000)
 
 
 SCORE_FIELDS = ("met", "gaps", "violations", "judged", "applicable", "unknown", "optional_gaps",
-                "rate", "completeness", "students_per_computer", "teacher_computers_per_teacher",
-                "multimedia_rooms_per_100")
+                "rate", "completeness", *SchoolScore.RATIO_FIELDS)
 
 
 def key_ratios(result: Assessment) -> pl.DataFrame:
-    """Per school: students per student computer (生机比), teacher computers per teacher, and
-    multimedia rooms (any room with an interactive display) per 100 students — the ratios whose
-    spread across schools (差异系数) 优质均衡 tracks. Unknown inputs give unknown ratios."""
-    f = result.frames
-    rooms = (f.rooms.filter(pl.col("room.display_inch") > 0).group_by("school_id")
-             .len("mm_rooms"))
-    per = pl.col("school.students")
-    return f.schools.join(rooms, on="school_id", how="left").select(
-        "school_id",
-        pl.when(pl.col("fact.student_computers_total") > 0)
-        .then(per / pl.col("fact.student_computers_total")).alias("students_per_computer"),
-        pl.when(pl.col("school.teachers") > 0)
-        .then(pl.col("fact.teacher_computers_total") / pl.col("school.teachers"))
-        .alias("teacher_computers_per_teacher"),
-        pl.when(pl.col("rooms_inventoried") & (per > 0))
-        .then(pl.col("mm_rooms").fill_null(0) * 100 / per).alias("multimedia_rooms_per_100"))
+    """Per school, the standard's key ratios (`indicators:` in the catalog YAML: 生机比, teacher
+    computers per teacher, multimedia rooms per 100 students), in columns named by their keys;
+    SchoolScore stores those it has a column for. Unknown inputs give unknown ratios."""
+    return indicator_frame(result.catalog, result.frames)
 
 
 ROW_FIELDS = ("run", "school", "requirement_id", "item", "status", "level", "actual",

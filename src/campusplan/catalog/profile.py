@@ -8,13 +8,11 @@ The engine builds exactly these columns; the validator rejects any other `school
 from __future__ import annotations
 
 from campusplan.catalog.schema import FactDictionary, Text
+from campusplan.catalog.vocabulary import SMART_PHASE
 
-SMART_PHASES = {
-    "exploration": Text(zh="探索期", en="exploration"),
-    "pilot": Text(zh="试点期", en="pilot"),
-    "general": Text(zh="普适应用期", en="general use"),
-}
 NO_PHASE = "none"  # the school has not started smart classrooms
+# 5.11's phases (探索期 / 试点期 / 普适应用期), in the vocabulary's words
+SMART_PHASES = {k: Text(zh=t.zh, en=t.en) for k, t in SMART_PHASE.items() if k != NO_PHASE}
 
 STAGE_FIELDS: dict[str, Text] = {
     "classes": Text(zh="班级数", en="classes"),

@@ -7,11 +7,13 @@ not a silently ignored rule. `Standard.model_json_schema()` is exported for YAML
 
 from __future__ import annotations
 
+import re
 from enum import StrEnum
-from typing import Annotated, Union
+from typing import Annotated, Literal, Union
 
 from pydantic import Field, model_validator
 
+from campusplan.catalog import vocabulary
 from campusplan.catalog.base import Strict, Text
 from campusplan.catalog.kinds import kinds
 
@@ -27,8 +29,30 @@ class Stage(StrEnum):
     senior = "senior"  # 高中
 
 
-STAGE_ZH = {Stage.primary: "小学", Stage.junior: "初中", Stage.senior: "高中"}
-LEVEL_ZH = {Level.required: "必配", Level.optional: "选配"}
+STAGE_ZH = {s: vocabulary.STAGE[s.value].zh for s in Stage}
+LEVEL_ZH = {lv: vocabulary.LEVEL[lv.value].zh for lv in Level}
+
+
+class Unit(Text):
+    """A unit in both languages (台 / computers). `str()` gives the Chinese, so code written
+    before units were bilingual still reads it; new code calls `.get(lang)`."""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _same_in_both(cls, data: object) -> object:
+        """`unit: Mbps` reads the same in both languages; a Chinese unit needs `{zh:, en:}`."""
+        if isinstance(data, str):
+            if re.search(r"[\u3400-\u9fff]", data):
+                raise ValueError(f"unit {data!r}: give it as {{zh: {data}, en: ...}}")
+            return {"zh": data, "en": data}
+        return data
+
+    def __str__(self) -> str:
+        return self.zh
+
+
+def unit_text(unit: Unit | None, lang: str) -> str:
+    return unit.get(lang) if unit is not None else ""
 
 
 class SpecRef(Strict):
@@ -81,10 +105,12 @@ class Fact(Strict):
     label: Text
     help: Text | None = None
     type: FactType
-    unit: str = ""
+    unit: Unit | None = None
     min: float | None = None
     max: float | None = None
     choices: list[str] | None = None
+    # a purchase unit's choices: what one unit is bought for, once a year (items 35–43 ②)
+    billed_per: dict[str, Literal["school", "class"]] | None = None
     scope: Scope = Scope.school
     area: str
 
@@ -92,7 +118,12 @@ class Fact(Strict):
     def _choices_for_enum(self) -> Fact:
         if (self.type == FactType.enum) != bool(self.choices):
             raise ValueError(f"fact {self.key}: enum facts need `choices`, others must not")
+        if self.billed_per is not None and set(self.billed_per) != set(self.choices or ()):
+            raise ValueError(f"fact {self.key}: `billed_per` names each choice once")
         return self
+
+    def unit_in(self, lang: str) -> str:
+        return unit_text(self.unit, lang)
 
 
 class RoomType(Strict):
@@ -151,11 +182,15 @@ class Item(Strict):
     number: int = Field(ge=1)
     section: str
     title: str  # 功能要求, verbatim
+    title_en: str  # campusplan's English translation of the title
     audience: str  # 适用对象, verbatim (中小学 / 中学 / 小学 / 初中 / 高中)
     stages: list[Stage]
     remarks: list[str] = []  # 备注, verbatim, split at (1)(2)
     requirements: list[Requirement]
     rules: list[Requirement] = []  # quantitative rules from 备注 and the body text
+
+    def title_in(self, lang: str) -> str:
+        return self.title if lang.startswith("zh") else self.title_en
 
 
 class Area(Strict):
@@ -174,11 +209,85 @@ class Identity(Strict):
     scope_note: str = ""
 
 
+class Tier(Strict):
+    """A plan priority tier: lines of `level` closing a requirement of `items` (none: any item
+    not taken by an earlier tier), or the end-of-life refresh of devices (`refresh: true`)."""
+
+    tier: int = Field(ge=1)
+    name: Text
+    level: Level | None = None
+    items: list[int] | None = None
+    refresh: bool = False
+
+    @model_validator(mode="after")
+    def _level_or_refresh(self) -> Tier:
+        if (self.level is None) != self.refresh:
+            raise ValueError(f"tier {self.tier}: give a `level`, or `refresh: true` alone")
+        return self
+
+    def takes(self, level: str, item: int | None) -> bool:
+        return self.level == level and (self.items is None or item in self.items)
+
+
+class Planning(Strict):
+    """How plans order their lines (planning/plan.py): tiers in the order they are listed."""
+
+    note: str  # where the order comes from: the standard's words, or campusplan's reading
+    sources: list[SpecRef] = []
+    tiers: list[Tier]
+
+    def tier_of(self, level: str, item: int | None) -> int:
+        return next(t.tier for t in self.tiers if t.takes(level, item))
+
+    def refresh_tier(self) -> int:
+        return next(t.tier for t in self.tiers if t.refresh)
+
+    def names(self) -> dict[int, Text]:
+        return {t.tier: t.name for t in self.tiers}
+
+
+def plain_planning() -> Planning:
+    """For a standard that says nothing on priorities: required work, refresh, optional work."""
+    def name(term: vocabulary.Term) -> Text:
+        return Text(zh=term.zh, en=term.en)
+
+    return Planning(note="required, then end-of-life refresh, then optional", tiers=[
+        Tier(tier=1, name=name(vocabulary.LEVEL["required"]), level=Level.required),
+        Tier(tier=2, name=name(vocabulary.LINE_KIND["refresh"]), refresh=True),
+        Tier(tier=3, name=name(vocabulary.LEVEL["optional"]), level=Level.optional)])
+
+
+class Count(Strict):
+    """A count of a school's rows meeting a condition, read as `school.<key>` by indicators.
+    Unknown when the school has not inventoried them; 0 when none qualifies."""
+
+    key: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    label: Text
+    of: Literal["rooms"]
+    where: str  # a boolean expression over `room.*`
+
+
+class Indicator(Strict):
+    """A figure shown on the dashboards per school (生机比…): an expression of the check language."""
+
+    key: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    label: Text
+    value: str
+
+
+class Indicators(Strict):
+    note: str
+    counts: list[Count] = []
+    ratios: list[Indicator]
+
+
 class Standard(Strict):
     key: str
     identity: Identity
     parameters: list[Parameter]
     areas: list[Area]
+    planning: Planning = Field(default_factory=plain_planning)
+    indicators: Indicators = Indicators(note="", ratios=[])
 
     def items(self) -> list[Item]:
         return [it for a in self.areas for it in a.items]

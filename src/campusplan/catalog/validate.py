@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from campusplan.catalog import expr
 from campusplan.catalog.loader import Catalog
 from campusplan.catalog.profile import SERVICE_DERIVED, STAGE_FIELDS, school_fields
-from campusplan.catalog.schema import Item, Requirement, Scope
+from campusplan.catalog.schema import Item, Level, Requirement, Scope
 
 
 @dataclass(frozen=True)
@@ -92,6 +92,41 @@ class _Checker:
             self.add(req.id, message)
 
 
+def _planning_problems(catalog: Catalog) -> list[Problem]:
+    """Tiers name items of the standard, and every level ends in a tier that takes any item."""
+    numbers = {it.number for it in catalog.standard.items()}
+    tiers = catalog.standard.planning.tiers
+    out = [Problem(f"planning.tier {t.tier}", f"no item {n} in the standard")
+           for t in tiers for n in t.items or () if n not in numbers]
+    for level in Level:
+        if not any(t.level == level and t.items is None for t in tiers):
+            out.append(Problem("planning", f"no tier takes every other {level.value} line"))
+    if sum(t.refresh for t in tiers) != 1:
+        out.append(Problem("planning", "exactly one tier is the end-of-life refresh"))
+    return out
+
+
+def _indicator_problems(catalog: Catalog) -> list[Problem]:
+    """Counts read `room.*`; ratios read school facts, profile values, counts and parameters."""
+    ind = catalog.standard.indicators
+    facts = {s: catalog.facts.by_key(s) for s in Scope}
+    known = {("param", p.key) for p in catalog.standard.parameters}
+    rooms = known | {("room", k) for k in facts[Scope.room]}
+    school = known | {("fact", k) for k in facts[Scope.school]} | {
+        ("school", k) for k in [*school_fields(catalog.facts), *(c.key for c in ind.counts)]}
+    texts = [(f"indicators.{c.key}", c.where, rooms) for c in ind.counts] + [
+        (f"indicators.{r.key}", r.value, school) for r in ind.ratios]
+    out = []
+    for where, text, allowed in texts:
+        try:
+            unknown = sorted(expr.refs(expr.parse(text)) - allowed)
+        except expr.ExprError as exc:
+            out.append(Problem(where, str(exc)))
+            continue
+        out += [Problem(where, f"`{ns}.{name}` cannot be read here") for ns, name in unknown]
+    return out
+
+
 def validate(catalog: Catalog) -> list[Problem]:
     """Every meaning problem of the catalog; empty when it is sound."""
-    return _Checker(catalog).run()
+    return _Checker(catalog).run() + _planning_problems(catalog) + _indicator_problems(catalog)

@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
+from campusplan.catalog import vocabulary as vocab
 from campusplan.cli.options import (
     AsOf,
     District,
@@ -26,15 +27,9 @@ from campusplan.cli.options import (
     setup_django,
     zh,
 )
-from campusplan.cli.render import money, print_summary
+from campusplan.cli.render import TONE_STYLE, money, print_summary
 from campusplan.engine.assessment import run
 from campusplan.engine.costs import service_costs
-
-STATUS_STYLE = {"met": "green", "gap": "yellow", "violation": "bold red", "unknown": "dim",
-                "not_applicable": "dim"}
-STATUS_ZH = {"met": "达标", "gap": "未达标", "violation": "违规", "unknown": "未知",
-             "not_applicable": "不适用"}
-ORDER = {"violation": 0, "gap": 1, "unknown": 2, "met": 3, "not_applicable": 4}
 
 
 def assess_cmd(
@@ -48,7 +43,7 @@ def assess_cmd(
     """评估学校达标情况 / Assess schools against the standard."""
     catalog, inputs = load_school_files(files, lang)
     result = run(catalog, inputs, as_of)
-    costs = service_costs(result.frames)
+    costs = service_costs(result.frames, catalog)
     if fmt == "json":
         doc = {"catalog": catalog.version, "summary": result.summary().to_dicts(),
                "services": costs.to_dicts()}
@@ -91,7 +86,7 @@ def _print_details(rows: list[dict], gaps_only: bool, lang: str) -> None:
             continue
         by_school.setdefault(f"{r['name']} ({r['school_id']})", []).append(r)
     for school, items in by_school.items():
-        items.sort(key=lambda r: (r["item"] or 99, ORDER[r["status"]]))
+        items.sort(key=lambda r: (r["item"] or 99, vocab.status_rank(r["status"])))
         console.print(_details_table(school, items, lang))
 
 
@@ -100,10 +95,10 @@ def _details_table(school: str, items: list[dict], lang: str) -> Table:
     for c in ("要求", "级别", "结果", "说明") if zh(lang) else ("req", "level", "status", "explanation"):
         table.add_column(c, overflow="fold")
     for r in items:
-        status = STATUS_ZH[r["status"]] if zh(lang) else r["status"]
-        level = {"required": "必配", "optional": "选配"}[r["level"]] if zh(lang) else r["level"]
-        table.add_row(r["requirement_id"], level,
-                      f"[{STATUS_STYLE[r['status']]}]{status}[/]", r["explanation"])
+        style = TONE_STYLE[vocab.tone(vocab.STATUS, r["status"])]
+        table.add_row(r["requirement_id"], vocab.label(vocab.LEVEL, r["level"], lang),
+                      f"[{style}]{vocab.label(vocab.STATUS, r['status'], lang)}[/]",
+                      r["explanation"])
     return table
 
 
@@ -117,8 +112,7 @@ def _print_costs(costs, lang: str) -> None:
             "school", "category", "service", "provided by", "unit", "price", "units", "per year"):
         table.add_column(c)
     for r in costs.iter_rows(named=True):
-        by = {"school": "学校", "district": "区级"}.get(r["provided_by"], "—") if z \
-            else r["provided_by"]
+        by = vocab.label(vocab.PROVIDER, r["provided_by"], lang)
         table.add_row(r["school_id"], r["category"], r["name"], by, r["purchase_unit"] or "—",
                       money(r["unit_price"]), money(r["units"]), money(r["yearly_cost"]))
     console.print(table)

@@ -13,7 +13,7 @@ from rich.table import Table
 from campusplan.catalog import expr, load_catalog
 from campusplan.catalog.loader import STANDARDS_DIR, load_files
 from campusplan.catalog.reference_doc import reference_markdown
-from campusplan.catalog.schema import LEVEL_ZH, STAGE_ZH, Scope, Standard
+from campusplan.catalog.schema import LEVEL_ZH, STAGE_ZH, Level, Scope, Standard
 from campusplan.catalog.validate import validate
 from campusplan.cli.options import Lang, console, zh
 from campusplan.engine.input_schema import input_schema
@@ -39,7 +39,8 @@ def catalog_list(lang: Lang = "zh") -> None:
     std = load_catalog().standard
     for area in std.areas:
         table = Table(title=f"{area.chapter} {area.name.get(lang)}", title_justify="left")
-        for col in ("序号", "功能要求", "适用对象", "必配", "选配", "规则") if zh(lang) else (
+        for col in ("序号", "功能要求", "适用对象", LEVEL_ZH[Level.required],
+                    LEVEL_ZH[Level.optional], "规则") if zh(lang) else (
                 "item", "title", "audience", "required", "optional", "rules"):
             table.add_column(col)
         for it in area.items:
@@ -100,7 +101,7 @@ def catalog_facts(lang: Lang = "zh", scope: str | None = None) -> None:
             continue
         rng = "/".join(f.choices) if f.choices else (
             "" if f.min is None and f.max is None else f"{f.min}–{f.max}")
-        table.add_row(f.key, f.scope.value, f.label.get(lang), f.type.value, f.unit, rng)
+        table.add_row(f.key, f.scope.value, f.label.get(lang), f.type.value, f.unit_in(lang), rng)
     console.print(table)
 
 

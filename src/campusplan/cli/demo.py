@@ -16,6 +16,7 @@ from typing import Annotated
 import typer
 
 from campusplan.catalog import load_catalog
+from campusplan.catalog.vocabulary import role_label
 from campusplan.cli.options import console, progress_bar, setup_django
 from campusplan.demo.beijing import beijing_documents
 
@@ -111,6 +112,5 @@ def _users() -> None:
             "level": level, "district": district if level == "district" else None,
             "school": school, "read_only": read_only})
         scope = school.name if school else (district.name if district else "全市")
-        role = {"city": "市级", "district": "区级", "school": "校级"}[level]
-        role = f"督导（{role}）" if read_only else role
+        role = role_label(level, read_only, "zh")
         console.print(f"  {role:<8} {scope:<16} 用户名 [bold]{name}[/bold]  密码 {password}")

@@ -9,6 +9,7 @@ import polars as pl
 import typer
 from rich.table import Table
 
+from campusplan.catalog.vocabulary import FUNDING, label
 from campusplan.cli.options import (
     AnnualBudget,
     AsOf,
@@ -27,10 +28,8 @@ from campusplan.cli.options import (
 from campusplan.cli.render import money
 from campusplan.engine.assessment import run
 from campusplan.planning.phasing import Budget, phase, yearly_totals
-from campusplan.planning.plan import TIERS, plan_lines
+from campusplan.planning.plan import plan_lines, tier_names
 from campusplan.planning.whatif import grow
-
-FUNDING_ZH = {"scheduled": "已排期", "unfunded": "预算不足", "unpriced": "待定价"}
 
 
 def plan_cmd(
@@ -57,13 +56,13 @@ def plan_cmd(
                "totals": yearly_totals(lines).to_dicts()}
         print(json.dumps(doc, ensure_ascii=False, indent=1, default=str))
         return
-    _print_lines(lines, lang)
+    _print_lines(lines, tier_names(catalog), lang)
     _print_totals(lines, plan_budget, lang)
 
 
-def _print_lines(lines: pl.DataFrame, lang: str) -> None:
+def _print_lines(lines: pl.DataFrame, tiers: dict, lang: str) -> None:
     for (tier,), group in lines.group_by("tier", maintain_order=True):
-        table = Table(title=f"{tier} · {TIERS[tier].get(lang)}", title_justify="left")
+        table = Table(title=f"{tier} · {tiers[tier].get(lang)}", title_justify="left")
         for c in ("学校", "要求", "建设内容", "数量", "单价", "金额", "年度", "状态") if zh(lang) else (
                 "school", "req", "line", "qty", "price", "cost", "year", "funding"):
             table.add_column(c, overflow="fold")
@@ -72,7 +71,7 @@ def _print_lines(lines: pl.DataFrame, lang: str) -> None:
             table.add_row(r["school"] or r["school_id"], r["requirement_id"] or "—", what,
                           f"{r['quantity']:g} {r['unit']}", money(r["unit_price"]),
                           money(r["cost"]), str(r["year"] or "—"),
-                          FUNDING_ZH[r["funding"]] if zh(lang) else r["funding"])
+                          label(FUNDING, r["funding"], lang))
         console.print(table)
 
 
@@ -82,8 +81,8 @@ def _print_totals(lines: pl.DataFrame, budget: Budget, lang: str) -> None:
     console.print(f"[bold]{'年度预算' if z else 'Annual budget'} ({per}): "
                   f"{money(budget.per_year)} × {budget.years}[/bold]")
     for r in yearly_totals(lines).iter_rows(named=True):
-        label = FUNDING_ZH[r["funding"]] if z else r["funding"]
+        funding = label(FUNDING, r["funding"], lang)
         year = f" {'第' if z else 'year '}{r['year']}{'年' if z else ''}" if r["year"] else ""
         amount = "" if r["funding"] == "unpriced" else \
             f"，{money(r['cost'])} {'元' if z else 'RMB'}"
-        console.print(f"  {label}{year}: {r['lines']} {'项' if z else 'lines'}{amount}")
+        console.print(f"  {funding}{year}: {r['lines']} {'项' if z else 'lines'}{amount}")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import polars as pl
 from rich.table import Table
 
+from campusplan.catalog import vocabulary as vocab
 from campusplan.cli.options import console, err, zh
 
 
@@ -16,11 +17,15 @@ def money(v) -> str:
     return "—" if v is None else f"{v:,.0f}"
 
 
+TONE_STYLE = {"ok": "green", "warn": "yellow", "bad": "bold red", "muted": "dim", "": ""}
+
+
 def print_summary(df: pl.DataFrame, lang: str) -> None:
     """One row per school: compliance rate, completeness, gaps, violations, unknown."""
     table = Table(title="评估汇总" if zh(lang) else "Summary", title_justify="left")
-    cols = ("学校", "达标率(必配)", "数据完整度", "必配未达标", "违规", "未知") if zh(lang) else (
-        "school", "rate (required)", "completeness", "required gaps", "violations", "unknown")
+    cols = ("学校", "达标率(必配)", "数据完整度", "必配未达标") if zh(lang) else (
+        "school", "rate (required)", "completeness", "required gaps")
+    cols += tuple(vocab.label(vocab.STATUS, k, lang) for k in ("violation", "unknown"))
     for c in cols:
         table.add_column(c)
     for r in df.iter_rows(named=True):

@@ -1,25 +1,35 @@
 """Yearly cost of purchased services from their purchase unit (items 35–43 ②).
 
-A 学校.年度 service costs its unit price once a year; a 班级.年度 service costs it per class
-(the school's classes). Unknown price, unit or classes → unknown cost, never 0. Services the
-district provides are listed with `provided_by = district` so a district can total its own spend.
+The fact dictionary says what one unit of each purchase-unit choice is bought for
+(`billed_per`): once a year per school (学校.年度), or once per class (班级.年度, the school's
+classes). Unknown price, unit or classes → unknown cost, never 0. Services the district provides
+are listed with `provided_by = district` so a district can total its own spend.
 """
 
 from __future__ import annotations
 
 import polars as pl
 
+from campusplan.catalog.loader import Catalog, load_catalog
+from campusplan.catalog.schema import Fact, Scope
 from campusplan.engine.frames import Frames
 
-PER_SCHOOL, PER_CLASS = "学校.年度", "班级.年度"
+PER = {"school": pl.lit(1, dtype=pl.Int64), "class": pl.col("school.classes")}
 
 
-def service_costs(frames: Frames) -> pl.DataFrame:
+def purchase_unit_fact(catalog: Catalog) -> Fact:
+    """The service fact whose choices are purchase units (the one declaring `billed_per`)."""
+    return next(f for f in catalog.facts.by_key(Scope.service).values() if f.billed_per)
+
+
+def service_costs(frames: Frames, catalog: Catalog | None = None) -> pl.DataFrame:
+    fact = purchase_unit_fact(catalog or load_catalog())
     classes = frames.schools.select(
         pl.int_range(pl.len(), dtype=pl.UInt32).alias("school_idx"), "school.classes")
-    unit = pl.col("service.purchase_unit")
-    units = (pl.when(unit == PER_SCHOOL).then(pl.lit(1, dtype=pl.Int64))
-             .when(unit == PER_CLASS).then(pl.col("school.classes")))
+    unit = pl.col(f"service.{fact.key}")
+    units = pl.lit(None, dtype=pl.Int64)
+    for choice, per in reversed(list((fact.billed_per or {}).items())):
+        units = pl.when(unit == choice).then(PER[per]).otherwise(units)
     return (frames.services.join(classes, on="school_idx", how="left", maintain_order="left")
             .select("school_id", "category", "name", "vendor",
                     pl.col("service.provided_by").alias("provided_by"),

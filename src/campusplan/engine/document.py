@@ -312,7 +312,7 @@ def fact_field(fact: Fact) -> tuple[Any, Any]:
         hi = math.inf if fact.max is None else fact.max
         kind = Annotated[_bounded(int if whole else float, fact.min, fact.max),
                          BeforeValidator(_number(lo, hi, whole))]
-    unit = f" ({fact.unit})" if fact.unit else ""
+    unit = f" ({fact.unit.en})" if fact.unit else ""
     return kind, Field(None, title=fact.label.zh, description=f"{fact.label.en}{unit}")
 
 

@@ -58,7 +58,8 @@ class Explainer:
             ns = {"fact": Scope.school, "room": Scope.room, "service": Scope.service}.get(node.ns)
             if ns and (ns, node.name) in self.facts:
                 f = self.facts[(ns, node.name)]
-                return f.label.get(self.lang), f.unit if self.lang == "zh" else f" {f.unit}"
+                unit = f.unit_in(self.lang)
+                return f.label.get(self.lang), unit if self.lang == "zh" else f" {unit}"
             names = self.school if node.ns == "school" else STAGE_FIELDS
             if node.name in names:
                 return names[node.name].get(self.lang), ""

@@ -39,11 +39,27 @@ def _counts() -> list[pl.Expr]:
     ]
 
 
+def compliance_rate(met, judged):
+    """met ÷ judged (required requirements met, gap or violation); None when nothing is judged.
+
+    The one definition of the rate: numbers give a float or None, Polars columns give a column
+    that is null where nothing is judged. The roll-ups, dashboards and reports all call it."""
+    if isinstance(judged, pl.Expr):
+        return pl.when(judged > 0).then(met / judged)
+    return met / judged if judged else None
+
+
+def completeness(unknown, applicable):
+    """The share of applicable requirements that could be judged; None when none applies."""
+    if isinstance(applicable, pl.Expr):
+        return pl.when(applicable > 0).then(1 - unknown / applicable)
+    return 1 - unknown / applicable if applicable else None
+
+
 def rollup(annotated: pl.DataFrame, by: list[str]) -> pl.DataFrame:
     """Counts, compliance rate and completeness per group (e.g. ["school_id"], ["district"])."""
     out = annotated.group_by(by, maintain_order=True).agg(_counts())
     return out.with_columns(
-        pl.when(pl.col("judged") > 0).then(pl.col("met") / pl.col("judged")).alias("rate"),
-        pl.when(pl.col("applicable") > 0)
-        .then(1 - pl.col("unknown") / pl.col("applicable")).alias("completeness"),
+        compliance_rate(pl.col("met"), pl.col("judged")).alias("rate"),
+        completeness(pl.col("unknown"), pl.col("applicable")).alias("completeness"),
     )

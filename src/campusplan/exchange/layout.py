@@ -18,6 +18,7 @@ from campusplan.catalog.codes import districts, school_types
 from campusplan.catalog.loader import Catalog
 from campusplan.catalog.profile import NO_PHASE, SCHOOL_FIELDS, SMART_PHASES, STAGE_FIELDS
 from campusplan.catalog.schema import STAGE_ZH, Fact, Scope, Text
+from campusplan.catalog.vocabulary import SMART_PHASE
 from campusplan.engine.inputs import STAGE_KEYS, STAGES
 
 DANGEROUS = ("=", "+", "-", "@", "\t", "\r")
@@ -217,7 +218,7 @@ T = Text
 def _fact_column(fact: Fact, prefix: str) -> Column:
     kind = fact.type.value
     choices = tuple(Choice(c, c, c) for c in fact.choices or ())
-    return Column(f"{prefix}.{fact.key}", fact.label, kind, fact.unit, fact.min, fact.max,
+    return Column(f"{prefix}.{fact.key}", fact.label, kind, fact.unit_in("zh"), fact.min, fact.max,
                   choices, fact.help)
 
 
@@ -232,7 +233,7 @@ NAME = Column("name", T(zh="学校名称", en="School name"), "text")
 
 def profile_columns() -> tuple[Column, ...]:
     phases = (*(Choice(k, v.zh, v.en) for k, v in SMART_PHASES.items()),
-              Choice(NO_PHASE, "未开展", "not started"))
+              Choice(NO_PHASE, SMART_PHASE[NO_PHASE].zh, SMART_PHASE[NO_PHASE].en))
     cols = [CODE, NAME,
             Column("district", T(zh="行政区划代码", en="District code"), "code",
                    choices=_code_choices(districts()), aliases=("区", "district")),

@@ -6,9 +6,9 @@ from the shortfall (rooms short of coverage, missing computers) or is fixed by t
 (停用自建网站, 补办审批, 更换服务商…) with nothing to buy; a gap whose remedy names no price line is
 unpriced (the district must price it), never free.
 
-Priority (tier), as the standard's emphasis and the issue ask: required before optional; within
-each, safety (items 22 智能安防 and 44 信息安全) first, then teaching rooms, then the rest;
-end-of-life refresh sits between required and optional work.
+Priority (tier) is the standard's `planning: tiers:` (beijing.yaml: required before optional;
+within each, safety first, then teaching rooms, then the rest; end-of-life refresh between
+required and optional work). `tier_names(catalog)` gives their names.
 """
 
 from __future__ import annotations
@@ -17,22 +17,12 @@ import datetime as dt
 
 import polars as pl
 
+from campusplan.catalog.loader import Catalog
 from campusplan.catalog.schema import Text
 from campusplan.engine.assessment import Assessment
 from campusplan.engine.evaluate import specs
 from campusplan.planning.prices import PriceCatalog
 
-SAFETY_ITEMS = {22, 44}
-TEACHING_ROOM_ITEMS = {5, 6, 7, 8, 9, 12, 16, 18, 19, 20}
-TIERS = {
-    1: Text(zh="必配·安全", en="required · safety"),
-    2: Text(zh="必配·教学场所", en="required · teaching rooms"),
-    3: Text(zh="必配·其他", en="required · other"),
-    4: Text(zh="设备到期更新", en="end-of-life refresh"),
-    5: Text(zh="选配·安全", en="optional · safety"),
-    6: Text(zh="选配·教学场所", en="optional · teaching rooms"),
-    7: Text(zh="选配·其他", en="optional · other"),
-}
 LINE_SCHEMA = {
     "school_id": pl.Utf8, "school": pl.Utf8, "district": pl.Utf8, "kind": pl.Utf8,
     "requirement_id": pl.Utf8, "item": pl.Int32, "level": pl.Utf8, "status": pl.Utf8,
@@ -42,15 +32,16 @@ LINE_SCHEMA = {
 }
 
 
-def tier(level: str, item: int | None) -> int:
-    band = 1 if item in SAFETY_ITEMS else 2 if item in TEACHING_ROOM_ITEMS else 3
-    return band if level == "required" else band + 4
+def tier_names(catalog: Catalog) -> dict[int, Text]:
+    """Tier number → its name (必配·安全 …), from the standard's `planning:` section."""
+    return catalog.standard.planning.names()
 
 
 def plan_lines(assessment: Assessment, prices: PriceCatalog, lang: str = "zh",
                as_of: dt.date | None = None) -> pl.DataFrame:
     """One row per plan line, ordered by tier, school and requirement."""
     reqs = {s.req.id: s.req for s in specs(assessment.catalog)}
+    planning = assessment.catalog.standard.planning
     price = prices.by_key()
     rows: list[dict] = []
     for r in assessment.explained(statuses=("gap", "violation"), lang=lang):
@@ -66,9 +57,9 @@ def plan_lines(assessment: Assessment, prices: PriceCatalog, lang: str = "zh",
         rows.append({
             "school_id": r["school_id"], "school": r["name"], "district": r["district"],
             "kind": r["status"], "requirement_id": r["requirement_id"], "item": r["item"],
-            "level": r["level"], "status": r["status"], "tier": tier(r["level"], r["item"]),
+            "level": r["level"], "status": r["status"], "tier": planning.tier_of(r["level"], r["item"]),
             "line": remedy.line, "label": line.label.get(lang) if line else "",
-            "unit": line.unit if line else "", "quantity": qty, "unit_price": unit_price,
+            "unit": line.unit.get(lang) if line else "", "quantity": qty, "unit_price": unit_price,
             "cost": None if unit_price is None else qty * unit_price,
             "priced": unit_price is not None, "action": remedy.action.get(lang),
             "explanation": r["explanation"],
@@ -116,7 +107,7 @@ def _once_per_school(df: pl.DataFrame, prices: PriceCatalog) -> pl.DataFrame:
 
 def refresh_lines(assessment: Assessment, prices: PriceCatalog, lang: str,
                   as_of: dt.date) -> list[dict]:
-    """Devices older than their line's service life become replacement lines (tier 4)."""
+    """Devices older than their line's service life become replacement lines (refresh tier)."""
     devices = assessment.frames.devices
     if devices.height == 0:
         return []
@@ -139,8 +130,9 @@ def refresh_lines(assessment: Assessment, prices: PriceCatalog, lang: str,
         out.append({
             "school_id": d["school_id"], "school": names.get(d["school_id"]),
             "district": districts.get(d["school_id"]), "kind": "refresh",
-            "requirement_id": None, "item": None, "level": None, "status": None, "tier": 4,
-            "line": line.key, "label": line.label.get(lang), "unit": line.unit,
+            "requirement_id": None, "item": None, "level": None, "status": None,
+            "tier": assessment.catalog.standard.planning.refresh_tier(),
+            "line": line.key, "label": line.label.get(lang), "unit": line.unit.get(lang),
             "quantity": float(d["quantity"]), "unit_price": line.unit_price, "cost": cost,
             "priced": line.unit_price is not None,
             "action": "到期更新" if zh else "replace at end of life", "explanation": why,

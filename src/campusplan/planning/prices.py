@@ -14,7 +14,7 @@ from typing import Literal
 from pydantic import Field
 
 from campusplan.catalog.loader import STANDARDS_DIR, read_yaml
-from campusplan.catalog.schema import Strict, Text
+from campusplan.catalog.schema import Strict, Text, Unit
 
 Basis = Literal["cap", "market", "budget", "contract", "award", "derived", "assumption",
                 "district", "unpriced"]
@@ -23,7 +23,7 @@ Basis = Literal["cap", "market", "budget", "contract", "award", "derived", "assu
 class PriceLine(Strict):
     key: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
     label: Text
-    unit: str
+    unit: Unit  # {zh: 台, en: computers}
     unit_price: float | None = Field(None, ge=0)
     service_life_years: int | None = Field(None, ge=1)
     basis: Basis

@@ -13,18 +13,17 @@ from functools import cached_property
 
 import polars as pl
 
+from campusplan.catalog import vocabulary
 from campusplan.catalog.codes import districts, school_types
-from campusplan.catalog.schema import STAGE_ZH, Stage
+from campusplan.catalog.schema import Stage, Text
 from campusplan.engine.assessment import Assessment
 from campusplan.engine.costs import service_costs
 from campusplan.engine.evaluate import specs
 from campusplan.engine.rollup import rollup
 from campusplan.planning.phasing import Budget, phase
-from campusplan.planning.plan import plan_lines
+from campusplan.planning.plan import plan_lines, tier_names
 from campusplan.planning.prices import PriceCatalog
 
-STAGE_EN = {Stage.primary: "primary", Stage.junior: "junior", Stage.senior: "senior"}
-STATUS_ORDER = {"violation": 0, "gap": 1, "unknown": 2}
 MONEY_COLS = ("scheduled", "unfunded", "unpriced", "priced_total", "lines")
 
 
@@ -42,7 +41,11 @@ class Planned:
 
     @cached_property
     def services(self) -> pl.DataFrame:
-        return service_costs(self.assessment.frames)
+        return service_costs(self.assessment.frames, self.assessment.catalog)
+
+    @cached_property
+    def tiers(self) -> dict[int, Text]:
+        return tier_names(self.assessment.catalog)
 
     @cached_property
     def schools(self) -> dict[str, dict]:
@@ -52,7 +55,7 @@ class Planned:
     def item_labels(self) -> dict[str, str]:
         """Requirement id → 「10 教师用计算机」, or 「正文 5.3」 for a body-text rule."""
         zh = self.lang.startswith("zh")
-        return {s.req.id: f"{s.item.number} {s.item.title}" if s.item else
+        return {s.req.id: f"{s.item.number} {s.item.title_in(self.lang)}" if s.item else
                 (f"正文 {s.req.source.section}" if zh else f"§{s.req.source.section}")
                 if s.req.source and s.req.source.section else ""
                 for s in specs(self.assessment.catalog)}
@@ -82,7 +85,7 @@ def type_name(code: str | None, lang: str) -> str:
 def profile(p: Planned, school_id: str) -> dict:
     """The school's 基本情况: names, codes, teachers and one row per 学段 it has."""
     s = p.schools[school_id]
-    stages = [{"stage": STAGE_ZH[st] if p.lang.startswith("zh") else STAGE_EN[st],
+    stages = [{"stage": vocabulary.label(vocabulary.STAGE, st.value, p.lang),
                **{k: s[f"stage.{st.value}.{k}"] for k in ("classes", "students", "max_class_size")}}
               for st in Stage if s.get(f"school.has_{st.value}")]
     return {"school_id": school_id, "name": s["name"], "district": s["district"],
@@ -124,7 +127,7 @@ def findings(p: Planned, school_id: str, statuses=("violation", "gap")) -> list[
     rows = p.assessment.explained([school_id], lang=p.lang, statuses=statuses)
     for r in rows:
         r["item_label"] = p.item_label(r["requirement_id"])
-    return sorted(rows, key=lambda r: (STATUS_ORDER[r["status"]], r["level"] != "required",
+    return sorted(rows, key=lambda r: (vocabulary.status_rank(r["status"]), r["level"] != "required",
                                        r["item"] or 99, r["requirement_id"]))
 
 

@@ -17,10 +17,9 @@ from openpyxl.chart import BarChart, Reference
 from openpyxl.chart.label import DataLabelList
 from openpyxl.worksheet.worksheet import Worksheet
 
-from campusplan.planning.plan import TIERS
 from campusplan.reports import content as c
 from campusplan.reports import xlsx_tools as xt
-from campusplan.reports.labels import FUNDING, LEVEL, PROVIDER, STATUS, t, word
+from campusplan.reports.labels import FUNDING, LEVEL, LINE_KIND, PRICE_BASIS, PROVIDER, t, word
 
 
 def write_district_xlsx(p: c.Planned, out: str | Path | IO[bytes]) -> None:
@@ -177,8 +176,8 @@ def lines_sheet(ws: Worksheet, p: c.Planned) -> None:
     lang = p.lang
     rows = []
     for r in p.lines.iter_rows(named=True):
-        rows.append([r["school_id"], r["school"], r["tier"], TIERS[r["tier"]].get(lang),
-                     word(STATUS, r["kind"], lang), r["requirement_id"],
+        rows.append([r["school_id"], r["school"], r["tier"], p.tiers[r["tier"]].get(lang),
+                     word(LINE_KIND, r["kind"], lang), r["requirement_id"],
                      p.item_label(r["requirement_id"]),
                      word(LEVEL, r["level"], lang) if r["level"] else "", r["label"] or r["action"],
                      r["line"], r["quantity"], r["unit"], r["unit_price"], r["cost"], r["year"],
@@ -207,7 +206,8 @@ def prices_sheet(ws: Worksheet, p: c.Planned) -> None:
     lang = p.lang
     head = [t(k, lang) for k in ("c_key", "c_what", "c_unit", "c_price", "c_life", "c_basis",
                                  "c_source")]
-    rows = [[x.key, x.label.get(lang), x.unit, x.unit_price, x.service_life_years, x.basis,
+    rows = [[x.key, x.label.get(lang), x.unit.get(lang), x.unit_price, x.service_life_years,
+             word(PRICE_BASIS, x.basis, lang),
              x.source] for x in p.prices.lines]
     xt.write_table(ws, head, rows, lang, formats={3: xt.MONEY}, max_width=80)
     _finish(ws, lang)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from campusplan.catalog import vocabulary
 from campusplan.catalog.schema import Text
 
 L: dict[str, Text] = {
@@ -84,7 +85,7 @@ L: dict[str, Text] = {
     "c_completeness": Text(zh="数据完整度", en="Complete"),
     "c_met": Text(zh="必配达标", en="Met"),
     "c_gaps": Text(zh="必配未达标", en="Gaps"),
-    "c_violations": Text(zh="违规", en="Violations"),
+    "c_violations": Text(zh=vocabulary.STATUS["violation"].zh, en="Violations"),
     "c_unknown": Text(zh="数据缺失", en="Unknown"),
     "c_optional_gaps": Text(zh="选配未达标", en="Opt. gaps"),
     "c_req": Text(zh="要求编号", en="Requirement"),
@@ -135,7 +136,7 @@ L: dict[str, Text] = {
     "t_unpriced": Text(zh="待定价（需区里填价）", en="Unpriced (district to price)"),
     "t_priced_total": Text(zh="规划金额合计（已定价）", en="Planned total (priced lines)"),
     "t_services": Text(zh="购买服务年度费用合计", en="Purchased services per year"),
-    "pending": Text(zh="待定价", en="unpriced"),
+    "pending": Text(zh=vocabulary.FUNDING["unpriced"].zh, en="unpriced"),
     # workbook sheets
     "s_summary": Text(zh="汇总", en="Summary"),
     "s_schools": Text(zh="学校", en="Schools"),
@@ -172,27 +173,18 @@ L: dict[str, Text] = {
                          en="Text starting with = + - @ is prefixed with ' (formula injection)."),
 }
 
-STATUS = {"met": Text(zh="达标", en="met"), "gap": Text(zh="未达标", en="gap"),
-          "violation": Text(zh="违规", en="violation"), "unknown": Text(zh="数据缺失", en="unknown"),
-          "not_applicable": Text(zh="不适用", en="not applicable"),
-          "refresh": Text(zh="到期更新", en="refresh")}
-LEVEL = {"required": Text(zh="必配", en="required"), "optional": Text(zh="选配", en="optional")}
-FUNDING = {"scheduled": Text(zh="已排期", en="scheduled"),
-           "unfunded": Text(zh="预算不足", en="unfunded"),
-           "unpriced": Text(zh="待定价", en="unpriced")}
-PROVIDER = {"school": Text(zh="学校", en="school"), "district": Text(zh="区级", en="district")}
-SMART_PHASE = {"exploration": Text(zh="探索阶段", en="exploration"),
-               "pilot": Text(zh="试点阶段", en="pilot"),
-               "general": Text(zh="普及阶段", en="general"),
-               "none": Text(zh="未开展", en="not started")}
+# the terms of the vocabulary (one table per concept, shared with the pages and the CLI)
+STATUS, LEVEL, FUNDING = vocabulary.STATUS, vocabulary.LEVEL, vocabulary.FUNDING
+PROVIDER, SMART_PHASE, LINE_KIND = vocabulary.PROVIDER, vocabulary.SMART_PHASE, vocabulary.LINE_KIND
+PRICE_BASIS, STAGE = vocabulary.PRICE_BASIS, vocabulary.STAGE
 
 
 def t(key: str, lang: str, **kw) -> str:
     return L[key].get(lang).format(**kw)
 
 
-def word(table: dict[str, Text], key: str | None, lang: str) -> str:
-    return table[key].get(lang) if key in table else (key or "—")
+def word(table: vocabulary.Table, key: str | None, lang: str) -> str:
+    return vocabulary.label(table, key, lang)
 
 
 def paren(text: str, lang: str) -> str:

@@ -17,13 +17,13 @@ from typing import IO
 import polars as pl
 from docx.document import Document as DocumentType
 
-from campusplan.planning.plan import TIERS
 from campusplan.reports import content as c
 from campusplan.reports import docx_tools as dx
 from campusplan.reports.docx_chart import add_bar_chart
 from campusplan.reports.labels import (
     FUNDING,
     LEVEL,
+    LINE_KIND,
     PROVIDER,
     SMART_PHASE,
     STATUS,
@@ -141,13 +141,13 @@ def _findings(doc: DocumentType, p: c.Planned, school_id: str) -> None:
                  numeric={0})
 
 
-def plan_rows(lines: pl.DataFrame, lang: str) -> list[list]:
+def plan_rows(lines: pl.DataFrame, tiers: dict, lang: str) -> list[list]:
     """The plan table's rows: what, closes, quantity, unit price, cost, year, funding."""
     out = []
     for i, r in enumerate(lines.iter_rows(named=True), 1):
         what = r["label"] or r["action"]
-        closes = r["requirement_id"] or word(STATUS, "refresh", lang)
-        out.append([i, f"{r['tier']} {TIERS[r['tier']].get(lang)}", what, closes,
+        closes = r["requirement_id"] or word(LINE_KIND, "refresh", lang)
+        out.append([i, f"{r['tier']} {tiers[r['tier']].get(lang)}", what, closes,
                     f"{fmt_qty(r['quantity'])} {r['unit']}".strip(),
                     _unit_price(r, lang),
                     money(r["cost"]), r["year"] or "—", word(FUNDING, r["funding"], lang)])
@@ -169,7 +169,7 @@ def _plan(doc: DocumentType, p: c.Planned, school_id: str) -> None:
     head = [t(k, lang) for k in ("c_no", "c_tier", "c_what", "c_closes", "c_qty", "c_price",
                                  "c_cost", "c_year", "c_funding")]
     if lines.height:
-        dx.add_table(doc, head, plan_rows(lines, lang),
+        dx.add_table(doc, head, plan_rows(lines, p.tiers, lang),
                      [1.2, 2.3, 3.2, 1.6, 1.2, 1.8, 2.2, 1.0, 1.5], numeric={0, 4, 5, 6, 7})
     else:
         doc.add_paragraph(t("no_lines", lang))

@@ -1,23 +1,25 @@
-"""Choices of the schools app."""
+"""Choices of the schools app; labels from the vocabulary (catalog/vocabulary.py)."""
 
 from django.db import models
-from django.utils.translation import gettext_lazy as _
+
+from campusplan.catalog import vocabulary as v
+from campusplan.i18n import lazy_label
 
 
 class SmartPhase(models.TextChoices):
-    NONE = "", _("未开展")
-    EXPLORATION = "exploration", _("探索期")
-    PILOT = "pilot", _("试点期")
-    GENERAL = "general", _("普适应用期")
+    NONE = "", lazy_label(v.SMART_PHASE, "none")  # stored empty: the school has not started
+    EXPLORATION = "exploration", lazy_label(v.SMART_PHASE, "exploration")
+    PILOT = "pilot", lazy_label(v.SMART_PHASE, "pilot")
+    GENERAL = "general", lazy_label(v.SMART_PHASE, "general")
 
 
 class SourceKind(models.TextChoices):
-    IMPORT = "import", _("文件导入")
-    FORM = "form", _("网页表单")
-    API = "api", _("接口")
-    CLI = "cli", _("命令行")
+    IMPORT = "import", lazy_label(v.SOURCE_KIND, "import")
+    FORM = "form", lazy_label(v.SOURCE_KIND, "form")
+    API = "api", lazy_label(v.SOURCE_KIND, "api")
+    CLI = "cli", lazy_label(v.SOURCE_KIND, "cli")
 
 
 class ProvidedBy(models.TextChoices):
-    SCHOOL = "school", _("学校采购")
-    DISTRICT = "district", _("区级统一提供")
+    SCHOOL = "school", lazy_label(v.PROVIDER, "school")
+    DISTRICT = "district", lazy_label(v.PROVIDER, "district")

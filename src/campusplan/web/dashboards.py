@@ -17,19 +17,23 @@ from django.utils.translation import gettext_lazy as _
 
 from campusplan.accounts.choices import Level
 from campusplan.accounts.scope import district_for, profile_of, visible_schools
-from campusplan.assessments.dashboards import SORTS
+from campusplan.assessments.dashboards import RATIOS, SORTS
+from campusplan.catalog import vocabulary as v
 from campusplan.catalog.codes import districts, school_types
+from campusplan.engine.rollup import compliance_rate
+from campusplan.i18n import lazy_label
 from campusplan.schools.models import District
 from campusplan.web.http import catalog
 from campusplan.web.school import code_name, lang_code, requirement_index
 
-RATIO_LABELS = {
-    "students_per_computer": _("生机比（人/台）"),
-    "teacher_computers_per_teacher": _("教师用机（台/人）"),
-    "multimedia_rooms_per_100": _("多媒体教室（间/百生）"),
-}
 STATUS_COLORS = {"met": "#12b76a", "gap": "#f79009", "violation": "#d92d20",
                  "unknown": "#98a2b3"}
+
+
+def ratio_labels(lang: str) -> list[tuple[str, str]]:
+    """(key, label) of the catalog's key ratios that the dashboards store per school."""
+    return [(r.key, r.label.get(lang)) for r in catalog().standard.indicators.ratios
+            if r.key in RATIOS]
 
 
 # --- access ----------------------------------------------------------------------------------
@@ -70,7 +74,7 @@ def _requirements(rows: list[dict], lang: str) -> list[dict]:
     out = []
     for r in rows:
         spot = index.get(r["requirement_id"])
-        item = f"{spot.item.number} {spot.item.title}" if spot and spot.item else ""
+        item = f"{spot.item.number} {spot.item.title_in(lang)}" if spot and spot.item else ""
         out.append(r | {"item_label": item, "area": spot.area.name.get(lang_code(lang))
                         if spot else "", "failing": r["gap"] + r["violation"]})
     return out
@@ -95,9 +99,9 @@ def city_context(overview: dict, lang: str) -> dict:
     return {
         "districts": rows,
         "totals": {"districts": len(rows), "schools": sum(d["schools"] for d in rows),
-                   "rate": met / judged if judged else None,
+                   "rate": compliance_rate(met, judged),
                    "violations": sum(d.get("violations") or 0 for d in rows)},
-        "areas": areas, "spread": spread, "ratio_labels": list(RATIO_LABELS.items()),
+        "areas": areas, "spread": spread, "ratio_labels": ratio_labels(lang),
         "worst": _requirements(overview["worst"], lang), "run": overview.get("run"),
         "district_chart": {"names": [d["label"] for d in rows],
                            "rate": [_pct(d["rate"]) for d in rows],
@@ -108,8 +112,7 @@ def city_context(overview: dict, lang: str) -> dict:
     }
 
 
-STATUS_SERIES = (("met", _("达标")), ("gap", _("未达标")), ("violation", _("违规")),
-                 ("unknown", _("未知")))
+STATUS_SERIES = tuple((key, lazy_label(v.STATUS, key)) for key in STATUS_COLORS)
 
 
 def _area_chart(area: dict) -> dict:
@@ -160,8 +163,8 @@ class TableQuery:
 
 COLUMNS = (("code", _("学校标识码")), ("name", _("学校名称")), ("type", _("办学类型")),
            ("classes", _("班级数")), ("students", _("学生数")), ("rate", _("达标率")),
-           ("completeness", _("数据完整度")), ("gaps", _("未达标")), ("violations", _("违规")),
-           ("unknown", _("未知")))
+           ("completeness", _("数据完整度")), ("gaps", lazy_label(v.STATUS, "gap")),
+           ("violations", lazy_label(v.STATUS, "violation")), ("unknown", lazy_label(v.STATUS, "unknown")))
 
 
 NUMERIC = {"classes", "students", "rate", "completeness", "gaps", "violations", "unknown"}

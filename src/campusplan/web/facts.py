@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from campusplan.catalog.loader import Catalog
 from campusplan.catalog.schema import Fact, FactType, Scope, Text
+from campusplan.catalog.vocabulary import STATUS, label
 from campusplan.exchange.inventory import load_kinds
 from campusplan.exchange.layout import Column, build_layout
 from campusplan.exchange.problems import Problem
@@ -69,6 +70,7 @@ class FactRow:
     provenance: str
     raw: str = ""  # what the user typed, kept when it was refused
     error: str = ""
+    lang: str = "zh"
 
     @property
     def key(self) -> str:
@@ -96,12 +98,16 @@ class FactRow:
         return str(self.value)
 
     @property
+    def unit(self) -> str:
+        return self.fact.unit_in(self.lang)
+
+    @property
     def display(self) -> str:
         if self.value is None:
-            return str(_("未知"))
+            return label(STATUS, "unknown", self.lang)
         if isinstance(self.value, bool):
             return str(_("是") if self.value else _("否"))
-        return f"{self.input_value} {self.fact.unit}".strip()
+        return f"{self.input_value} {self.unit}".strip()
 
 
 def _provenance(fv: FactValue) -> str:
@@ -136,7 +142,7 @@ def fact_row(fact: Fact, fv: FactValue | None, lang: str, raw: str = "",
     if fv is not None and fact.type == FactType.int and isinstance(value, float):
         value = int(value)
     return FactRow(fact, fact.label.get(lang_code(lang)), value,
-                   _provenance(fv) if fv is not None else "", raw, error)
+                   _provenance(fv) if fv is not None else "", raw, error, lang)
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,8 @@ from django.utils.translation import gettext_lazy as _
 
 from campusplan.accounts.choices import Level
 from campusplan.accounts.scope import can_edit, profile_of
+from campusplan.catalog import vocabulary
+from campusplan.i18n import active_lang
 
 
 @dataclass(frozen=True)
@@ -32,10 +34,7 @@ def workspace_url(user) -> str:
 
 def role_label(user) -> str:
     p = profile_of(user)
-    if p is None:
-        return ""
-    level = Level(p.level).label
-    return str(_("督导（%(level)s）") % {"level": level}) if p.read_only else str(level)
+    return "" if p is None else vocabulary.role_label(p.level, p.read_only, active_lang())
 
 
 def nav_links(user) -> list[NavLink]:

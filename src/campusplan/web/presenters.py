@@ -13,6 +13,7 @@ from django.http import QueryDict
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from campusplan.catalog import vocabulary as v
 from campusplan.catalog.expr import parse, refs
 from campusplan.catalog.schema import (
     Area,
@@ -24,9 +25,10 @@ from campusplan.catalog.schema import (
     Stage,
     Standard,
 )
+from campusplan.i18n import lazy_label
 
-LEVEL_LABELS = {Level.required: _("必配"), Level.optional: _("选配")}
-STAGE_LABELS = {Stage.primary: _("小学"), Stage.junior: _("初中"), Stage.senior: _("高中")}
+LEVEL_LABELS = {lvl: lazy_label(v.LEVEL, lvl.value) for lvl in Level}
+STAGE_LABELS = {st: lazy_label(v.STAGE, st.value) for st in Stage}
 
 
 def where(ref: SpecRef) -> str:
@@ -92,6 +94,7 @@ class RequirementView:
 class ItemView:
     item: Item
     rows: list[RequirementView]
+    title: str = ""  # the item's title in the page language
 
     @property
     def span(self) -> int:
@@ -141,7 +144,7 @@ class Filters:
         return not self.stage or self.stage in item.stages
 
     def _matches(self, item: Item | None) -> bool:
-        texts = [item.title, *item.remarks] if item else []
+        texts = [item.title, item.title_en, *item.remarks] if item else []
         return any(self.q.lower() in t.lower() for t in texts)
 
 
@@ -166,7 +169,8 @@ class CatalogView:
 
     def item(self, item: Item) -> ItemView:
         reqs = item.requirements + item.rules
-        return ItemView(item, [self.requirement(r) for r in reqs if self.filters.keeps(r, item)])
+        rows = [self.requirement(r) for r in reqs if self.filters.keeps(r, item)]
+        return ItemView(item, rows, item.title_in(self.lang))
 
     def area(self, area: Area) -> AreaView:
         items = [self.item(it) for it in area.items if self.filters.keeps_item(it)]

@@ -13,18 +13,16 @@ from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
 from campusplan.assessments import selectors
-from campusplan.assessments.choices import Status
 from campusplan.assessments.models import ResultRow, SchoolScore
+from campusplan.catalog import vocabulary as v
 from campusplan.catalog.codes import districts, school_types
 from campusplan.catalog.loader import Catalog
 from campusplan.catalog.schema import Area, Item, Requirement
-from campusplan.schools.choices import SmartPhase
+from campusplan.i18n import lazy_label
 from campusplan.schools.models import STAGE_COLUMNS, STAGES, School
 from campusplan.web.presenters import LEVEL_LABELS, STAGE_LABELS
 
-# gaps and violations first, then what is not known, then the rest
-STATUS_ORDER = {"violation": 0, "gap": 1, "unknown": 2, "met": 3, "not_applicable": 4}
-STATUS_LABELS = {s.value: s.label for s in Status}
+STATUS_LABELS = {key: lazy_label(v.STATUS, key) for key in v.STATUS}
 PROBLEMS = "problems"  # the filter value for 未达标 + 违规
 ATTENTION = "attention"  # 违规 + 未达标 + 未知: the default view
 ALL = "all"
@@ -73,8 +71,7 @@ def profile(school: School, lang: str) -> Profile:
                                                 for k in ("classes", "students", "max_class_size")))
               for st in STAGES if any(getattr(school, STAGE_COLUMNS[st, k]) is not None
                                       for k in ("classes", "students"))]
-    phase = str(SmartPhase(school.smart_phase).label) if school.smart_phase in SmartPhase.values \
-        else school.smart_phase
+    phase = v.label(v.SMART_PHASE, school.smart_phase or "none", lang)
     return Profile(school, code_name(school_types(), school.school_type, lang),
                    code_name(districts(), school.district.code, lang), stages, phase)
 
@@ -122,7 +119,7 @@ class ResultView:
         if self.spot is None:
             return ""
         if self.spot.item is not None:
-            return f"{self.spot.item.number} {self.spot.item.title}"
+            return f"{self.spot.item.number} {self.spot.item.title_in(self.lang)}"
         source = self.spot.req.source
         return str(_("正文 %(section)s") % {"section": source.section}) if source else ""
 
@@ -183,10 +180,10 @@ def results(rows: list[ResultRow], catalog: Catalog, lang: str, filters: ResultF
     said = explanations or {}
     views = [ResultView(r, index.get(r.requirement_id), lang, said.get(r.requirement_id, ""))
              for r in rows]
-    views = [v for v in views if filters.keeps(v)]
-    return sorted(views, key=lambda v: (STATUS_ORDER.get(v.row.status, 9),
-                                        v.row.level != "required",
-                                        order.get(v.row.requirement_id, 10_000)))
+    views = [view for view in views if filters.keeps(view)]
+    return sorted(views, key=lambda view: (v.status_rank(view.row.status),
+                                           view.row.level != "required",
+                                           order.get(view.row.requirement_id, 10_000)))
 
 
 def status_choices() -> list[tuple[str, str]]:

@@ -5,6 +5,8 @@ from __future__ import annotations
 from django import template
 from django.utils.translation import gettext
 
+from campusplan.catalog import vocabulary
+from campusplan.i18n import active_lang
 from campusplan.web import catalog_source, nav
 
 register = template.Library()
@@ -18,6 +20,12 @@ def nav_links(user) -> list[nav.NavLink]:
 @register.simple_tag
 def role_label(user) -> str:
     return nav.role_label(user)
+
+
+@register.simple_tag
+def term(table: str, key: str) -> str:
+    """A word of the vocabulary in the page language: {% term "status" "gap" %}."""
+    return vocabulary.label(vocabulary.TABLES[table], key, active_lang())
 
 
 @register.simple_tag

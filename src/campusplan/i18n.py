@@ -1,0 +1,25 @@
+"""The Django side of the vocabulary (catalog/vocabulary.py): labels that follow the language.
+
+`lazy_label(table, key)` is a lazy string, like `gettext_lazy`, but it reads the term from the
+vocabulary in the active language when it is rendered, so the terms need no .po entries. Outside
+a request (migrations, the shell) the language is the default, Chinese.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.utils.functional import lazy
+from django.utils.translation import get_language
+
+from campusplan.catalog.vocabulary import Table, label
+
+
+def active_lang() -> str:
+    return get_language() or settings.LANGUAGE_CODE
+
+
+def _label(table: Table, key: str) -> str:
+    return label(table, key, active_lang())
+
+
+lazy_label = lazy(_label, str)
