@@ -13,7 +13,7 @@ import polars as pl
 from campusplan.catalog import expr as ex
 from campusplan.catalog.loader import Catalog
 from campusplan.catalog.schema import Count
-from campusplan.engine.compile import to_polars
+from campusplan.catalog.expr_polars import to_polars
 from campusplan.engine.frames import Frames
 
 
