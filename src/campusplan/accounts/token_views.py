@@ -9,13 +9,10 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from campusplan.accounts.tokens import token_create, token_list, token_revoke
-from campusplan.web.catalog_source import get_catalog
 
 
 def _page(request: HttpRequest, secret: str = "", created=None, status: int = 200):
-    catalog = get_catalog()  # the page footer names the standard
-    context = {"tokens": token_list(user=request.user), "secret": secret, "created": created,
-               "catalog": catalog, "identity": catalog.standard.identity}
+    context = {"tokens": token_list(user=request.user), "secret": secret, "created": created}
     response = render(request, "accounts/tokens.html", context, status=status)
     response["Cache-Control"] = "no-store"  # the page may hold a secret
     return response

@@ -1,0 +1,1 @@
+"""A realistic synthetic population (16 Beijing districts), as input documents. Pure."""

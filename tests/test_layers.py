@@ -1,0 +1,107 @@
+"""The layers hold: import-linter's contracts (pyproject.toml), no import cycle between modules,
+no function-level import outside the CLI (whose commands must start before Django is set up),
+and no name of the standard — a fact key — in Python outside the catalog YAML."""
+
+from __future__ import annotations
+
+import ast
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import grimp
+
+from campusplan.catalog.loader import load_catalog
+
+ROOT = Path(__file__).resolve().parents[1]
+SRC = ROOT / "src" / "campusplan"
+LINT = Path(sys.executable).with_name("lint-imports")
+
+
+def _python_files(exclude: tuple[str, ...] = ()) -> list[Path]:
+    return [p for p in sorted(SRC.rglob("*.py")) if "migrations" not in p.parts
+            and not any(part in exclude for part in p.relative_to(SRC).parts)]
+
+
+def test_import_linter_contracts_are_kept():
+    done = subprocess.run([str(LINT), "--config", str(ROOT / "pyproject.toml")], cwd=ROOT,
+                          capture_output=True, text=True)
+    assert done.returncode == 0, done.stdout[-3000:]
+    assert "0 broken" in done.stdout
+
+
+def _cycles(graph) -> list[list[str]]:
+    """Strongly connected components of more than one module (Tarjan, iterative)."""
+    index, low, stack, on, out, counter = {}, {}, [], set(), [], [0]
+    for start in sorted(graph.modules):
+        if start in index:
+            continue
+        work = [(start, iter(sorted(graph.find_modules_directly_imported_by(start))))]
+        index[start] = low[start] = counter[0]
+        counter[0] += 1
+        stack.append(start)
+        on.add(start)
+        while work:
+            node, children = work[-1]
+            child = next(children, None)
+            if child is None:
+                work.pop()
+                if work:
+                    low[work[-1][0]] = min(low[work[-1][0]], low[node])
+                if low[node] == index[node]:
+                    comp = []
+                    while True:
+                        top = stack.pop()
+                        on.discard(top)
+                        comp.append(top)
+                        if top == node:
+                            break
+                    if len(comp) > 1:
+                        out.append(sorted(comp))
+            elif child not in index:
+                index[child] = low[child] = counter[0]
+                counter[0] += 1
+                stack.append(child)
+                on.add(child)
+                work.append((child, iter(sorted(graph.find_modules_directly_imported_by(child)))))
+            elif child in on:
+                low[node] = min(low[node], index[child])
+    return out
+
+
+def test_no_import_cycles():
+    assert _cycles(grimp.build_graph("campusplan")) == []
+
+
+def test_the_cycle_finder_finds_a_cycle():
+    class Graph:
+        modules = {"a", "b", "c"}
+
+        def find_modules_directly_imported_by(self, m):
+            return {"a": {"b"}, "b": {"a"}, "c": {"a"}}[m]
+
+    assert _cycles(Graph()) == [["a", "b"]]
+
+
+def test_no_function_level_imports_outside_the_cli():
+    found = []
+    for path in _python_files(exclude=("cli",)):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+                found += [f"{path.relative_to(SRC)}:{sub.lineno}" for sub in ast.walk(node)
+                          if isinstance(sub, ast.Import | ast.ImportFrom)]
+    assert found == []
+
+
+def test_no_fact_of_the_standard_is_named_in_python():
+    """Facts are data: Python reads them through the catalog, never by name."""
+    keys = {f.key for f in load_catalog().facts.facts}
+    found = []
+    for path in _python_files():
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Constant) and isinstance(node.value, str):
+                names = set(re.findall(r"[a-z][a-z0-9_]+", node.value)) & keys
+                found += [f"{path.relative_to(SRC)}:{node.lineno} {n}" for n in sorted(names)
+                          if "_" in n]  # one-word keys (e.g. `antivirus`) are ordinary words
+    assert found == []
