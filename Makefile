@@ -52,6 +52,7 @@ test: setup browser-deps lint check test-sqlite test-postgres
 
 lint: $(VENV_STAMP)
 	$(BIN)/ruff check $(LINT_PATHS)
+	$(BIN)/lint-imports
 
 check: setup
 	$(PY) manage.py check

@@ -17,6 +17,8 @@ from ninja import Field, Schema
 from pydantic import create_model
 
 from campusplan.api.errors import ApiError
+from campusplan.catalog.loader import load_catalog
+from campusplan.catalog.schema import Scope
 
 MAX_LIMIT = 500
 MAX_OFFSET = 10_000_000
@@ -34,7 +36,8 @@ SchoolCode = Annotated[str, Field(pattern=CODE, description="学校标识码",
 DistrictCode = Annotated[str, Field(pattern=CODE, description="行政区划代码",
                                     examples=["110108"])]
 FactKey = Annotated[str, Field(pattern=KEY, description="指标字典中的 key",
-                               examples=["video_retention_days"])]
+                               examples=[next(f.key for f in load_catalog().facts.facts
+                                                  if f.scope == Scope.school)])]
 Search = Annotated[str, Field(min_length=1, max_length=100, pattern=TEXT)]
 RoomCode = Annotated[str, Field(min_length=1, max_length=60, pattern=TEXT, description="房间编号",
                                examples=["101"])]

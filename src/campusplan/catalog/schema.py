@@ -111,6 +111,7 @@ class Fact(Strict):
     choices: list[str] | None = None
     # a purchase unit's choices: what one unit is bought for, once a year (items 35–43 ②)
     billed_per: dict[str, Literal["school", "class"]] | None = None
+    priced_by: str | None = None  # with billed_per: the service fact holding the unit's price
     scope: Scope = Scope.school
     area: str
 

@@ -113,6 +113,6 @@ def _print_costs(costs, lang: str) -> None:
         table.add_column(c)
     for r in costs.iter_rows(named=True):
         by = vocab.label(vocab.PROVIDER, r["provided_by"], lang)
-        table.add_row(r["school_id"], r["category"], r["name"], by, r["purchase_unit"] or "—",
-                      money(r["unit_price"]), money(r["units"]), money(r["yearly_cost"]))
+        table.add_row(r["school_id"], r["category"], r["name"], by, r["billing_unit"] or "—",
+                      money(r["price_per_unit"]), money(r["units"]), money(r["yearly_cost"]))
     console.print(table)

@@ -17,6 +17,7 @@ from __future__ import annotations
 import numpy as np
 import polars as pl
 
+from campusplan.catalog import expr
 from campusplan.catalog.codes import districts, stages_of
 from campusplan.catalog.loader import Catalog
 from campusplan.catalog.schema import FactType, Scope
@@ -163,8 +164,6 @@ def _rooms(rng, catalog: Catalog, schools: pl.DataFrame, quality: np.ndarray) ->
 
 def room_facts_by_type(catalog: Catalog) -> dict[str, set[str]]:
     """The room facts each room type's per-room conditions read."""
-    from campusplan.catalog import expr
-
     out: dict[str, set[str]] = {rt.key: set() for rt in catalog.facts.room_types}
     for _a, _i, req in catalog.standard.requirements():
         source = req.check.row_source()

@@ -11,9 +11,9 @@ from __future__ import annotations
 import polars as pl
 
 from campusplan.catalog import expr as ex
+from campusplan.catalog.expr_polars import to_polars
 from campusplan.catalog.loader import Catalog
 from campusplan.catalog.schema import Count
-from campusplan.catalog.expr_polars import to_polars
 from campusplan.engine.frames import Frames
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import xml.etree.ElementTree as ET  # small, size-checked parts; expat refuses entity bombs
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -19,6 +20,8 @@ from pathlib import Path
 from typing import Any
 
 from openpyxl.utils import get_column_letter
+from openpyxl.utils.cell import coordinate_from_string
+from python_calamine import CalamineError, CalamineWorkbook
 
 from campusplan.exchange.limits import DEFAULT_LIMITS, Limits, check_size, check_zip, scan_sheets
 from campusplan.exchange.problems import ExchangeError, Location, Problem, fail
@@ -86,8 +89,6 @@ def read_any(path: Path, limits: Limits = DEFAULT_LIMITS,
 
 def read_xlsx(path: Path, limits: Limits = DEFAULT_LIMITS,
               progress: Progress = _no_progress) -> Document:
-    from python_calamine import CalamineError, CalamineWorkbook
-
     check_zip(path, limits)
     formulas = _formulas_by_title(path, scan_sheets(path, limits))
     try:
@@ -121,8 +122,6 @@ def read_xlsx(path: Path, limits: Limits = DEFAULT_LIMITS,
 
 def _formulas_by_title(path: Path, by_part: dict[str, list[str]]) -> dict[str, list[str]]:
     """Sheet title → formula cells, joining workbook.xml's sheets to their parts."""
-    import xml.etree.ElementTree as ET  # small, size-checked parts; expat refuses entity bombs
-
     if not any(by_part.values()):
         return {}
     ns = {"m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
@@ -168,8 +167,6 @@ def _merged_header(table: Table, merged: list, problems: list[Problem]) -> None:
 
 
 def _formula_cells(table: Table, refs: list[str], problems: list[Problem]) -> None:
-    from openpyxl.utils.cell import coordinate_from_string
-
     for ref in refs:
         letter, row = coordinate_from_string(ref)
         problems.append(Problem("单元格含公式：请复制后“选择性粘贴为数值”再导入",

@@ -194,8 +194,8 @@ SERVICE_HEAD = ("c_school_id", "c_school", "c_category", "c_service", "c_vendor"
 def services_sheet(ws: Worksheet, p: c.Planned) -> None:
     lang = p.lang
     rows = [[r["school_id"], p.schools[r["school_id"]]["name"], r["category"], r["name"],
-             r["vendor"], word(PROVIDER, r["provided_by"], lang), r["purchase_unit"],
-             r["unit_price"], r["units"], r["yearly_cost"]]
+             r["vendor"], word(PROVIDER, r["provided_by"], lang), r["billing_unit"],
+             r["price_per_unit"], r["units"], r["yearly_cost"]]
             for r in p.services.iter_rows(named=True)]
     xt.write_table(ws, [t(k, lang) for k in SERVICE_HEAD], rows, lang,
                    formats={7: xt.MONEY, 9: xt.MONEY})

@@ -200,7 +200,7 @@ def _services(doc: DocumentType, p: c.Planned, school_id: str) -> None:
     head = [t(k, lang) for k in ("c_service", "c_vendor", "c_provided_by", "c_purchase_unit",
                                  "c_price", "c_units", "c_yearly_cost")]
     rows = [[r["name"], r["vendor"], word(PROVIDER, r["provided_by"], lang),
-             r["purchase_unit"] or "—", money(r["unit_price"]), _n(r["units"]),
+             r["billing_unit"] or "—", money(r["price_per_unit"]), _n(r["units"]),
              money(r["yearly_cost"])] for r in svc.iter_rows(named=True)]
     rows.append([t("t_services", lang), "", "", "", "", "",
                  money(svc["yearly_cost"].sum())])
