@@ -160,3 +160,46 @@ def test_report_workbook_plan_and_dashboard_read_one_run(client, tmp_path):
     planned_reqs = {r for line in plan.json()["items"] if line["requirement_id"]
                     for r in line["requirement_id"].split("、")}
     assert planned_reqs <= set(findings)
+
+
+# --- a known value made unknown again -------------------------------------------------------
+
+
+def _retention(code: str):
+    row = FactValue.objects.filter(school__code=code, key="video_retention_days",
+                                   superseded_at__isnull=True, room__isnull=True).first()
+    return row.value if row else None
+
+
+def _status(code: str, requirement: str) -> str:
+    return current_rows(schools=School.objects.filter(code=code)).get(
+        requirement_id=requirement).status
+
+
+def test_clearing_a_fact_makes_it_unknown_from_web_and_api(client, tmp_path):
+    world = build_world(tmp_path)
+    assert _retention(HD1) == 15 and _status(HD1, "22-7") == "gap"
+    runs = AssessmentRun.objects.count()
+    client.force_login(world.users["district"])
+    res = client.post(f"/school/{HD1}/facts/video_retention_days/", {"value": ""})
+    assert res.status_code == 200 and _retention(HD1) is None
+    assert _status(HD1, "22-7") == "unknown" and AssessmentRun.objects.count() == runs + 1
+    entry = AuditEntry.objects.filter(field="fact.video_retention_days").latest("id")
+    assert (entry.before, entry.after, entry.source) == (15, None, "web")
+    client.logout()
+    again = client.delete(f"/api/v1/schools/{HD1}/facts/video_retention_days",
+                          **world.headers("district"))
+    assert again.status_code == 200 and again.json()["changed"] is False  # nothing to clear
+    set_back = client.put(f"/api/v1/schools/{HD1}/facts/video_retention_days",
+                          {"value": 20}, content_type="application/json",
+                          **world.headers("district"))
+    assert set_back.status_code == 200 and _retention(HD1) == 20
+    cleared = client.delete(f"/api/v1/schools/{HD1}/facts/video_retention_days",
+                            **world.headers("district"))
+    body = cleared.json()
+    assert cleared.status_code == 200 and body["changed"] and body["fact"]["value"] is None
+    assert _retention(HD1) is None and _status(HD1, "22-7") == "unknown"
+    assert client.delete(f"/api/v1/schools/{HD1}/facts/no_such_fact",
+                         **world.headers("district")).status_code == 404
+    assert client.delete(f"/api/v1/schools/{HD1}/facts/video_retention_days",
+                         **world.headers("auditor")).status_code == 403

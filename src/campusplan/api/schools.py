@@ -35,7 +35,7 @@ from campusplan.api.schemas import (
     responses,
 )
 from campusplan.catalog.loader import load_catalog
-from campusplan.catalog.schema import FactType
+from campusplan.catalog.schema import FactType, Scope
 from campusplan.schools.models import (
     STAGE_COLUMNS,
     STAGES,
@@ -45,7 +45,7 @@ from campusplan.schools.models import (
     Room,
     School,
 )
-from campusplan.usecases.facts import set_fact
+from campusplan.usecases.facts import clear_fact, set_fact
 
 router = Router(tags=["schools 学校"])
 Subject = Literal["school", "room", "service"]
@@ -237,6 +237,18 @@ def _via(request) -> str:
 def _written(request, school: School, key: str, value, **subject) -> dict[str, Any]:
     changes = set_fact(actor=actor(request), school=school, key=key, value=value,
                        via=_via(request), **subject).changes
+    return _fact_answer(request, school, key, changes, subject)
+
+
+def _cleared(request, school: School, key: str, scope: Scope, **subject) -> dict[str, Any]:
+    if key not in load_catalog().facts.by_key(scope):
+        raise ApiError(404, "not_found")
+    changes = clear_fact(actor=actor(request), school=school, key=key, via=_via(request),
+                         **subject).changes
+    return _fact_answer(request, school, key, changes, subject)
+
+
+def _fact_answer(request, school: School, key: str, changes, subject: dict) -> dict[str, Any]:
     current = FactValue.objects.select_related("source", "room").filter(
         school=school, key=key, superseded_at__isnull=True, room=subject.get("room"),
         service=subject.get("service")).first()
@@ -351,6 +363,32 @@ def service_fact_write(request, code: SchoolCode, key: FactKey, payload: FactIn,
     school = school_of(request, code, edit=True)
     return _written(request, school, key, payload.value,
                     service=_service(school, service_id))
+
+
+@router.delete("/schools/{code}/facts/{key}",
+               response=responses(FactWriteOut, 403, 404, 409),
+               summary="清除一个学校级指标（变为未知）/ clear a school fact (unknown again)")
+def fact_clear(request, code: SchoolCode, key: FactKey):
+    """The value becomes unknown (never zero), recorded with its provenance and audited; the
+    school is re-assessed. Clearing an unknown value changes nothing."""
+    return _cleared(request, school_of(request, code, edit=True), key, Scope.school)
+
+
+@router.delete("/schools/{code}/rooms/{room}/facts/{key}",
+               response=responses(FactWriteOut, 403, 404, 409),
+               summary="清除一个房间指标 / clear a room fact")
+def room_fact_clear(request, code: SchoolCode, room: RoomCode, key: FactKey):
+    school = school_of(request, code, edit=True)
+    return _cleared(request, school, key, Scope.room, room=_room(school, room))
+
+
+@router.delete("/schools/{code}/services/{service_id}/facts/{key}",
+               response=responses(FactWriteOut, 403, 404, 409),
+               summary="清除一个服务指标 / clear a service fact")
+def service_fact_clear(request, code: SchoolCode, key: FactKey,
+                       service_id: int = Path(..., ge=1, le=2**62)):
+    school = school_of(request, code, edit=True)
+    return _cleared(request, school, key, Scope.service, service=_service(school, service_id))
 
 
 # --- rooms, devices, services ---------------------------------------------------------------

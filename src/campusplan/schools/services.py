@@ -142,6 +142,32 @@ def fact_bundle(*, school: School, key: str, value, where: Location, room: Room 
     return bundle
 
 
+def clear_plan(*, school: School, key: str, where: Location, room: Room | None = None,
+               service: PurchasedService | None = None) -> Plan:
+    """Making a known value unknown again: the one change a file cannot say (a blank cell
+    changes nothing). Nothing to change when the value is not known."""
+    current = FactValue.objects.filter(school=school, key=key, room=room, service=service,
+                                       superseded_at__isnull=True).first()
+    if current is None or current.value is None:
+        return Plan()
+    if room is not None:
+        target, ref, name = "room", room.code, f"room.{key}"
+    elif service is not None:
+        target, ref, name = "service", SEP.join((service.category, service.name)), \
+            f"service.{key}"
+    else:
+        target, ref, name = "school", "", f"fact.{key}"
+    return Plan(changes=[Change(school.code, target, ref, name, current.value, None, where)])
+
+
+def apply_in_transaction(*, plan: Plan, source: Source) -> dict[str, School]:
+    with transaction.atomic():
+        if source.pk is None:
+            source.summary = plan.counts()
+            source.save()
+        return apply_plan(plan, source)
+
+
 def _quiet(stage: str, done: int, total: int | None) -> None:
     return None
 

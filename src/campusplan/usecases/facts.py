@@ -20,7 +20,13 @@ from campusplan.exchange.inventory import load_kinds
 from campusplan.exchange.problems import Location
 from campusplan.schools.choices import SourceKind
 from campusplan.schools.models import PurchasedService, Room, School, Source
-from campusplan.schools.services import ImportInvalid, fact_bundle, import_bundle
+from campusplan.schools.services import (
+    ImportInvalid,
+    apply_in_transaction,
+    clear_plan,
+    fact_bundle,
+    import_bundle,
+)
 from campusplan.usecases import runs
 
 SOURCE_KIND = {AuditSource.API: SourceKind.API, AuditSource.CLI: SourceKind.CLI}
@@ -32,13 +38,17 @@ class FactResult:
     run: AssessmentRun | None  # None when nothing changed
 
 
+def _source(actor: Actor, via: str) -> Source:
+    return Source(kind=SOURCE_KIND.get(actor.source, SourceKind.FORM), user=actor.user,
+                  actor=actor.name, file_name=via)
+
+
 def set_fact(*, actor: Actor, school: School, key: str, value, room: Room | None = None,
              service: PurchasedService | None = None, via: str = "") -> FactResult:
     """Raises ImportInvalid (located, bilingual problems) when the value is refused. `via`
     names the channel in the value's provenance (e.g. the API token's name)."""
     catalog = load_catalog()
-    source = Source(kind=SOURCE_KIND.get(actor.source, SourceKind.FORM), user=actor.user,
-                    actor=actor.name, file_name=via)
+    source = _source(actor, via)
     where = Location(file=source.file_name, sheet=source.kind)
     bundle = fact_bundle(school=school, key=key, value=value, where=where, room=room,
                          service=service)
@@ -52,3 +62,18 @@ def set_fact(*, actor: Actor, school: School, key: str, value, room: Room | None
     if not report.plan.changes:
         return FactResult([], None)
     return FactResult(report.plan.changes, runs.assess(actor=actor, schools=[school])[0])
+
+
+def clear_fact(*, actor: Actor, school: School, key: str, room: Room | None = None,
+               service: PurchasedService | None = None, via: str = "") -> FactResult:
+    """Make a known value unknown again (recorded with its provenance, audited, the school
+    re-assessed): the result that read it becomes unknown, never zero."""
+    source = _source(actor, via)
+    plan = clear_plan(school=school, key=key, room=room, service=service,
+                      where=Location(file=source.file_name, sheet=source.kind))
+    if not plan.changes:
+        return FactResult([], None)
+    with audit.acting_as(actor), transaction.atomic():
+        stored = apply_in_transaction(plan=plan, source=source)
+        audit.record_changes(plan.changes, stored, source=source)
+    return FactResult(plan.changes, runs.assess(actor=actor, schools=[school])[0])

@@ -27,7 +27,6 @@ from campusplan.web.school import lang_code
 _COLUMNS: dict[str, dict[str, Column]] = {}
 _LABELS: dict[str, dict[str, Text]] = {}
 
-CLEAR_UNSUPPORTED = _("已填写的指标暂不能在网页上清空为“未知”，请通过导入文件修改。")
 
 
 def columns(catalog: Catalog) -> dict[str, Column]:

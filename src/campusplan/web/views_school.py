@@ -15,7 +15,7 @@ from campusplan.accounts.models import AuditEntry
 from campusplan.accounts.scope import can_edit, school_for
 from campusplan.schools.models import School
 from campusplan.schools.services import ImportInvalid
-from campusplan.usecases.facts import set_fact
+from campusplan.usecases.facts import clear_fact, set_fact
 from campusplan.usecases.reports import school_report as school_report_of
 from campusplan.web import downloads, facts
 from campusplan.web import school as sp
@@ -62,7 +62,8 @@ def _nav(request: HttpRequest, school: School) -> str:
 @login_required
 @require_POST
 def fact_edit(request: HttpRequest, code: str, key: str) -> HttpResponse:
-    """Set one fact through the use case (the import path, audited, the school re-assessed)."""
+    """Set one fact through the use case (the import path, audited, the school re-assessed);
+    an empty field makes a known value unknown again."""
     school = school_for(request.user, code, edit=True)
     cat = catalog()
     fact = facts.school_facts(cat).get(key)
@@ -71,10 +72,10 @@ def fact_edit(request: HttpRequest, code: str, key: str) -> HttpResponse:
     raw = request.POST.get("value", "")
     value = facts.parse(cat, key, raw)
     current = facts.stored(school).get(key)
-    if value is None and current is not None:
-        return _refused(request, school, fact, current, raw, str(facts.CLEAR_UNSUPPORTED))
     try:
-        if value is not None:
+        if value is None:
+            clear_fact(actor=actor(request), school=school, key=key)
+        else:
             set_fact(actor=actor(request), school=school, key=key, value=value)
     except ImportInvalid as exc:
         return _refused(request, school, fact, current, raw,
