@@ -81,6 +81,14 @@ ENDPOINTS = [
      written(school_ok=False)),
     ("put", f"/schools/{CY}/services/{{cy_svc}}/facts/vendor_years", SERVICE_FACT,
      written(outside=True)),
+    ("delete", f"/schools/{HD1}/facts/video_retention_days", None, written()),
+    ("delete", f"/schools/{CY}/facts/video_retention_days", None, written(outside=True)),
+    ("delete", f"/schools/{HD1}/rooms/101/facts/info_points", None, written()),
+    ("delete", f"/schools/{CY}/rooms/001/facts/info_points", None, written(outside=True)),
+    ("delete", f"/schools/{HD2}/services/{{svc}}/facts/vendor_years", None,
+     written(school_ok=False)),
+    ("delete", f"/schools/{CY}/services/{{cy_svc}}/facts/vendor_years", None,
+     written(outside=True)),
     ("get", f"/schools/{HD1}/rooms", None, ALL),
     ("get", f"/schools/{HD1}/rooms/101", None, ALL),
     ("get", f"/schools/{CY}/rooms", None, CITY_ONLY),
@@ -129,8 +137,8 @@ def _export(client, world, code: str) -> bytes:
 def call(client, world, role: str, method: str, path: str, body):
     headers = world.headers(role)
     url = "/api/v1" + path.format(**_ids(world))
-    if method == "get":
-        return client.get(url, **headers)
+    if method in ("get", "delete"):
+        return getattr(client, method)(url, **headers)
     if method == "post-file":
         from django.core.files.uploadedfile import SimpleUploadedFile
 
