@@ -31,7 +31,7 @@ from campusplan.schools.services import fact_bundle, import_bundle
 from campusplan.usecases import reports, scoping
 from campusplan.usecases.exports import survey
 from tests.actors import operator
-from tests.api.conftest import HD, HD1, HD2, build_world
+from tests.api.world import HD, HD1, HD2, build_world
 
 pytestmark = pytest.mark.django_db
 RETENTION, BANDWIDTH = "录像存储时间", "互联网接入带宽"

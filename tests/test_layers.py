@@ -1,13 +1,22 @@
 """The layers hold: import-linter's contracts (pyproject.toml), no import cycle between modules,
 no function-level import outside the CLI (whose commands must start before Django is set up),
-and no name of the standard — a fact key — in Python outside the catalog YAML."""
+and no name of the standard — a fact key — in Python outside the catalog YAML.
+
+The pure core (CONVENTIONS: pure core, Django shell) is checked by the contracts alone: they
+follow every import, at module level, in a function or under TYPE_CHECKING, and every chain
+(a pure module importing `campusplan.settings` imports Django). The tests below pin what the
+contracts cannot say of themselves: which packages are the pure core, that every package sits
+in a layer, and that a planted import does break them."""
 
 from __future__ import annotations
 
 import ast
+import os
 import re
+import shutil
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 
 import grimp
@@ -17,6 +26,8 @@ from campusplan.catalog.loader import load_catalog
 ROOT = Path(__file__).resolve().parents[1]
 SRC = ROOT / "src" / "campusplan"
 LINT = Path(sys.executable).with_name("lint-imports")
+PURE = {"catalog", "engine", "exchange", "planning", "reports", "demo"}
+NOT_LAYERED = {"settings"}  # read by Django itself (DJANGO_SETTINGS_MODULE), imported by none
 
 
 def _python_files(exclude: tuple[str, ...] = ()) -> list[Path]:
@@ -29,6 +40,48 @@ def test_import_linter_contracts_are_kept():
                           capture_output=True, text=True)
     assert done.returncode == 0, done.stdout[-3000:]
     assert "0 broken" in done.stdout
+
+
+def _contracts() -> dict[str, dict]:
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    return {c["type"]: c for c in config["tool"]["importlinter"]["contracts"]}
+
+
+def _layers() -> list[set[str]]:
+    return [{m.strip().removeprefix("campusplan.") for m in layer.split("|")}
+            for layer in _contracts()["layers"]["layers"]]
+
+
+def test_the_pure_core_is_the_bottom_of_the_layers_and_imports_no_django():
+    forbidden = _contracts()["forbidden"]
+    assert {m.removeprefix("campusplan.") for m in forbidden["source_modules"]} == PURE
+    assert {"django", "ninja"} <= set(forbidden["forbidden_modules"])
+    layers = _layers()
+    first = next(i for i, layer in enumerate(layers) if layer <= PURE)
+    assert set().union(*layers[first:]) == PURE  # below every Django app, nothing else there
+    assert all((SRC / name).is_dir() for name in PURE)
+
+
+def test_every_package_sits_in_a_layer():
+    modules = {p.stem for p in SRC.glob("*.py") if p.stem != "__init__"} | {
+        p.parent.name for p in SRC.glob("*/__init__.py")}
+    assert modules - NOT_LAYERED == set().union(*_layers())
+
+
+def test_the_contracts_catch_an_import_planted_in_the_pure_core(tmp_path):
+    """A function-level Django import and an upward import of a Django app, in a copy."""
+    copy = tmp_path / "src" / "campusplan"
+    shutil.copytree(SRC, copy, ignore=shutil.ignore_patterns("__pycache__", "locale"))
+    with (copy / "engine" / "__init__.py").open("a", encoding="utf-8") as fh:
+        fh.write("\n\ndef _planted():\n    import django.db  # noqa\n")
+    with (copy / "planning" / "__init__.py").open("a", encoding="utf-8") as fh:
+        fh.write("\nimport campusplan.schools.models  # noqa\n")
+    done = subprocess.run([str(LINT), "--no-cache", "--config", str(ROOT / "pyproject.toml")],
+                          cwd=tmp_path, capture_output=True, text=True,
+                          env=os.environ | {"PYTHONPATH": str(tmp_path / "src")})
+    assert done.returncode != 0
+    assert "campusplan.engine is not allowed to import django" in done.stdout
+    assert "campusplan.planning is not allowed to import campusplan.schools" in done.stdout
 
 
 def _cycles(graph) -> list[list[str]]:

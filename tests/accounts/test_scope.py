@@ -9,15 +9,16 @@ from django.http import Http404
 
 from campusplan.accounts import audit, scope
 from campusplan.accounts.models import AuditEntry, Profile
-from campusplan.schools.models import District, School
+from campusplan.schools.models import School
+from tests import factories
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def world():
-    hd = District.objects.create(code="110108", name="海淀区")
-    xc = District.objects.create(code="110102", name="西城区")
+    hd = factories.district(code="110108", name="海淀区")
+    xc = factories.district(code="110102", name="西城区")
     a = School.objects.create(code="A", name="甲", district=hd, school_type="211")
     b = School.objects.create(code="B", name="乙", district=hd, school_type="211")
     c = School.objects.create(code="C", name="丙", district=xc, school_type="311")
@@ -25,10 +26,9 @@ def world():
 
 
 def user(name, level, district=None, school=None, read_only=False):
-    u = get_user_model().objects.create_user(name, password="x-Strong-pass-1")
-    Profile.objects.create(user=u, level=level, district=district, school=school,
-                           read_only=read_only)
-    return u
+    role = "auditor" if read_only else level
+    return factories.user(username=name, role=role, district=district, school=school,
+                          password=factories.PASSWORD)
 
 
 def codes(qs):
@@ -85,7 +85,7 @@ def test_login_is_throttled_after_repeated_failures(client, world, settings):
     for _ in range(settings.LOGIN_MAX_FAILURES):
         res = client.post("/accounts/login/", {"username": "city", "password": "wrong"})
         assert res.status_code == 200
-    res = client.post("/accounts/login/", {"username": "city", "password": "x-Strong-pass-1"})
+    res = client.post("/accounts/login/", {"username": "city", "password": factories.PASSWORD})
     assert res.status_code == 429
     assert "登录失败次数过多" in res.content.decode()
 
@@ -93,6 +93,6 @@ def test_login_is_throttled_after_repeated_failures(client, world, settings):
 def test_login_works_and_passwords_use_argon2(client, world):
     u = user("city", "city")
     assert u.password.startswith("argon2")
-    res = client.post("/accounts/login/", {"username": "city", "password": "x-Strong-pass-1"})
+    res = client.post("/accounts/login/", {"username": "city", "password": factories.PASSWORD})
     assert res.status_code == 302
     assert res.cookies["sessionid"]["httponly"]

@@ -11,7 +11,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from campusplan.accounts.models import AuditEntry
 from campusplan.schools.models import Device, FactValue, Room, School, Source
-from tests.api.conftest import HD, HD1
+from tests.api.world import HD, HD1
 
 pytestmark = pytest.mark.django_db
 

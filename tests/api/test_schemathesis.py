@@ -21,7 +21,7 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from campusplan.wsgi import application
-from tests.api.conftest import build_world
+from tests.api.world import build_world
 
 EXAMPLES_PER_OPERATION = 20
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance,

@@ -9,7 +9,7 @@ import re
 import pytest
 
 from campusplan.api.app import api
-from tests.api.conftest import (
+from tests.api.world import (
     CY,
     CY_D,
     DENIED,

@@ -12,7 +12,8 @@ from typer.testing import CliRunner
 
 from campusplan.accounts.models import ApiToken, AuditEntry
 from campusplan.cli import app
-from tests.api.conftest import HD1, login
+from tests.api.world import HD1
+from tests.factories import login
 
 pytestmark = pytest.mark.django_db
 
@@ -23,7 +24,7 @@ def me(client, secret: str):
 
 def test_web_page_creates_shows_once_and_revokes(client, world):
     user = world.users["district"]
-    login(client, user)
+    login(client, user=user)
     res = client.post("/accounts/tokens/", {"name": "数据中台"})
     assert res.status_code == 201 and res["Cache-Control"] == "no-store"
     secret = re.search(r'id="token-secret">(cp_[\w-]+)<', res.content.decode())[1]
@@ -46,7 +47,7 @@ def test_web_page_creates_shows_once_and_revokes(client, world):
 
 def test_web_page_needs_login_and_keeps_tokens_private(client, world):
     assert client.get("/accounts/tokens/").status_code == 302  # to the login page
-    login(client, world.users["school"])
+    login(client, user=world.users["school"])
     other = ApiToken.objects.get(user=world.users["city"], revoked_at__isnull=True)
     assert client.post(f"/accounts/tokens/{other.pk}/revoke/").status_code == 404
     other.refresh_from_db()
@@ -87,7 +88,7 @@ def test_an_inactive_user_token_stops_working(client, world):
 
 def test_session_auth_with_csrf(world):
     browser = Client(enforce_csrf_checks=True)
-    login(browser, world.users["district"])
+    login(browser, user=world.users["district"])
     assert browser.get("/api/v1/me").json()["username"] == "haidian"
     url = f"/api/v1/schools/{HD1}/facts/video_retention_days"
     res = browser.put(url, '{"value": 25}', content_type="application/json")

@@ -12,7 +12,8 @@ from django.db import IntegrityError
 from campusplan.accounts.models import AuditEntry
 from campusplan.assessments.models import AssessmentRun
 from campusplan.schools.models import FactValue, School
-from tests.api.conftest import CY, EXAMPLES, HD, HD1, HD2
+from tests.api.world import CY, HD, HD1, HD2
+from tests.factories import EXAMPLES
 
 pytestmark = pytest.mark.django_db
 FACT_URL = f"/api/v1/schools/{HD1}/facts/video_retention_days"

@@ -2,36 +2,26 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
-from django.contrib.auth import get_user_model
 from django.http import Http404
 
-from campusplan.accounts.models import Profile
 from campusplan.assessments.dashboards import _spread, city_overview, district_overview
 from campusplan.assessments.models import ResultRow, SchoolScore
-from campusplan.assessments.services import assessment_run_create
-from campusplan.schools.models import District, School
+from campusplan.schools.models import School
 from campusplan.usecases.facts import set_fact
-from campusplan.usecases.imports import import_files
+from tests import factories
 from tests.actors import operator
 
 pytestmark = pytest.mark.django_db
-EXAMPLES = sorted((Path(__file__).resolve().parents[2] / "examples").glob("*.json"))
 
 
 @pytest.fixture
 def world():
-    assert import_files(actor=operator("test"), paths=EXAMPLES).ok
-    assessment_run_create(schools=School.objects.all(), scope_kind="all")
-    users = {}
-    for name, level, code in (("city", "city", None), ("hd", "district", "110108")):
-        u = get_user_model().objects.create_user(name, password="x-Strong-pass-1")
-        Profile.objects.create(user=u, level=level,
-                               district=District.objects.filter(code=code).first())
-        users[name] = u
-    return users
+    """The examples imported (and so assessed), then assessed again city-wide."""
+    factories.stored(paths=factories.example_files())
+    factories.assessed(schools=School.objects.all())
+    return {"city": factories.user(username="city", role="city"),
+            "hd": factories.user(username="hd", role="district", district="110108")}
 
 
 def test_city_sees_every_district_with_rates_from_the_results(world):

@@ -7,6 +7,7 @@ import pytest
 
 from campusplan.catalog.loader import Catalog, load_files
 from campusplan.web import catalog_source
+from tests.web import world as w
 
 # Playwright's sync API runs an event loop in the test thread; Django then refuses ORM calls
 # there unless told this is fine (it is: the loop only drives the browser).
@@ -41,10 +42,9 @@ def english(client):
 
 
 @pytest.fixture(scope="session")
-def product_catalog():
-    from campusplan.catalog import load_catalog
-
-    return load_catalog()
+def product_catalog(catalog) -> Catalog:
+    """The product catalog (tests/conftest.py), by a name that says it is not the fixture's."""
+    return catalog
 
 
 @pytest.fixture
@@ -52,14 +52,12 @@ def world(monkeypatch, product_catalog, tmp_path, settings):
     """2 districts × 2 schools imported and assessed with the product catalog; users by role.
 
     The pages read the product catalog too (the fixture standard has none of its facts)."""
-    from tests.web import world as w
-
     monkeypatch.setattr(catalog_source, "get_catalog", lambda: product_catalog)
     settings.CAMPUSPLAN_UPLOAD_DIR = str(tmp_path / "uploads")
     # the world's users log in with a password in the browser tests; Argon2 would make each of
     # the many worlds a second slower and prove nothing here (tests/accounts checks the hasher)
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    return w.build(tmp_path / "world", product_catalog)
+    return w.build(tmp_path / "world")
 
 
 @pytest.fixture

@@ -10,6 +10,8 @@ import re
 import pytest
 from openpyxl import load_workbook
 
+from campusplan.web import catalog_source
+from tests import factories
 from tests.web.world import HAIDIAN, XICHENG, A, B
 
 pytestmark = pytest.mark.django_db
@@ -105,14 +107,9 @@ def test_english_dashboards(world, login):
     assert "Haidian" in html and "Infrastructure" in html and "Whole city" in html
 
 
-def test_an_empty_city(client, django_user_model, monkeypatch, product_catalog):
-    from campusplan.accounts.models import Profile
-    from campusplan.web import catalog_source
-
+def test_an_empty_city(client, monkeypatch, product_catalog):
     monkeypatch.setattr(catalog_source, "get_catalog", lambda: product_catalog)
-    user = django_user_model.objects.create_user("city0", password="x-Strong-pass-1")
-    Profile.objects.create(user=user, level="city")
-    client.force_login(user)
+    client.force_login(factories.user(username="city0", role="city"))
     response = client.get("/city/")
     assert response.status_code == 200 and "尚无评估结果" in response.content.decode()
     assert client.get("/city/workbook.xlsx").status_code == 404

@@ -1,22 +1,14 @@
-"""A small world for the workspace tests: 2 districts × 2 schools, imported through
-`import_files` from JSON files (the example schools under new codes and names), assessed once,
-and one user per role."""
+"""The workspace tests' world: 2 districts × 2 schools (the example schools under new codes and
+names), imported through the use case from JSON files, assessed by it, and one user per role.
+Built from tests/factories.py."""
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from django.contrib.auth import get_user_model
-
-from campusplan.accounts.models import Profile
-from campusplan.schools.models import District, School
-from campusplan.usecases.imports import import_files
-from tests.actors import operator
-
-EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
-PASSWORD = "x-Strong-pass-1"
+from tests import factories
+from tests.factories import PASSWORD  # noqa: F401  (the browser tests sign in with it)
 
 HAIDIAN, XICHENG = "110108", "110102"
 # code, name, district, example file: names and codes unlike anything else on a page
@@ -29,23 +21,6 @@ SCHOOLS = [
 A, B, C, D = (s[0] for s in SCHOOLS)
 NAMES = {code: name for code, name, _d, _f in SCHOOLS}
 DISTRICT_NAMES = {HAIDIAN: "海淀区", XICHENG: "西城区"}
-
-
-def school_doc(code: str, name: str, district: str, example: str) -> dict:
-    doc = json.loads((EXAMPLES / example).read_text(encoding="utf-8"))
-    doc = doc["schools"][0] if "schools" in doc else doc
-    return doc | {"code": code, "name": name, "district": district}
-
-
-def write_files(folder: Path) -> list[Path]:
-    folder.mkdir(parents=True, exist_ok=True)
-    paths = []
-    for code, name, district, example in SCHOOLS:
-        path = folder / f"{code}.json"
-        path.write_text(json.dumps(school_doc(code, name, district, example), ensure_ascii=False),
-                        encoding="utf-8")
-        paths.append(path)
-    return paths
 
 
 @dataclass
@@ -62,6 +37,11 @@ class Role:
         if self.level == "district":
             return {c for c, _n, d, _f in SCHOOLS if d == self.district}
         return {self.school}
+
+    @property
+    def role(self) -> str:
+        """The factory's role: an auditor is a read-only district user."""
+        return "auditor" if self.read_only else self.level
 
     def can_edit(self) -> bool:
         return not self.read_only
@@ -85,16 +65,12 @@ ROLES = {
 }
 
 
-def make_user(role: Role):
-    user = get_user_model().objects.create_user(role.name, password=PASSWORD)
-    district = District.objects.get(code=role.district) if role.district else None
-    school = School.objects.get(code=role.school) if role.school else None
-    Profile.objects.create(user=user, level=role.level, district=district, school=school,
-                           read_only=role.read_only)
-    return user
-
-
-def build(folder: Path, catalog) -> dict:
-    report = import_files(actor=operator("test"), paths=write_files(folder))  # assesses them
-    assert report.ok, [p.message() for p in report.problems]
-    return {key: make_user(role) for key, role in ROLES.items()}
+def build(folder: Path) -> dict:
+    """The world, stored; its users by role key."""
+    factories.stored(paths=[  # one batch: imported, then assessed
+        factories.write_file(path=folder / f"{code}.json", schools=[factories.school_doc(
+            example=example, code=code, name=name, district=district)])
+        for code, name, district, example in SCHOOLS])
+    return {key: factories.user(username=role.name, role=role.role, district=role.district,
+                                school=role.school, password=PASSWORD)
+            for key, role in ROLES.items()}

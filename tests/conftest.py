@@ -1,3 +1,8 @@
+"""Fixtures shared by every test directory: the product catalog and what is built from it
+once per session. Stored data comes from tests/factories.py (through the use cases)."""
+
+from __future__ import annotations
+
 import pytest
 
 from campusplan.catalog import load_catalog
