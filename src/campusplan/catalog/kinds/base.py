@@ -9,6 +9,7 @@ instead of dispatching on the kind's name, as Datasette's `TemplatedFilter` owns
 | `label` | pages, CLI | the kind's name, zh/en |
 | `expressions()` | pages | the check-language texts written in it, by field |
 | `reads()` | validator, explanations, CLI, docs | those plus a fact named by key, as `fact.<key>` |
+| `comparisons()` | boundary check (catalog/boundaries.py) | its expressions plus its own comparison |
 | `row_source()` | engine, reference, validator | the collection it iterates, if any |
 | `polars(ctx)` | vectorized engine | status/actual/required/shortfall/basis expressions |
 | `decide(ctx)` | reference evaluator | the same five values for one school, plain Python |
@@ -129,6 +130,12 @@ class CheckKind(Strict):
     def reads(self) -> dict[str, str]:
         """Everything the check reads, by field: its expressions, and a fact it names by key
         (presence, prohibition) as the expression `fact.<key>`."""
+        return self.expressions()
+
+    def comparisons(self) -> dict[str, str]:
+        """The texts whose comparisons decide the check, the kind's own comparison written out
+        in the check language (minimum: `actual >= required`), so the boundary convention
+        (以上 includes the number) can be checked against every one of them."""
         return self.expressions()
 
     def row_source(self) -> RowSource | None:
