@@ -13,7 +13,7 @@ instead of dispatching on the kind's name, as Datasette's `TemplatedFilter` owns
 | `row_source()` | engine, reference, validator | the collection it iterates, if any |
 | `polars(ctx)` | vectorized engine | status/actual/required/shortfall/basis expressions |
 | `decide(ctx)` | reference evaluator | the same five values for one school, plain Python |
-| `explain(ex, spec, row, school)` | explanations | one sentence quoting the numbers |
+| `explain(ex, spec, row, school)` | explanations | one sentence quoting the numbers, true to the facts for every status |
 | `measure()` | planning | the expression that counts what a remedy buys |
 | `plan_quantity(quantity, shortfall)` | planning | how many to buy |
 | `meaning(vocab)` | validator | problems only this kind can see |
@@ -105,6 +105,10 @@ class ExplainContext(Protocol):
     def type_label(self, key: str) -> str: ...
     def row_facts(self, source: RowSource) -> list[str]: ...
     def fmt(self, value) -> str: ...
+    # the parts of a condition that came out `holds` for this school, in words
+    def reasons(self, text: str, spec, school: dict, holds: bool) -> str: ...
+    # this school's rows of the requirement's row source, counted (None if not available)
+    def tally(self, spec, school: dict) -> Tally | None: ...
 
 
 class Vocabulary(Protocol):
