@@ -86,7 +86,8 @@ def test_smart_classrooms_without_a_phase_must_declare_one():
 
 # prohibition — 5.3 30 班以下不单独建设数据中心, 7.1 不自建网站 ----------------------------------------------
 @pytest.mark.parametrize("classes,own,approved,status", [
-    (29, True, False, "violation"), (30, True, False, "met"), (29, True, True, "met"),
+    (29, True, False, "violation"), (30, True, False, "violation"), (31, True, False, "met"),
+    (29, True, True, "met"),
     (29, False, False, "met"), (29, None, False, "unknown"), (12, None, True, "met"),
 ])
 def test_prohibition_data_centre(classes, own, approved, status):

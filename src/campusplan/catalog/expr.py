@@ -199,6 +199,11 @@ def refs(node: Node) -> set[tuple[str, str]]:
     return out
 
 
+def children(node: Node) -> tuple[Node, ...]:
+    """The direct sub-expressions of a node (for walks such as catalog/boundaries.py)."""
+    return _children(node)
+
+
 def _children(node: Node) -> tuple[Node, ...]:
     if isinstance(node, Unary):
         return (node.arg,)

@@ -282,6 +282,30 @@ class Indicators(Strict):
     ratios: list[Indicator]
 
 
+class LegalSource(Strict):
+    """A text outside the standard that a reading of it leans on (a law's article), verbatim."""
+
+    title: str
+    article: str
+    quote: str
+
+
+class BoundaryWord(Strict):
+    """How one boundary word reads: `x <word> n` means `x <means> n` (以上 → >=, 超过 → >)."""
+
+    word: str
+    means: Literal[">=", "<=", ">", "<"]
+    why: str = ""  # where the reading comes from: the law's list, or the negation of a word in it
+
+
+class Boundaries(Strict):
+    """The drafting convention for 以上、以下、超过、不满 … (catalog/boundaries.py applies it)."""
+
+    note: str
+    source: LegalSource
+    words: list[BoundaryWord]
+
+
 class Standard(Strict):
     key: str
     identity: Identity
@@ -289,6 +313,7 @@ class Standard(Strict):
     areas: list[Area]
     planning: Planning = Field(default_factory=plain_planning)
     indicators: Indicators = Indicators(note="", ratios=[])
+    boundaries: Boundaries | None = None  # None: no boundary word is checked
 
     def items(self) -> list[Item]:
         return [it for a in self.areas for it in a.items]

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from campusplan.catalog import expr
+from campusplan.catalog import boundaries, expr
 from campusplan.catalog.loader import Catalog
 from campusplan.catalog.profile import SERVICE_DERIVED, STAGE_FIELDS, school_fields
 from campusplan.catalog.schema import Item, Level, Requirement, Scope
@@ -127,6 +127,15 @@ def _indicator_problems(catalog: Catalog) -> list[Problem]:
     return out
 
 
+def _boundary_problems(catalog: Catalog) -> list[Problem]:
+    """Comparisons that misplace a boundary the standard's words set (以下 includes the number)."""
+    try:
+        return [Problem(where, msg) for where, msg in boundaries.problems(catalog.standard)]
+    except (ValueError, expr.ExprError) as exc:  # an ambiguous quote; bad texts are listed above
+        return [Problem("boundaries", str(exc))]
+
+
 def validate(catalog: Catalog) -> list[Problem]:
     """Every meaning problem of the catalog; empty when it is sound."""
-    return _Checker(catalog).run() + _planning_problems(catalog) + _indicator_problems(catalog)
+    return (_Checker(catalog).run() + _planning_problems(catalog) + _indicator_problems(catalog)
+            + _boundary_problems(catalog))

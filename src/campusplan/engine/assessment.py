@@ -39,7 +39,7 @@ class Assessment:
             rows = rows.filter(pl.col("status").is_in(statuses))
         by_index = {s.index: s for s in specs(self.catalog)}
         schools = {s["school_id"]: s for s in self.frames.schools.iter_rows(named=True)}
-        explain = Explainer(self.catalog, lang)
+        explain = Explainer(self.catalog, lang, self.frames)
         out = []
         for row in rows.with_columns(pl.col("status", "level").cast(pl.Utf8)).iter_rows(named=True):
             row["explanation"] = explain(by_index[row["req"]], row, schools[row["school_id"]])

@@ -8,18 +8,31 @@ fact dictionary this module looks up.
 
 from __future__ import annotations
 
+import polars as pl
+
 from campusplan.catalog import expr as ex
+from campusplan.catalog.expr_python import evaluate, run
 from campusplan.catalog.kinds import RowSource
+from campusplan.catalog.kinds.base import Tally
 from campusplan.catalog.loader import Catalog
 from campusplan.catalog.profile import STAGE_FIELDS, school_fields
 from campusplan.catalog.schema import Scope, Text
 from campusplan.engine.evaluate import Spec
+from campusplan.engine.frames import Frames
 
 T = {  # shared by every kind; each kind's own sentences are in its module (catalog/kinds)
     "na": Text(zh="不适用", en="not applicable"),
     "missing": Text(zh="缺少数据：{names}", en="missing data: {names}"),
     "param_unset": Text(zh="参数“{names}”尚未设定，无法判定", en="parameter “{names}” not set"),
+    "no": Text(zh="{label}：否", en="{label}: no"),
+    "unknown_value": Text(zh="{label}：未知", en="{label}: unknown"),
+    "joiner": Text(zh="，", en="; "),
 }
+# a comparison in words, for the parts of a condition that held or failed: 「班级数 31 超过 30」
+OP_WORDS = {">": Text(zh="超过", en="above"), ">=": Text(zh="不低于", en="at least"),
+            "<": Text(zh="低于", en="below"), "<=": Text(zh="不超过", en="at most"),
+            "==": Text(zh="为", en="is"), "!=": Text(zh="不为", en="is not")}
+NEGATED = {">": "<=", ">=": "<", "<": ">=", "<=": ">", "==": "!=", "!=": "=="}
 
 
 def fmt(v) -> str:
@@ -29,8 +42,9 @@ def fmt(v) -> str:
 
 
 class Explainer:
-    def __init__(self, catalog: Catalog, lang: str = "zh"):
-        self.cat, self.lang = catalog, lang
+    def __init__(self, catalog: Catalog, lang: str = "zh", frames: Frames | None = None):
+        self.cat, self.lang, self.frames = catalog, lang, frames
+        self._pools: dict[tuple[str, str], list[dict]] = {}  # (school, collection) → its rows
         self.params = {p.key: p for p in catalog.standard.parameters}
         self.facts = {(s, f.key): f for s in Scope for f in catalog.facts.facts if f.scope == s}
         self.school = school_fields(catalog.facts)
@@ -103,3 +117,63 @@ class Explainer:
         return [self.facts[(scope, n)].label.get(self.lang)
                 for s, n in sorted(ex.refs(ex.parse(source.condition)))
                 if s == ns and (scope, n) in self.facts]
+
+    # --- the values behind a sentence: a condition's parts, a school's rows ---------------------
+
+    def _env(self, spec: Spec, school: dict, row: dict | None = None):
+        def env(ns: str, name: str):
+            if ns == "param":
+                return self.params[name].value
+            if ns == "stage":
+                return school.get(f"stage.{spec.stage}.{name}")
+            if ns in ("room", "service"):
+                return (row or {}).get(f"{ns}.{name}")
+            return school.get(f"{ns}.{name}")
+        return env
+
+    def reasons(self, text: str, spec: Spec, school: dict, holds: bool) -> str:
+        """The parts of an `a or b` / `a and b` condition that came out `holds` for this school,
+        in words: why a data centre is allowed (「班级数 31 超过 30」) or why it is not."""
+        node, env = ex.parse(text), self._env(spec, school)
+        parts = node.args if isinstance(node, ex.Logic) else (node,)
+        words = [self._words(p, env) for p in parts if evaluate(p, env) is holds]
+        return self.t("joiner").join(words)
+
+    def _words(self, node: ex.Node, env) -> str:
+        value = evaluate(node, env)
+        if isinstance(node, ex.Compare) and node.op in OP_WORDS:
+            op = node.op if value else NEGATED[node.op]
+            left = self._side(node.left, env)
+            return f"{left} {OP_WORDS[op].get(self.lang)} {fmt(evaluate(node.right, env))}"
+        if isinstance(node, ex.Unary) and node.op == "not":
+            return self._words(node.arg, env)
+        label = self.label(_text(node))[0] if isinstance(node, ex.Ref) else "…"
+        if value is None:
+            return self.t("unknown_value", label=label)
+        return label if value else self.t("no", label=label)
+
+    def _side(self, node: ex.Node, env) -> str:
+        value = fmt(evaluate(node, env))
+        return f"{self.label(_text(node))[0]} {value}" if isinstance(node, ex.Ref) else value
+
+    def tally(self, spec: Spec, school: dict) -> Tally | None:
+        """This school's rows of a requirement's row source: how many, and how many satisfy its
+        condition, fail it, or lack the data (None without frames)."""
+        source = spec.req.check.row_source()
+        if self.frames is None or source is None:
+            return None
+        rows = [r for r in self._rows(source.collection.of, school["school_id"])
+                if source.type == "*" or r[source.collection.type_column] == source.type]
+        results = [run(source.condition, self._env(spec, school, r)) for r in rows]
+        return Tally(len(rows), results.count(True), results.count(False), results.count(None))
+
+    def _rows(self, collection: str, school_id: str) -> list[dict]:
+        key = (school_id, collection)
+        if key not in self._pools:
+            frame = getattr(self.frames, collection)
+            self._pools[key] = frame.filter(pl.col("school_id") == school_id).to_dicts()
+        return self._pools[key]
+
+
+def _text(ref: ex.Ref) -> str:
+    return f"{ref.ns}.{ref.name}"

@@ -9,10 +9,11 @@ instead of dispatching on the kind's name, as Datasette's `TemplatedFilter` owns
 | `label` | pages, CLI | the kind's name, zh/en |
 | `expressions()` | pages | the check-language texts written in it, by field |
 | `reads()` | validator, explanations, CLI, docs | those plus a fact named by key, as `fact.<key>` |
+| `comparisons()` | boundary check (catalog/boundaries.py) | its expressions plus its own comparison |
 | `row_source()` | engine, reference, validator | the collection it iterates, if any |
 | `polars(ctx)` | vectorized engine | status/actual/required/shortfall/basis expressions |
 | `decide(ctx)` | reference evaluator | the same five values for one school, plain Python |
-| `explain(ex, spec, row, school)` | explanations | one sentence quoting the numbers |
+| `explain(ex, spec, row, school)` | explanations | one sentence quoting the numbers, true to the facts for every status |
 | `measure()` | planning | the expression that counts what a remedy buys |
 | `plan_quantity(quantity, shortfall)` | planning | how many to buy |
 | `meaning(vocab)` | validator | problems only this kind can see |
@@ -104,6 +105,10 @@ class ExplainContext(Protocol):
     def type_label(self, key: str) -> str: ...
     def row_facts(self, source: RowSource) -> list[str]: ...
     def fmt(self, value) -> str: ...
+    # the parts of a condition that came out `holds` for this school, in words
+    def reasons(self, text: str, spec, school: dict, holds: bool) -> str: ...
+    # this school's rows of the requirement's row source, counted (None if not available)
+    def tally(self, spec, school: dict) -> Tally | None: ...
 
 
 class Vocabulary(Protocol):
@@ -129,6 +134,12 @@ class CheckKind(Strict):
     def reads(self) -> dict[str, str]:
         """Everything the check reads, by field: its expressions, and a fact it names by key
         (presence, prohibition) as the expression `fact.<key>`."""
+        return self.expressions()
+
+    def comparisons(self) -> dict[str, str]:
+        """The texts whose comparisons decide the check, the kind's own comparison written out
+        in the check language (minimum: `actual >= required`), so the boundary convention
+        (以上 includes the number) can be checked against every one of them."""
         return self.expressions()
 
     def row_source(self) -> RowSource | None:

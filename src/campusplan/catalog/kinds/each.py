@@ -6,7 +6,7 @@ fails or is unknown (one `group_by` per collection and type), and this module ju
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import ClassVar, Literal
 
 import polars as pl
 
@@ -19,6 +19,7 @@ from campusplan.catalog.kinds.base import (
     UNKNOWN,
     CheckKind,
     RowSource,
+    Tally,
     num_expr,
     number,
 )
@@ -49,15 +50,22 @@ class Each(CheckKind):
     templates = {
         "not_inventoried": Text(zh="未登记{what}清单，无法判定",
                                 en="no {what} inventory; cannot judge"),
-        "room_met": Text(zh="{what} {basis} 间全部符合", en="all {basis} {what} comply"),
-        "room_fail": Text(zh="{what} {basis} 间中 {actual} 间符合，需 {required} 间，差 {shortfall} 间",
-                          en="{actual} of {basis} {what} comply; {required} needed, "
-                             "{shortfall} short"),
-        "room_none": Text(zh="未登记{what}", en="no {what} registered"),
-        "service_met": Text(zh="{what} {basis} 项均符合", en="all {basis} {what} comply"),
-        "service_fail": Text(zh="{what} {basis} 项中 {shortfall} 项不符合",
-                             en="{shortfall} of {basis} {what} do not comply"),
+        "met": Text(zh="{what} {basis} {u}全部符合", en="all {basis} {what} comply"),
+        "fail": Text(zh="{what} {basis} {u}中 {ok} {u}符合，{fail} {u}不符合{rest}",
+                     en="{ok} of {basis} {what} comply, {fail} do not{rest}"),
+        "short": Text(zh="{what} {basis} {u}中 {ok} {u}符合{rest}，需 {required} {u}，差 {shortfall} {u}",
+                      en="{ok} of {basis} {what} comply{rest}; {required} needed, "
+                         "{shortfall} short"),
+        "unknown": Text(zh="{what} {basis} {u}中 {ok} {u}符合，{null} {u}缺少数据：{facts}",
+                        en="{ok} of {basis} {what} comply, {null} lack data: {facts}"),
+        "rest_fail": Text(zh="，{fail} {u}不符合", en=", {fail} do not"),
+        "rest_null": Text(zh="，{null} {u}缺少数据", en=", {null} lack data"),
+        "rest_uncounted": Text(zh="，{null} {u}缺少数据（未计入差额）",
+                               en=", {null} lack data (not in the shortfall)"),
+        "none": Text(zh="未登记{what}", en="no {what} registered"),
+        "none_met": Text(zh="未登记{what}，本要求视为符合", en="no {what} registered; met"),
     }
+    units: ClassVar[dict[str, Text]] = {"rooms": Text(zh="间", en=""), "services": Text(zh="项", en="")}  # zh counters
     expression_fields = ("condition", "expected")
 
     def row_source(self) -> RowSource:
@@ -124,25 +132,61 @@ class Each(CheckKind):
         return "met"
 
     def explain(self, ex, spec, row, school) -> str:
-        """Unknown says whether the inventory or a room fact is missing; no custom template."""
-        if row["status"] != "unknown":
-            return self.explain_known(ex, spec, row)
+        """Say every row: complying, failing, and without data (「30 间中 24 间符合，3 间不符合，
+        3 间缺少数据」), so a shortfall never reads as the whole story."""
         what = ex.type_label(self.type)
-        if not school.get(COLLECTIONS[self.of].inventoried):
+        if row["status"] == "unknown" and not school.get(COLLECTIONS[self.of].inventoried):
             return ex.render(self.templates["not_inventoried"], what=what)
-        return ex.t("missing", names=f"{what}：" + "、".join(ex.row_facts(self.row_source())))
+        tally = ex.tally(spec, school)
+        if tally is None:  # no rows to hand: what the result row tells
+            tally = _tally_from(row)
+        if row["status"] == "unknown":
+            if not tally.null:  # the expected count or applicability is what is missing
+                return ex.missing(spec, school) or ex.t("missing", names="?")
+            facts = "、".join(ex.row_facts(self.row_source()))
+            return self._say(ex, "unknown", row, tally, what, facts=facts)
+        if row["status"] == "not_applicable":
+            return ex.t("na")
+        return self._judged(ex, row, tally, what)
+
+    def _judged(self, ex, row, tally, what) -> str:
+        if tally.n == 0:
+            met = row["status"] == "met"
+            return ex.render(self.templates["none_met" if met else "none"], what=what)
+        if row["status"] == "met":
+            return self._say(ex, "met", row, tally, what)
+        if self.expected is None:  # the shortfall counts the failing rows only
+            rest = self._part(ex, "rest_uncounted", tally) if tally.null else ""
+            return self._say(ex, "fail", row, tally, what, rest=rest)
+        rest = (self._part(ex, "rest_fail", tally) if tally.fail else "") + \
+            (self._part(ex, "rest_null", tally) if tally.null else "")
+        return self._say(ex, "short", row, tally, what, rest=rest)
+
+    def _say(self, ex, key, row, tally, what, **kw) -> str:
+        values = ex.numbers(row) | self._counts(tally) | {"rest": ""} | kw
+        return ex.render(self.templates[key], what=what, u=self._unit(ex), **values)
+
+    def _part(self, ex, key, tally) -> str:
+        return ex.render(self.templates[key], u=self._unit(ex), **self._counts(tally))
+
+    def _unit(self, ex) -> str:
+        return ex.render(self.units[self.of])
+
+    @staticmethod
+    def _counts(tally) -> dict[str, str]:
+        return {"ok": str(tally.ok), "fail": str(tally.fail), "null": str(tally.null)}
 
     def explain_known(self, ex, spec, row) -> str:
-        what, met = ex.type_label(self.type), row["status"] == "met"
-        nums = ex.numbers(row)
-        if self.of == "services":
-            return ex.render(self.templates["service_met" if met else "service_fail"],
-                             what=what, **nums)
-        if not row.get("basis"):
-            return ex.render(self.templates["room_none"], what=what) if not met else ex.t("na")
-        return ex.render(self.templates["room_met" if met else "room_fail"], what=what, **nums)
+        """From the result row alone (no rows to count): complying and the rest."""
+        return self._judged(ex, row, _tally_from(row), ex.type_label(self.type))
 
     def meaning(self, vocab) -> list[str]:
         if self.type != "*" and self.type not in vocab.types[self.of]:
             return [f"unknown {self.of} type `{self.type}`"]
         return []
+
+
+def _tally_from(row: dict) -> Tally:
+    """The counts a result row implies when the rows are not to hand: none without data."""
+    n, ok = int(row.get("basis") or 0), int(row.get("actual") or 0)
+    return Tally(n, ok, n - ok, 0)

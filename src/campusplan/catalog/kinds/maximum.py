@@ -38,6 +38,9 @@ class Maximum(CheckKind):
         return python_outcome(ok, "violation", actual, limit,
                               shortfall=None if ok is None else actual - limit)
 
+    def comparisons(self) -> dict[str, str]:
+        return self.expressions() | {"check": f"({self.actual}) <= ({self.limit})"}
+
     def explain_known(self, ex, spec, row) -> str:
         label, unit = ex.label(self.actual)
         return self.template(ex, row["status"], label=label, unit=unit, **ex.numbers(row))

@@ -43,6 +43,9 @@ class Minimum(CheckKind):
         return python_outcome(ok, "gap", actual, required,
                               shortfall=None if ok is None else required - actual)
 
+    def comparisons(self) -> dict[str, str]:
+        return self.expressions() | {"check": f"({self.actual}) >= ({self.required})"}
+
     def measure(self) -> str | None:
         return self.actual
 

@@ -30,8 +30,14 @@ class Prohibition(CheckKind):
     unless: str | None = None
 
     label = Text(zh="禁止", en="Prohibition")
-    templates = {"met": Text(zh="未发现：{label}", en="not present: {label}"),
-                 "violation": Text(zh="违反规定：{label}", en="violation: {label}")}
+    templates = {
+        "met": Text(zh="未发现：{label}", en="not present: {label}"),
+        "excused": Text(zh="已有{label}，属允许情形：{why}", en="present but allowed: {label} ({why})"),
+        "excused_unknown": Text(zh="未登记是否有{label}；即使有也属允许情形：{why}",
+                                en="not recorded, allowed in any case: {label} ({why})"),
+        "violation": Text(zh="违反规定：{label}", en="violation: {label}"),
+        "violation_why": Text(zh="违反规定：{label}（{why}）", en="violation: {label} ({why})"),
+    }
     expression_fields = ("unless",)
 
     def reads(self) -> dict[str, str]:
@@ -50,7 +56,23 @@ class Prohibition(CheckKind):
             node = Logic("or", (node, Const(ctx.run(self.unless))))
         return python_outcome(evaluate(node, _constants_only), "violation", actual, 0.0)
 
+    def explain(self, ex, spec, row, school) -> str:
+        """Present and allowed is said so, with the reason (获批, 班级数 超过 30): never 未发现."""
+        status = row["status"]
+        if status == "unknown" or (spec.req.explain is not None and status != "met"):
+            return super().explain(ex, spec, row, school)
+        label = ex.label(f"fact.{self.fact}")[0]
+        why = ex.reasons(self.unless, spec, school, status == "met") if self.unless else ""
+        if status == "met" and row["actual"] == 0:
+            return ex.render(self.templates["met"], label=label)
+        if status == "met":
+            key = "excused" if row["actual"] is not None else "excused_unknown"
+            return ex.render(self.templates[key], label=label, why=why)
+        return ex.render(self.templates["violation_why" if why else "violation"],
+                         label=label, why=why)
+
     def explain_known(self, ex, spec, row) -> str:
+        """Without the school's values: the bare sentence (present or not)."""
         label, unit = ex.label(f"fact.{self.fact}")
         return self.template(ex, row["status"], label=label, unit=unit, **ex.numbers(row))
 
