@@ -199,3 +199,42 @@ def test_body_text_rules_named_by_the_issue_are_present():
 def test_identity_and_version():
     assert STD.identity.issuer == "北京市教育委员会"
     assert CAT.version.startswith("beijing@2021.1+")
+
+
+# Issue 11, point 7: each body-text sentence below is a rule, at the level its wording gives.
+BODY_RULES_POINT_7 = [
+    ("5.8", "大中型会场舞台左右两侧及中间位置预留各种接口箱，包括VGA、HDMI、卡农口、6.5mm口等", "required"),
+    ("5.3", "数据中心应配有专业的管理人员进行管理、维护", "required"),
+    ("5.3", "并配套完善的管理制度", "required"),
+    ("5.3", "教室前后左右可留信息口给机动需求，至少1个(选配)", "optional"),
+    ("5.14", "安防监控中心应位于学校办公区中心位置", "required"),
+    ("5.14", "专业人员值守要和消防监控和安保值守相结合", "required"),
+    ("5.14", "要与市、区校园安全防控平台进行对接", "required"),
+    ("9", "建立网络安全责任制度", "required"),
+    ("9", "建设网络安全监测预警平台", "required"),
+    ("9", "配置防火墙、防病毒、网络入侵保护、流量管理、上网行为管理、统一管控等功能网络安全设备", "required"),
+    ("5.2", "网络安全设备配置到位，实现防火墙、上网行为管理等功能", "required"),
+    ("5.12", "在学校具有配套师资条件或同步配置师资许可的情况下，可申请建设技术赋能新型专业教室", "required"),
+    ("5.12", "特色多元且在24个班级规模及以上的学校，可按需配置创新实验室", "optional"),
+    ("5.11", "最终达到1:1配比", "optional"),
+    ("10.1", "开展信息技术与课程整合的学校运维服务需包括学习终端管理、设备维护、程序灌装与更新等", "required"),
+    ("6.1", "在与区级现有基础性资源确认不重复的前提下", "required"),
+]
+
+
+@pytest.mark.parametrize("where,quote,level", BODY_RULES_POINT_7, ids=lambda v: str(v)[:12])
+def test_body_text_rules_of_issue_11_are_encoded(where, quote, level):
+    assert quote in section(where)
+    found = [r for _a, _i, r in STD.requirements()
+             if r.source and r.source.section == where and quote in r.source.quote + r.text]
+    assert found, f"no rule quotes {quote!r} at §{where}"
+    assert {r.level.value for r in found} == {level}
+
+
+def test_rule_counts():
+    """18 remark rules (the 备注 column) and 37 body-text rules: 20 before issue 11, and 17 added
+    for its point 7 (5-r3, 17-r2, 22-r3…r5, 45-r1, s5.2-1, s5.3-2/3, s5.8-2, s5.12-1, s6.1-1,
+    s9-2…s9-6)."""
+    rules = [r for _a, _i, r in STD.requirements() if r.source is not None]
+    assert sum(r.source.item is not None for r in rules) == 18
+    assert sum(r.source.section is not None for r in rules) == 37
