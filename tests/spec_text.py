@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from functools import cache
 from pathlib import Path
+from typing import NamedTuple
 
 MARKERS = "①②③④⑤⑥⑦⑧⑨⑩"
 SPEC_PATHS = [
@@ -84,3 +85,101 @@ def numbers_in(text: str) -> set[float]:
         if ch in text:
             found.add(float(value))
     return found
+
+
+# --- headings: which section each table row stands under ----------------------------------------
+
+OPTIONAL_MARKS = ("（选配）", "(选配)")
+
+
+class Heading(NamedTuple):
+    line: int  # index of the heading line in the spec
+    number: str  # 5.12.1
+    text: str  # the heading as written, without the number and outer spaces
+
+
+@cache
+def headings() -> list[Heading]:
+    out = []
+    for i, line in enumerate(spec_text().splitlines()):
+        h = re.match(r"^#+\s*(\d+(?:\.\d+)*)\s+(.*?)\s*$", line)
+        if h:
+            out.append(Heading(i, h.group(1), h.group(2)))
+    return out
+
+
+def heading(number: str) -> Heading:
+    return next(h for h in headings() if h.number == number)
+
+
+def heading_chain(number: str) -> list[Heading]:
+    """The heading of a section and of every section containing it: 5.12.1, 5.12, 5."""
+    parts = number.split(".")
+    return [heading(".".join(parts[:n])) for n in range(len(parts), 0, -1)]
+
+
+def heading_says_optional(number: str) -> bool:
+    """True when the section's heading or one containing it carries 「（选配）」."""
+    return any(m in h.text for h in heading_chain(number) for m in OPTIONAL_MARKS)
+
+
+def _row_line(number: int) -> int:
+    lines = spec_text().splitlines()
+    return next(i for i, line in enumerate(lines) if re.match(rf"^\|\s*{number}\s*\|", line))
+
+
+def block_headings(number: int) -> list[Heading]:
+    """The headings a row's table stands under: walking up from the table, every heading back to
+    the previous table or to the chapter heading (a chapter's tables gather the items of all the
+    subsections above them: 8.1 … 8.7, then one table for items 35–43)."""
+    lines = spec_text().splitlines()
+    i = _row_line(number)
+    while i > 0 and lines[i - 1].startswith("|"):
+        i -= 1
+    found = []
+    for h in reversed([h for h in headings() if h.line < i]):
+        between = lines[h.line + 1:(found[-1].line if found else i)]
+        if any(line.startswith("|") for line in between):
+            break
+        found.append(h)
+        if "." not in h.number:
+            break
+    return found[::-1]
+
+
+def _leaves(block: list[Heading]) -> list[Heading]:
+    return [h for h in block if not any(o.number.startswith(h.number + ".") for o in block)]
+
+
+def _plain(text: str) -> str:
+    for m in OPTIONAL_MARKS:
+        text = text.replace(m, "")
+    return text.strip()
+
+
+def _common_subsequence(a: str, b: str) -> int:
+    prev = [0] * (len(b) + 1)
+    for ca in a:
+        cur = [0]
+        for j, cb in enumerate(b):
+            cur.append(prev[j] + 1 if ca == cb else max(prev[j + 1], cur[j]))
+        prev = cur
+    return prev[-1]
+
+
+def item_heading(number: int) -> Heading:
+    """The section a row belongs to: of the innermost headings its table stands under, the one
+    whose words the item's title repeats most (share of the heading's characters found in order in
+    the title: 校园信息门户 → 7.2 校园门户; 互联网教育教学平台服务 → 8.6). A block with one
+    innermost heading (5.7 数字终端 for items 10–13) gives it to all its rows."""
+    title = rows()[number]["title"]
+    leaves = _leaves(block_headings(number))
+
+    def share(h: Heading) -> float:
+        return _common_subsequence(_plain(h.text), title) / len(_plain(h.text))
+
+    best = max(leaves, key=share)
+    ties = [h for h in leaves if share(h) == share(best)]
+    if len(ties) > 1:
+        raise ValueError(f"row {number}: headings {[h.number for h in ties]} fit equally")
+    return best

@@ -231,16 +231,16 @@ def test_results_and_runs_hold_only_visible_schools(client, world, role):
     for url in ("/results", f"/runs/{world.run_id}/results"):
         count, items = every_item(client, world, role, url)
         assert {r["school"] for r in items} == VISIBLE[role]
-        assert count == len(items) == 230 * len(VISIBLE[role])  # 230 requirements a school
+        assert count == len(items) == 247 * len(VISIBLE[role])  # 247 requirements a school
     assert get(client, world, role, f"/results?school={CY}")["count"] == (
-        230 if role == "city" else 0)
+        247 if role == "city" else 0)
     runs = get(client, world, role, "/runs")
     examples, hd2 = world.import_runs  # the imports' own re-assessments
     assert {r["id"] for r in runs["items"]} == {world.run_id, examples} | (
         {world.cy_run_id, hd2} if role == "city" else {hd2} if role != "school" else set())
     run = next(r for r in runs["items"] if r["id"] == world.run_id)
     assert run["schools"] == len(VISIBLE[role])
-    assert run["results"] == sum(run["counts"].values()) == 230 * len(VISIBLE[role])
+    assert run["results"] == sum(run["counts"].values()) == 247 * len(VISIBLE[role])
 
 
 @pytest.mark.parametrize("role", ROLES)

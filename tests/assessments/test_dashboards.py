@@ -52,7 +52,7 @@ def test_a_new_run_replaces_the_current_results_and_the_cached_view(world):
     set_fact(actor=operator(), school=school, key="video_retention_days", value=30)  # re-assesses
     assert SchoolScore.objects.filter(school=school, current=True).count() == 1
     assert SchoolScore.objects.filter(school=school).count() == 3  # history kept (import, all, edit)
-    assert ResultRow.objects.filter(school=school, current=True).count() == 230
+    assert ResultRow.objects.filter(school=school, current=True).count() == 247  # 192 table requirements + 55 rules
     after = city_overview(user=world["city"])
     rate = {d["code"]: d["rate"] for d in after["districts"]}
     old = {d["code"]: d["rate"] for d in before["districts"]}

@@ -2,11 +2,21 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from campusplan.catalog import load_catalog
 from campusplan.catalog.validate import validate
-from tests.spec_text import MARKERS, marker_count, numbers_in, rows, section, section_title
+from tests.spec_text import (
+    MARKERS,
+    heading_says_optional,
+    item_heading,
+    marker_count,
+    numbers_in,
+    rows,
+    section,
+)
 
 CAT = load_catalog()
 STD = CAT.standard
@@ -47,19 +57,83 @@ def test_item_stages_follow_audience(number):
     assert {s.value for s in item.stages} == STAGES[item.audience]
 
 
-def _literally_optional(item, text) -> bool:
-    return "选配" in text or "选配" in item.title or "选配" in section_title(item.section)
-
-
 @pytest.mark.parametrize("number", range(1, 47))
-def test_levels_follow_the_text_or_explain_why(number):
-    """选配 in the requirement, item title or section heading means optional; any other reading
-    must be explained in the requirement's note."""
-    item = ITEMS[number]
-    for req in item.requirements:
-        literal = "optional" if _literally_optional(item, req.text) else "required"
-        if req.level.value != literal:
-            assert req.note and "选配" in req.note, f"{req.id}: level differs without a note"
+def test_item_section_and_heading_are_read_from_the_spec(number):
+    """A chapter's table gathers the rows of all its subsections (items 35–43 stand in one table
+    after 8.7); each item stores the subsection its title names, with that heading verbatim."""
+    item, found = ITEMS[number], item_heading(number)
+    assert (item.section, item.heading) == (found.number, found.text)
+
+
+# 选配 marks a requirement optional where its own text, its item's title, or the heading of its
+# section (or of a section containing it: 5.12.1 under 5.12 …（选配）) carries it.
+MODAL_KE = re.compile(r"可(?!进行|实现|穿戴)")  # 可 as "may"; not 可进行/可实现 (can do), 可穿戴
+
+
+def _all_requirements():
+    return [(item, r) for _a, item, r in STD.requirements()]
+
+
+def _governing_section(item, req) -> str:
+    """Body-text rules follow the heading of the section they quote; table requirements and
+    remark rules follow their item's section."""
+    return req.source.section if req.source and req.source.section else item.section
+
+
+def _literal_level(item, req) -> str:
+    texts = [req.text] + ([req.source.quote] if req.source else [])
+    if item is not None and not (req.source and req.source.section):
+        texts.append(item.title)
+    optional = any("选配" in t for t in texts) or heading_says_optional(
+        _governing_section(item, req))
+    return "optional" if optional else "required"
+
+
+REQS = _all_requirements()
+
+
+@pytest.mark.parametrize("item_req", REQS, ids=lambda ir: ir[1].id)
+def test_level_follows_its_heading_or_the_note_says_why(item_req):
+    """Table requirements, remark rules and body-text rules alike: a level other than the one
+    the text and the headings mark needs a note giving the reading (and naming 选配)."""
+    item, req = item_req
+    if req.level.value != _literal_level(item, req):
+        assert req.note and "选配" in req.note, f"{req.id}: level differs without a note"
+
+
+@pytest.mark.parametrize("item_req", [ir for ir in REQS if MODAL_KE.search(ir[1].text)
+                                      and "选配" not in ir[1].text], ids=lambda ir: ir[1].id)
+def test_level_resting_on_ke_says_its_reading(item_req):
+    """「可」 (may) without 「选配」 decides nothing by itself — 每所学校至少可配置1间直录播教室 — so
+    the note states how the level was read."""
+    _item, req = item_req
+    assert req.note and "可" in req.note, f"{req.id}: 可 without a stated reading"
+
+
+DEPARTING = sorted({item.number for item, r in REQS if item is not None and r.marker is None
+                    and r.level.value != _literal_level(item, r)})
+
+
+@pytest.mark.parametrize("number", DEPARTING)
+def test_table_levels_explained_where_a_rule_of_the_item_departs(number):
+    """Where a remark or body rule of an item is judged otherwise than its heading (item 19:
+    每所学校需配置1间创新实验室 under 5.12 …（选配）), each table requirement of the item says which
+    reading it follows."""
+    for req in ITEMS[number].requirements:
+        assert req.note and "选配" in req.note, f"{req.id}: no note beside a departing rule"
+
+
+def test_departing_items_are_the_ones_the_spec_text_makes():
+    """15 备注 所有视频应满足高清标准要求 and 16 (5.11 原则上不能超过3间) are firm under 选配 headings;
+    19 备注 每所学校需配置1间创新实验室 is 需 under 5.12（选配）; 9 备注 每所学校至少可配置1间直录播教室
+    is 可 under 5.6."""
+    assert DEPARTING == [9, 15, 16, 19]
+
+
+@pytest.mark.parametrize("number,level", [(42, "optional"), (43, "optional"), (41, "required")])
+def test_internet_service_levels_follow_8_6_and_8_7(number, level):
+    """「8.6 互联网教育教学平台服务（选配）」「8.7 互联网存储及计算服务（选配）」; 8.5 has no marker."""
+    assert {r.level.value for r in ITEMS[number].requirements} == {level}
 
 
 def _location_text(ref) -> str:
@@ -125,3 +199,42 @@ def test_body_text_rules_named_by_the_issue_are_present():
 def test_identity_and_version():
     assert STD.identity.issuer == "北京市教育委员会"
     assert CAT.version.startswith("beijing@2021.1+")
+
+
+# Issue 11, point 7: each body-text sentence below is a rule, at the level its wording gives.
+BODY_RULES_POINT_7 = [
+    ("5.8", "大中型会场舞台左右两侧及中间位置预留各种接口箱，包括VGA、HDMI、卡农口、6.5mm口等", "required"),
+    ("5.3", "数据中心应配有专业的管理人员进行管理、维护", "required"),
+    ("5.3", "并配套完善的管理制度", "required"),
+    ("5.3", "教室前后左右可留信息口给机动需求，至少1个(选配)", "optional"),
+    ("5.14", "安防监控中心应位于学校办公区中心位置", "required"),
+    ("5.14", "专业人员值守要和消防监控和安保值守相结合", "required"),
+    ("5.14", "要与市、区校园安全防控平台进行对接", "required"),
+    ("9", "建立网络安全责任制度", "required"),
+    ("9", "建设网络安全监测预警平台", "required"),
+    ("9", "配置防火墙、防病毒、网络入侵保护、流量管理、上网行为管理、统一管控等功能网络安全设备", "required"),
+    ("5.2", "网络安全设备配置到位，实现防火墙、上网行为管理等功能", "required"),
+    ("5.12", "在学校具有配套师资条件或同步配置师资许可的情况下，可申请建设技术赋能新型专业教室", "required"),
+    ("5.12", "特色多元且在24个班级规模及以上的学校，可按需配置创新实验室", "optional"),
+    ("5.11", "最终达到1:1配比", "optional"),
+    ("10.1", "开展信息技术与课程整合的学校运维服务需包括学习终端管理、设备维护、程序灌装与更新等", "required"),
+    ("6.1", "在与区级现有基础性资源确认不重复的前提下", "required"),
+]
+
+
+@pytest.mark.parametrize("where,quote,level", BODY_RULES_POINT_7, ids=lambda v: str(v)[:12])
+def test_body_text_rules_of_issue_11_are_encoded(where, quote, level):
+    assert quote in section(where)
+    found = [r for _a, _i, r in STD.requirements()
+             if r.source and r.source.section == where and quote in r.source.quote + r.text]
+    assert found, f"no rule quotes {quote!r} at §{where}"
+    assert {r.level.value for r in found} == {level}
+
+
+def test_rule_counts():
+    """18 remark rules (the 备注 column) and 37 body-text rules: 20 before issue 11, and 17 added
+    for its point 7 (5-r3, 17-r2, 22-r3…r5, 45-r1, s5.2-1, s5.3-2/3, s5.8-2, s5.12-1, s6.1-1,
+    s9-2…s9-6)."""
+    rules = [r for _a, _i, r in STD.requirements() if r.source is not None]
+    assert sum(r.source.item is not None for r in rules) == 18
+    assert sum(r.source.section is not None for r in rules) == 37

@@ -37,6 +37,7 @@ class CatalogOut(Schema):
 class ItemOut(Schema):
     number: int
     section: str
+    heading: str = Field(description="所属节标题（原文）")
     title: str
     title_en: str
     audience: str
@@ -118,7 +119,8 @@ def _catalog() -> Catalog:
 
 
 def _item(area_key: str, it: Item) -> dict[str, Any]:
-    return {"number": it.number, "section": it.section, "title": it.title,
+    return {"number": it.number, "section": it.section, "heading": it.heading,
+            "title": it.title,
             "title_en": it.title_en,
             "audience": it.audience, "stages": [s.value for s in it.stages], "area": area_key,
             "remarks": it.remarks, "requirements": len(it.requirements) + len(it.rules)}

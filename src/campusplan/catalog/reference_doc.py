@@ -47,7 +47,7 @@ def reference_markdown(catalog: Catalog) -> str:
         lines += [f"## {area.chapter} {area.name.zh} / {area.name.en}", ""]
         for item in area.items:
             stages = "、".join(STAGE_ZH[s] for s in item.stages)
-            lines += [f"### 序号 {item.number} {item.title}（§{item.section}，{item.audience}："
+            lines += [f"### 序号 {item.number} {item.title}（§{item.section} {item.heading}，{item.audience}："
                       f"{stages}）", ""]
             lines += [f"- 备注：{r}" for r in item.remarks] + ([""] if item.remarks else [])
             lines += _rows(item.requirements + item.rules, values) + [""]

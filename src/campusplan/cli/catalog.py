@@ -60,7 +60,7 @@ def catalog_show(item: int, lang: Lang = "zh") -> None:
         console.print(f"[red]没有序号 {item}[/red]" if zh(lang) else f"[red]no item {item}[/red]")
         raise typer.Exit(1) from None
     stages = "、".join(STAGE_ZH[s] for s in it.stages)
-    console.print(f"[bold]序号 {it.number} {it.title}[/bold]  §{it.section}  {it.audience}（{stages}）")
+    console.print(f"[bold]序号 {it.number} {it.title}[/bold]  §{it.section} {it.heading}  {it.audience}（{stages}）")
     for remark in it.remarks:
         console.print(f"  备注：{remark}" if zh(lang) else f"  remark: {remark}")
     params = {p.key: p for p in std.parameters}
