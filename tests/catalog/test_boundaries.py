@@ -72,13 +72,15 @@ def test_comparison_places_the_boundary_as_its_word_says(bound):
 
 def test_every_boundary_parameter_a_check_reads_is_compared():
     """teacher_computer_ratio (以不低于1:1配比) is a ratio's parameter, not a threshold: the ratio
-    kind compares computers >= ceil(teachers / ratio), inclusive (tests/engine/test_kinds.py)."""
+    kind compares computers >= ceil(teachers / ratio), inclusive (tests/engine/test_kinds.py).
+    ip_spare (「至少1个(选配)」) is one summand of 5-r3's `room.info_points >= …` — the sum of the
+    recommended outlets plus at least one spare: inclusive, as 至少 is."""
     placed = {b.param.key for b in BOUNDS}
     read = set()
     for _a, _i, req in STANDARD.requirements():
         for text in [*req.check.reads().values(), req.applies or ""]:
             read |= {n for ns, n in expr.refs(expr.parse(text)) if ns == "param"} if text else set()
-    assert set(boundary_params(STANDARD)) & read - placed == {"teacher_computer_ratio"}
+    assert set(boundary_params(STANDARD)) & read - placed == {"teacher_computer_ratio", "ip_spare"}
 
 
 def test_the_data_centre_threshold_is_the_case_the_issue_names():

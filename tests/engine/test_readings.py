@@ -74,11 +74,16 @@ def test_vendor_five_hundred_schools_and_more(served, status):
 
 
 # 「中小学可配备1间创新实验室，特色多元且在24个班级规模及以上的学校，可按需配置创新实验室」 -----------------------
-@pytest.mark.parametrize("classes,status", [(23, "violation"), (24, "not_applicable"),
-                                            (25, "not_applicable")])
-def test_more_innovation_labs_from_twenty_four_classes(classes, status):
+# Both conditions must hold (特色多元 *and* 24 classes or more); 24 classes with 特色多元 unknown is
+# unknown, never a pass.
+@pytest.mark.parametrize("classes,diverse,status", [
+    (23, True, "violation"), (24, True, "not_applicable"), (25, True, "not_applicable"),
+    (24, False, "violation"), (24, None, "unknown"), (23, None, "violation")])
+def test_more_innovation_labs_from_twenty_four_classes(classes, diverse, status):
     labs = [{"type": "innovation_lab"}, {"type": "innovation_lab"}]
-    assert judge(school(stages=primary(classes), rooms=labs))["19-r2"]["status"] == status
+    facts = {} if diverse is None else {"diverse_features": diverse}
+    s = school(stages=primary(classes), rooms=labs, facts=facts)
+    assert judge(s)["19-r2"]["status"] == status
 
 
 # 5.11 phases: 「探索期可建设1间智慧教室；在探索期后确有效果的情况下，可进入试点期，可申请增加智慧教室配置，
