@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from campusplan.engine.equity import (
@@ -12,6 +14,7 @@ from campusplan.engine.equity import (
     unweighted_cv,
     weighted_cv,
 )
+from tests.engine.helpers import CATALOG
 
 # §3.1 "县域义务教育校际均衡指标计算方法（以生均图书册数为例）": 5 小学, students 45/37/89/76/55,
 # books 279/137/935/160/402; "差异情况 = (该校学生数 / 全县学生数) ×（该校生均册数 − 全县生均册数）²",
@@ -44,7 +47,8 @@ def test_the_nine_year_split_of_the_worked_example():
     assert [(u.stage, u.base) for u in units] == [("primary", 166), ("junior", 210)]
     assert units[0].amount == pytest.approx(9711, abs=1)
     assert units[1].amount == pytest.approx(13515, abs=1)
-    assert 23226 / (166 + 1.1 * 210) == pytest.approx(58.5, abs=0.01)
+    per_pupil = 23226 / (166 + 1.1 * 210)
+    assert per_pupil == pytest.approx(58.5, abs=0.01)
 
 
 def test_a_complete_secondary_school_counts_by_its_junior_section():
@@ -74,3 +78,22 @@ def test_unknown_amounts_and_empty_units_are_left_out():
     s = weighted_cv([(None, 10), (5, 0), (10, 10), (20, 10)])
     assert s.n == 2 and s.cv == pytest.approx(1 / 3)
     assert weighted_cv([]).cv is None and stage_shares({"primary": None}, WEIGHTS) is None
+
+
+YOUZHI = Path(__file__).resolve().parents[2].parent / "shared" / "spec" / "youzhi-junheng.md"
+
+
+def test_the_catalog_s_equity_parameters_are_the_document_s():
+    """Thresholds, split weights and the IT indicator's standard, each found in youzhi-junheng.md:
+    "校际差异系数 小学≤0.50、初中≤0.45"; "小 : 初 : 高 = 1 : 1.1 : 1.32";
+    "每百名学生拥有网络多媒体教室数：小学、初中分别达到2.3间以上、2.4间以上"."""
+    eq = CATALOG.standard.indicators.equity
+    text = YOUZHI.read_text(encoding="utf-8")
+    assert eq.thresholds == {"primary": 0.50, "junior": 0.45} and eq.stages == ["primary", "junior"]
+    assert "小学≤0.50、初中≤0.45" in text and "小 : 初 : 高 = 1 : 1.1 : 1.32" in text
+    assert eq.stage_weights == WEIGHTS
+    rooms = next(m for m in eq.measures if m.key == "multimedia_rooms_per_100")
+    assert rooms.standard == {"primary": 2.3, "junior": 2.4}
+    assert "每百名学生拥有网络多媒体教室数：小学、初中分别达到2.3间以上、2.4间以上" in text
+    ratios = {r.key for r in CATALOG.standard.indicators.ratios}
+    assert {m.key for m in eq.measures} <= ratios
