@@ -14,6 +14,7 @@ from campusplan.assessments.models import AssessmentRun
 from campusplan.schools.models import FactValue, School
 from tests.api.world import CY, HD, HD1, HD2
 from tests.factories import EXAMPLES
+from tests.implausible import EXPECTED, FILE
 
 pytestmark = pytest.mark.django_db
 FACT_URL = f"/api/v1/schools/{HD1}/facts/video_retention_days"
@@ -198,3 +199,32 @@ def test_rate_limit_per_token(client, world, settings):
     assert_error(res, 429, "rate_limited")
     assert 1 <= int(res["Retry-After"]) <= 60
     assert client.get("/api/v1/me", **world.headers("school")).status_code == 200  # per token
+
+
+def test_implausible_schools_answer_422_with_located_reasons(client, world):
+    """The API import of the file of implausible schools: 422 with the CLI's located zh/en
+    reasons, nothing written (tests/implausible.py)."""
+    schools = School.objects.count()
+    upload = SimpleUploadedFile("implausible.json", FILE.read_bytes())
+    body = assert_error(client.post("/api/v1/imports", {"files": [upload]},
+                                    **world.headers("district")), 422, "invalid_data")
+    assert len(body["details"]) == len(EXPECTED)
+    for path, zh, en in EXPECTED:
+        assert any(_same_place(d["path"], path) and zh in d["zh"]
+                   and en in d["en"] for d in body["details"]), (path, body["details"])
+    assert School.objects.count() == schools
+
+
+def _same_place(found: str, path: str) -> bool:
+    """The value itself, a value inside it (a stage's classes cell), or what holds it (the
+    school, for a stage the file does not give)."""
+    return found.startswith(path) or path.startswith(found)
+
+
+@pytest.mark.parametrize("raw", ['{"value": 1e999}', '{"value": NaN}', '{"value": Infinity}',
+                                 '{"value": ' + "1" * 400 + "}"])
+def test_non_finite_and_huge_numbers_answer_422_not_500(client, world, raw):
+    values = FactValue.objects.count()
+    res = client.put(FACT_URL, raw, content_type="application/json", **world.headers("city"))
+    assert res.status_code == 422, res.content[:300]
+    assert FactValue.objects.count() == values

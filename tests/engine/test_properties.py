@@ -48,9 +48,11 @@ def schools(draw, code="X1"):
     stages = {}
     for stage in stages_of(stype):
         classes = draw(st.integers(1, 40))
-        stages[stage] = {"classes": classes,
-                         "students": draw(st.integers(classes, classes * 50)),
-                         "max_class_size": draw(st.one_of(st.none(), st.integers(20, 55)))}
+        students = draw(st.integers(classes, classes * 50))
+        average = -(-students // classes)  # a plausible largest class: average to +10, ≤ students
+        stages[stage] = {"classes": classes, "students": students,
+                         "max_class_size": draw(st.one_of(st.none(), st.integers(
+                             average, min(students, average + 10))))}
     rooms = draw(st.one_of(st.none(), st.lists(
         st.tuples(st.sampled_from(ROOM_TYPES), facts_of(Scope.room, 8))
         .map(lambda t: {"type": t[0], **t[1]}), max_size=8)))

@@ -17,6 +17,7 @@ from campusplan.schools.models import FactValue, School
 from campusplan.usecases.exports import survey
 from campusplan.web import imports
 from tests.actors import operator
+from tests.implausible import EXPECTED, FILE
 from tests.web.world import HAIDIAN, XICHENG, A, B, C
 
 pytestmark = pytest.mark.django_db
@@ -177,3 +178,25 @@ def test_bad_uploads(world, login, monkeypatch, name, content, message):
 def test_no_file(world, login):
     response = login(world["haidian"]).post("/import/", {})
     assert response.status_code == 400 and "请选择要导入的文件" in response.content.decode()
+
+
+def test_implausible_schools_are_refused_with_located_reasons(world, login):
+    """The file of implausible schools answers 422 with the CLI's located reasons; nothing is
+    written (tests/implausible.py)."""
+    client = login(world["haidian"])
+    schools = School.objects.count()
+    response = client.post("/import/", {"file": upload("implausible.json", FILE.read_bytes())})
+    assert response.status_code == 422
+    rows = response.context["problems"]
+    assert len(rows) == len(EXPECTED)
+    reasons = [(r["sheet"], r["reason"]) for r in rows]
+    for path, zh, _en in EXPECTED:
+        assert any(_same_place(p, path) and zh in r for p, r in reasons), path
+    assert "未导入任何数据" in response.content.decode()
+    assert School.objects.count() == schools
+
+
+def _same_place(found: str, path: str) -> bool:
+    """The value itself, a value inside it (a stage's classes cell), or what holds it (the
+    school, for a stage the file does not give)."""
+    return found.startswith(path) or path.startswith(found)

@@ -177,3 +177,12 @@ def test_word_report_download(world, login):
     with zipfile.ZipFile(io.BytesIO(response.content)) as z:
         text = z.read("word/document.xml").decode()
     assert "海淀甲小学" in text
+
+
+@pytest.mark.parametrize(("typed", "reason"), [
+    ("1e999", "应为数字，实际为 inf"), ("inf", "应为数字，实际为 inf"), ("nan", "应为数字，实际为 nan"),
+    ("9" * 400, "超出范围 0–3650：9.999999e+199")])  # the form keeps 200 characters, as float
+def test_non_finite_and_huge_numbers_in_the_form_are_refused(world, login, typed, reason):
+    client = login(world["school"])
+    response = client.post(FACT, {"value": typed}, headers=HX)
+    assert response.status_code == 422 and reason in response.content.decode()

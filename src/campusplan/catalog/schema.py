@@ -277,10 +277,35 @@ class Indicator(Strict):
     value: str
 
 
+class EquityMeasure(Strict):
+    """A ratio's 校际差异系数: its resource `amount` per head of `per` (students or teachers),
+    shown ×`scale`; `standard` is the per-school 优质均衡 value by 学段 where there is one."""
+
+    key: str  # an indicator ratio's key
+    amount: str  # an expression over school.* / fact.*: the resource x_i
+    per: Literal["students", "teachers"]
+    scale: float = 1.0
+    standard: dict[str, float] = {}
+
+
+class Equity(Strict):
+    """差异系数 by the official method (engine/equity.py): thresholds per 学段, the per-pupil
+    weights that split a shared resource between stages, and the measures."""
+
+    source: str
+    quote: str
+    note: str
+    stages: list[str]
+    thresholds: dict[str, float]
+    stage_weights: dict[str, float]
+    measures: list[EquityMeasure] = []
+
+
 class Indicators(Strict):
     note: str
     counts: list[Count] = []
     ratios: list[Indicator]
+    equity: Equity | None = None
 
 
 class LegalSource(Strict):

@@ -41,7 +41,7 @@ def assess_cmd(
     lang: Lang = "zh",
 ) -> None:
     """评估学校达标情况 / Assess schools against the standard."""
-    catalog, inputs = load_school_files(files, lang)
+    catalog, inputs = load_school_files(files, lang, as_of)
     result = run(catalog, inputs, as_of)
     costs = service_costs(result.frames, catalog)
     if fmt == "json":

@@ -98,11 +98,12 @@ def require_scope(district: str | None, school: str | None, lang: str) -> None:
         fail(f"未知行政区划代码：{district}", f"unknown district code {district}", lang)
 
 
-def load_school_files(files: list[Path], lang: str) -> tuple[Catalog, Inputs]:
+def load_school_files(files: list[Path], lang: str,
+                      as_of: dt.date | None = None) -> tuple[Catalog, Inputs]:
     """Read school JSON files against the built-in catalog; every problem printed, then exit 2."""
     catalog = load_catalog()
     try:
-        return catalog, load_json_files(files, catalog)
+        return catalog, load_json_files(files, catalog, as_of)
     except InputInvalid as exc:
         head = f"输入有误（{len(exc.errors)} 处）：" if zh(lang) else \
             f"invalid input ({len(exc.errors)} problems):"

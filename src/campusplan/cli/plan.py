@@ -46,7 +46,7 @@ def plan_cmd(
 ) -> None:
     """生成建设规划与预算 / Plan and phase the work that closes the gaps."""
     plan_budget = budget_of(budget, years, per)
-    catalog, inputs = load_school_files(files, lang)
+    catalog, inputs = load_school_files(files, lang, as_of)
     inputs = grow(inputs, grow_classes, grow_students)
     price_list = price_catalog(prices)
     lines = phase(plan_lines(run(catalog, inputs, as_of), price_list, lang, as_of), plan_budget)

@@ -52,7 +52,7 @@ def school_cmd(files: SchoolFiles, output: DocxOut, school: School = None,
                prices: Prices = None, as_of: AsOf = None, lang: Lang = "zh") -> None:
     """学校 Word 报告（基本情况、达标情况、未达标与违规、建设规划）/ A school's .docx report."""
     _check_suffix(output, ".docx")
-    catalog, inputs = load_school_files(files, lang)
+    catalog, inputs = load_school_files(files, lang, as_of)
     codes = [s.code for s in inputs.schools]
     if school is None and len(codes) != 1:
         fail(f"请用 --school 指定学校：{'、'.join(codes)}",
@@ -71,7 +71,7 @@ def district_cmd(files: SchoolFiles, output: XlsxOut, district: District = None,
                  prices: Prices = None, as_of: AsOf = None, lang: Lang = "zh") -> None:
     """区级 Excel 汇总（汇总、学校、建设规划、购买服务、单价来源）/ A district .xlsx workbook."""
     _check_suffix(output, ".xlsx")
-    catalog, inputs = load_school_files(files, lang)
+    catalog, inputs = load_school_files(files, lang, as_of)
     found = sorted({s.district for s in inputs.schools})
     if district is None and len(found) != 1:
         fail(f"文件含多个区，请用 --district 指定：{'、'.join(found)}",
@@ -93,7 +93,7 @@ def city_cmd(files: SchoolFiles, output: XlsxOut, budget: AnnualBudget = 1_000_0
              lang: Lang = "zh") -> None:
     """市级 Excel 汇总（各区一行）/ The city .xlsx summary, one row per district."""
     _check_suffix(output, ".xlsx")
-    catalog, inputs = load_school_files(files, lang)
+    catalog, inputs = load_school_files(files, lang, as_of)
     p = _planned(catalog, inputs, budget, years, per, prices, as_of, lang)
     n = len({s["district"] for s in p.schools.values()})
     what = f"{n} 个区，学校 {len(p.schools)} 所" if zh(lang) else \

@@ -26,6 +26,7 @@ from pydantic import (
     ConfigDict,
     Field,
     ValidationError,
+    ValidationInfo,
     create_model,
     model_validator,
 )
@@ -35,10 +36,19 @@ from campusplan.catalog.codes import districts, school_types, stages_of
 from campusplan.catalog.loader import Catalog
 from campusplan.catalog.profile import SMART_PHASES
 from campusplan.catalog.schema import Fact, FactType, Scope
+from campusplan.engine import plausibility
 
 STAGES = ("primary", "junior", "senior")
 STAGE_KEYS = ("classes", "students", "max_class_size")
 COUNT_MAX = 100000
+# Plausibility ceilings of the profile: campusplan settings, not the standard's. Generous (far
+# above any Beijing school) so that only a typing slip is refused; the survey workbook's data
+# validation reads the same numbers (exchange/layout.py).
+PROFILE_MAX = {"classes": 500, "students": 50000, "max_class_size": 200, "teachers": 10000}
+# Text bounds: the database columns' max_length (schools/models.py; a test keeps them equal), so
+# an over-long text is a located input error, not a database error on PostgreSQL.
+TEXT_MAX = {"school.code": 20, "school.name": 200, "room.code": 60, "room.name": 200,
+            "service.name": 200, "service.vendor": 200, "device.kind": 40}
 Stage = Literal["primary", "junior", "senior"]
 Phase = Literal[tuple(SMART_PHASES)]  # type: ignore[valid-type]
 NOT_INVENTORIED = "absent/null: not inventoried (rules on them are unknown)"
@@ -47,11 +57,19 @@ NOT_INVENTORIED = "absent/null: not inventoried (rules on them are unknown)"
 # --- value checks (before pydantic's own, so the messages say what the hand format means) ----
 
 
+def _finite(value: Any) -> bool:
+    """A number that is neither inf nor nan (1e999 in JSON reads as inf); an int of any length
+    is finite, and math.isfinite would overflow on it."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return False
+    return isinstance(value, int) or math.isfinite(value)
+
+
 def _number(lo: float, hi: float, whole: bool):
     def check(value: Any) -> Any:
         if value is None:
             return None
-        if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+        if not _finite(value):
             raise PydanticCustomError("number", "must be a number", {"value": value})
         if whole and value != int(value):
             raise PydanticCustomError("whole", "must be a whole number", {"value": value})
@@ -100,7 +118,15 @@ def _bounded(kind: type, lo: float | None, hi: float | None) -> Any:
     return Annotated[kind, Field(ge=lo, le=hi)] | None
 
 
-Count = Annotated[_bounded(int, 0, COUNT_MAX), BeforeValidator(_number(0, COUNT_MAX, True))]
+def _count(hi: int) -> Any:
+    return Annotated[_bounded(int, 0, hi), BeforeValidator(_number(0, hi, True))]
+
+
+def _text(key: str, **kw) -> Any:
+    return Field(max_length=TEXT_MAX[key], **kw)
+
+
+Count = _count(COUNT_MAX)
 Flag = Annotated[bool, BeforeValidator(_flag)]
 Day = Annotated[dt.date, BeforeValidator(_iso_date)]
 Code = Annotated[str, BeforeValidator(_code_text)]
@@ -132,16 +158,9 @@ class FactSet(Doc):
 
 
 class StageDoc(Doc):
-    classes: Count = None
-    students: Count = None
-    max_class_size: Count = None
-
-    @model_validator(mode="after")
-    def _students_with_classes(self) -> StageDoc:
-        if self.classes and self.students == 0:
-            raise PydanticCustomError("stage_students", "classes but 0 students",
-                                      {"classes": self.classes, "at": ("students",)})
-        return self
+    classes: _count(PROFILE_MAX["classes"]) = None
+    students: _count(PROFILE_MAX["students"]) = None
+    max_class_size: _count(PROFILE_MAX["max_class_size"]) = None
 
 
 class SmartPhaseDoc(Doc):
@@ -152,7 +171,7 @@ class SmartPhaseDoc(Doc):
 class DeviceDoc(Doc):
     """Devices counted by price line, for end-of-life refresh planning."""
 
-    kind: str = Field(min_length=1, description="a price line key")
+    kind: str = _text("device.kind", min_length=1, description="a price line key")
     quantity: Annotated[_bounded(int, 1, COUNT_MAX), BeforeValidator(_number(1, COUNT_MAX, True))] = 1
     purchased: Day
 
@@ -161,8 +180,8 @@ class RoomDoc(Doc):
     """A room; the dictionary's room facts are fields beside type, code and name."""
 
     type: str
-    code: Annotated[str | None, BeforeValidator(_code_text)] = None
-    name: str | None = None
+    code: Annotated[str | None, BeforeValidator(_code_text)] = _text("room.code", default=None)
+    name: str | None = _text("room.name", default=None)
 
     def facts(self) -> dict[str, Any]:
         return _known(self, ROOM_FIELDS)
@@ -172,8 +191,8 @@ class ServiceDoc(Doc):
     """A purchased internet service; the dictionary's service facts are fields beside these."""
 
     category: str
-    name: str | None = None
-    vendor: Annotated[str, _none_is(str)] = ""
+    name: str | None = _text("service.name", default=None)
+    vendor: Annotated[str, _none_is(str)] = _text("service.vendor", default="")
     provided_by: Literal["school", "district"] = "school"
 
     @model_validator(mode="after")
@@ -197,12 +216,12 @@ class DistrictServiceDoc(ServiceDoc):
 
 
 class SchoolDoc(Doc):
-    code: str = Field(pattern=r"\S", title="学校标识码")
-    name: str | None = Field(None, title="学校名称")
+    code: str = _text("school.code", pattern=r"\S", title="学校标识码")
+    name: str | None = _text("school.name", default=None, title="学校名称")
     district: Code = Field(title="行政区划代码")
     type: Code = Field(title="办学类型代码")
     stages: Annotated[dict[Stage, StageDoc], _none_is(dict)] = Field(default_factory=dict)
-    teachers: Count = Field(None, title="专任教师数")
+    teachers: _count(PROFILE_MAX["teachers"]) = Field(None, title="专任教师数")
     smart_phase: SmartPhaseDoc | None = None
     approved_data_center: Annotated[Flag, _none_is(bool)] = Field(
         False, title="自建数据中心已获批")
@@ -213,8 +232,16 @@ class SchoolDoc(Doc):
         default_factory=list, description="for end-of-life refresh planning")
 
     @model_validator(mode="after")
-    def _complete(self) -> SchoolDoc:
-        """Name defaults to the code, rooms are numbered, the type's stages are present."""
+    def _complete(self, info: ValidationInfo) -> SchoolDoc:
+        """Refuse an implausible profile (every problem at once); then the name defaults to the
+        code, rooms are numbered, and a school given without stages has its type's stages,
+        unknown."""
+        as_of = (info.context or {}).get("as_of") or dt.date.today()
+        problems = self.implausible(as_of)
+        if problems:
+            raise ValidationError.from_exception_data(type(self).__name__, [
+                {"type": PydanticCustomError(kind, kind, ctx), "loc": loc, "input": None}
+                for kind, loc, ctx in problems])
         self.name = self.name or self.code
         for i, room in enumerate(self.rooms or []):
             room.code = room.code or str(i + 1)
@@ -222,6 +249,15 @@ class SchoolDoc(Doc):
         self.stages = {st: self.stages.get(st) or StageDoc() for st in STAGES
                        if st in self.stages or st in implied}
         return self
+
+    def implausible(self, as_of: dt.date) -> list[plausibility.Problem]:
+        students = sum(s.students or 0 for s in self.stages.values() if s is not None)
+        out = plausibility.type_problems(self.type, set(self.stages))
+        for st, stage in self.stages.items():
+            out += plausibility.stage_problems(st, stage or StageDoc())
+        out += plausibility.teacher_problems(self.teachers, students)
+        since = self.smart_phase.since if self.smart_phase else None
+        return out + plausibility.phase_problems(since, as_of)
 
     def as_json(self) -> dict[str, Any]:
         """The document in the JSON input format (dates as text, unknowns left out)."""

@@ -9,6 +9,7 @@ absent (or null) is unknown. See docs/assessment.md and docs/school-input.schema
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,6 +18,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from campusplan.catalog.loader import Catalog
+from campusplan.catalog.vocabulary import STAGE
 from campusplan.engine.document import STAGE_KEYS, STAGES, Inputs, models_for
 
 __all__ = ["STAGES", "STAGE_KEYS", "InputError", "InputInvalid", "Inputs", "load_json_files",
@@ -41,13 +43,14 @@ class InputInvalid(Exception):
         self.errors = errors
 
 
-def load_json_files(paths: list[Path], catalog: Catalog) -> Inputs:
-    """Read and validate JSON files; raise InputInvalid with every problem of every file."""
+def load_json_files(paths: list[Path], catalog: Catalog, as_of: dt.date | None = None) -> Inputs:
+    """Read and validate JSON files; raise InputInvalid with every problem of every file.
+    `as_of` (default today) is the day no smart-classroom phase may start after."""
     schools, dsv, errors = [], [], []
     for path in paths:
         try:
             data = json.loads(Path(path).read_text(encoding="utf-8"))
-            inputs = validate_inputs(data, catalog)
+            inputs = validate_inputs(data, catalog, as_of)
         except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
             errors.append(InputError("$", f"无法读取 JSON：{exc}", f"cannot read JSON: {exc}", str(path)))
         except InputInvalid as exc:
@@ -61,11 +64,12 @@ def load_json_files(paths: list[Path], catalog: Catalog) -> Inputs:
     return models_for(catalog).inputs.model_construct(schools=schools, district_services=dsv)
 
 
-def validate_inputs(data: Any, catalog: Catalog) -> Inputs:
-    """Validate an already-parsed JSON document (API, importer, stored schools, tests)."""
+def validate_inputs(data: Any, catalog: Catalog, as_of: dt.date | None = None) -> Inputs:
+    """Validate an already-parsed JSON document (API, importer, stored schools, tests); an
+    implausible profile is refused like a wrong type (engine/plausibility.py)."""
     container, prefix = _container(data)
     try:
-        return models_for(catalog).inputs.model_validate(container)
+        return models_for(catalog).inputs.model_validate(container, context={"as_of": as_of})
     except ValidationError as exc:
         raise InputInvalid([_error(e, prefix, catalog) for e in exc.errors()]) from None
 
@@ -128,7 +132,13 @@ def _role(loc: tuple) -> tuple[str, str]:
 
 
 def _num(v: float) -> str:
-    return str(int(v)) if float(v).is_integer() else str(v)
+    """A number as the message shows it; an int too long to read is shown in scientific form
+    (it may have 400 digits, and float() of it would overflow)."""
+    if isinstance(v, int):
+        text = str(abs(v))
+        sign = "-" if v < 0 else ""
+        return sign + text if len(text) <= 20 else f"{sign}{text[0]}.{text[1:7]}e+{len(text) - 1}"
+    return str(int(v)) if v.is_integer() else str(v)
 
 
 def _category_range(catalog: Catalog) -> str:
@@ -144,6 +154,21 @@ BY_TYPE = {
     "flag": ("应为 true/false（是/否），实际为 {value!r}", "must be true or false, got {value!r}"),
     "choice": ("应为 {joined} 之一：{value!r}", "must be one of {choices}: {value!r}"),
     "stage_students": ("班级数为 {classes} 但学生数为 0，数据不一致", "{classes} classes but 0 students"),
+    "stage_classes": ("学生数为 {students} 但班级数为 0，数据不一致", "{students} students but 0 classes"),
+    "largest_over_students": ("最大班额 {largest} 人大于本学段学生数 {students} 人",
+                              "largest class {largest} exceeds the stage's {students} students"),
+    "largest_under_average": (
+        "最大班额 {largest} 人小于平均班额 {average} 人（{students} 人 ÷ {classes} 个班，向上取整）",
+        "largest class {largest} is smaller than the average class {average} "
+        "({students} students / {classes} classes, rounded up)"),
+    "stage_not_of_type": ("办学类型 {type}（{type_zh}）不设{stage_zh}学段",
+                          "school type {type} ({type_en}) has no {stage_en} stage"),
+    "stage_missing": ("办学类型 {type}（{type_zh}）设{stage_zh}学段，但未填写该学段",
+                      "school type {type} ({type_en}) has a {stage_en} stage, but it is not given"),
+    "string_too_long": ("文本过长：最多 {max_length} 个字符", "too long: at most {max_length} characters"),
+    "no_teachers": ("专任教师数为 0，但有学生 {students} 人", "0 teachers for {students} students"),
+    "phase_in_future": ("当前阶段开始日期 {since} 晚于评估日期 {as_of}",
+                        "the phase starts on {since}, after the assessment date {as_of}"),
     "duplicate_code": ("学校标识码重复（与第 {first} 所相同）：{code}",
                        "duplicate school code {code} (same as school {first})"),
 }
@@ -209,4 +234,7 @@ def _error(e: dict, prefix: str, catalog: Catalog) -> InputError:
         args |= {"rng": f"{_num(ctx['lo'])}–{_num(ctx['hi'])}", "shown": _num(ctx["value"])}
     if kind == "choice":
         args["joined"] = "/".join(ctx["choices"])
+    if "stage" in ctx:
+        args |= {"stage_zh": STAGE[ctx["stage"]].zh, "stage_en": STAGE[ctx["stage"]].en.lower()}
+
     return InputError(_path(loc, prefix) + suffix, zh.format(**args), en.format(**args))

@@ -286,7 +286,13 @@ def _overlay_service(svc: dict, entry, spath: str, owner: tuple, origin: Origin)
 
 
 def _locate(error, origin: Origin) -> Problem:
+    """The file location of the value an error names, or of the first value under it (a stage
+    its type does not have: its classes cell), or of what holds it (the school's row)."""
     path = error.path
+    inner = next((v for k, v in origin.items() if isinstance(k, str) and k.startswith(f"{path}.")),
+                 None)
+    if path not in origin and inner is not None:
+        return Problem(error.zh, error.en, inner.where, None)
     while path:
         val = origin.get(path)
         if val is not None:

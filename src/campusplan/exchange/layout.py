@@ -19,6 +19,7 @@ from campusplan.catalog.loader import Catalog
 from campusplan.catalog.profile import NO_PHASE, SCHOOL_FIELDS, SMART_PHASES, STAGE_FIELDS
 from campusplan.catalog.schema import STAGE_ZH, Fact, Scope, Text
 from campusplan.catalog.vocabulary import SMART_PHASE
+from campusplan.engine.document import PROFILE_MAX
 from campusplan.engine.inputs import STAGE_KEYS, STAGES
 
 DANGEROUS = ("=", "+", "-", "@", "\t", "\r")
@@ -242,9 +243,10 @@ def profile_columns() -> tuple[Column, ...]:
         for k in STAGE_KEYS:
             label = T(zh=f"{STAGE_ZH[st]}{STAGE_FIELDS[k].zh}", en=f"{st} {STAGE_FIELDS[k].en}")
             unit = "人" if k != "classes" else "个"
-            cols.append(Column(f"stage.{st}.{k}", label, "int", unit, 0, 100000))
+            cols.append(Column(f"stage.{st}.{k}", label, "int", unit, 0, PROFILE_MAX[k]))
     return (*cols,
-            Column("teachers", T(zh="专任教师数", en="Full-time teachers"), "int", "人", 0, 100000),
+            Column("teachers", T(zh="专任教师数", en="Full-time teachers"), "int", "人", 0,
+                   PROFILE_MAX["teachers"]),
             Column("smart_phase", SCHOOL_FIELDS["smart_phase"], "enum", choices=phases),
             Column("smart_since", T(zh="当前阶段开始日期", en="Current phase since"), "date"),
             Column("approved_data_center", SCHOOL_FIELDS["approved_data_center"], "bool"),

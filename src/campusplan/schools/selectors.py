@@ -12,6 +12,7 @@ from collections.abc import Iterable
 
 from django.db.models import QuerySet
 
+from campusplan.catalog.codes import school_types, stages_of
 from campusplan.catalog.loader import Catalog
 from campusplan.catalog.schema import FactType
 from campusplan.engine.document import DistrictServiceDoc, Inputs, SchoolDoc
@@ -76,7 +77,10 @@ def _documents_json(schools: QuerySet | list[School], catalog: Catalog) -> dict[
 
 
 def _profile(s: School) -> dict:
-    stages: dict[str, dict] = {}
+    # the type's stages are present even when all their counts are unknown (the document
+    # refuses a type's stage that is absent: engine/plausibility.py)
+    stages: dict[str, dict] = {st: {} for st in stages_of(s.school_type)
+                               if s.school_type in school_types()}
     for (st, k), col in STAGE_COLUMNS.items():
         if getattr(s, col) is not None:
             stages.setdefault(st, {})[k] = getattr(s, col)

@@ -46,6 +46,8 @@ def number(value, digits: int = 2) -> str:
     """A measured value without noise: 30.0 → 30, 2.5 → 2.5, None → —."""
     if value is None or value == "":
         return "—"
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(value)  # exactly, and float() would overflow on a refused 400-digit value
     value = float(value)
     if value.is_integer():
         return str(int(value))
