@@ -20,6 +20,7 @@ T = {  # shared by every kind; each kind's own sentences are in its module (cata
     "missing": Text(zh="缺少数据：{names}", en="missing data: {names}"),
     "param_unset": Text(zh="参数“{names}”尚未设定，无法判定", en="parameter “{names}” not set"),
 }
+LIST_SEP = Text(zh="、", en=", ")
 
 
 def fmt(v) -> str:
@@ -45,6 +46,10 @@ class Explainer:
 
     def fmt(self, value) -> str:
         return fmt(value)
+
+    def join(self, names) -> str:
+        """Names listed the way the reader's language lists them (、 / , ), each once."""
+        return LIST_SEP.get(self.lang).join(dict.fromkeys(names))
 
     def numbers(self, row: dict) -> dict[str, str]:
         return {k: fmt(row.get(k)) for k in ("actual", "required", "shortfall", "basis")}
@@ -78,9 +83,9 @@ class Explainer:
                 elif ns == "stage" and school.get(f"stage.{spec.stage}.{name}") is None:
                     names.append(STAGE_FIELDS[name].get(self.lang))
         if unset:
-            return self.t("param_unset", names="、".join(dict.fromkeys(unset)))
+            return self.t("param_unset", names=self.join(unset))
         if names:
-            return self.t("missing", names="、".join(dict.fromkeys(names)))
+            return self.t("missing", names=self.join(names))
         return ""
 
     def __call__(self, spec: Spec, row: dict, school: dict) -> str:

@@ -49,6 +49,7 @@ class Each(CheckKind):
     templates = {
         "not_inventoried": Text(zh="未登记{what}清单，无法判定",
                                 en="no {what} inventory; cannot judge"),
+        "row_facts": Text(zh="{what}：{names}", en="{what}: {names}"),
         "room_met": Text(zh="{what} {basis} 间全部符合", en="all {basis} {what} comply"),
         "room_fail": Text(zh="{what} {basis} 间中 {actual} 间符合，需 {required} 间，差 {shortfall} 间",
                           en="{actual} of {basis} {what} comply; {required} needed, "
@@ -130,7 +131,9 @@ class Each(CheckKind):
         what = ex.type_label(self.type)
         if not school.get(COLLECTIONS[self.of].inventoried):
             return ex.render(self.templates["not_inventoried"], what=what)
-        return ex.t("missing", names=f"{what}：" + "、".join(ex.row_facts(self.row_source())))
+        names = ex.join(ex.row_facts(self.row_source()))
+        return ex.t("missing", names=ex.render(self.templates["row_facts"], what=what,
+                                               names=names))
 
     def explain_known(self, ex, spec, row) -> str:
         what, met = ex.type_label(self.type), row["status"] == "met"
