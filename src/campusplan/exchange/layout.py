@@ -237,9 +237,9 @@ def _code_choices(table: dict[str, dict]) -> tuple[Choice, ...]:
     return tuple(Choice(k, f"{k} {v['zh']}", f"{k} {v['en']}") for k, v in table.items())
 
 
-PEOPLE, YUAN = T(zh="人", en="people"), T(zh="元", en="RMB")
-STAGE_UNITS = {"classes": T(zh="个", en="classes"), "students": T(zh="人", en="students"),
-               "max_class_size": T(zh="人", en="students")}
+# an English header names what it counts (Primary students), so it needs no unit of its own
+PEOPLE, YUAN = T(zh="人", en=""), T(zh="元", en="RMB")
+STAGE_UNITS = {"classes": T(zh="个", en=""), "students": PEOPLE, "max_class_size": PEOPLE}
 CODE = Column("code", T(zh="学校标识码", en="School code"), "text",
               aliases=("学校代码", "学校编码", "school_id", "school code"))
 NAME = Column("name", T(zh="学校名称", en="School name"), "text")
