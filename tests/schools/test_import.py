@@ -248,7 +248,7 @@ def test_english_survey_reads_back(tmp_path):
     path, _ = survey(actor=operator(), path=tmp_path / "en.xlsx", district="110108", lang="en")
     fill(path, "Profile", [{"School code": "1101080102", "School name": "Haidian No. 2",
                             "District code": "110108 Haidian", "school type": "211 Primary school",
-                            "primary classes (个)": 6, "primary students (人)": 200}])
+                            "Primary classes": 6, "Primary students": 200}])
     report = import_files(actor=operator("test"), paths=[path])
     assert report.ok, [p.message("en") for p in report.problems]
     assert School.objects.get().school_type == "211"

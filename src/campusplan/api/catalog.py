@@ -73,7 +73,7 @@ class SpecRefOut(Schema):
 class ParameterOut(Schema):
     key: str
     value: float | int | str | None
-    unit: str
+    unit: Text = Field(description="单位（中英文，无单位为空）/ the unit in both languages")
     label: Text
     source: SpecRefOut
 

@@ -55,6 +55,11 @@ def unit_text(unit: Unit | None, lang: str) -> str:
     return unit.get(lang) if unit is not None else ""
 
 
+NO_UNIT = Unit(zh="", en="")
+# a note is campusplan's reading in Chinese, then in English: "…为违规。A school …"
+NOTE_SPLIT = re.compile(r"(?<=[。”）])\s*(?=[A-Z])")
+
+
 class SpecRef(Strict):
     """Where in the spec a number or rule comes from; `quote` must appear there verbatim.
 
@@ -80,9 +85,12 @@ class Parameter(Strict):
 
     key: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
     value: float | int | str | None  # None: the spec defers the number elsewhere; results unknown
-    unit: str = ""
+    unit: Unit = NO_UNIT
     label: Text
     source: SpecRef
+
+    def unit_in(self, lang: str) -> str:
+        return self.unit.get(lang)
 
 
 class FactType(StrEnum):
@@ -109,6 +117,9 @@ class Fact(Strict):
     min: float | None = None
     max: float | None = None
     choices: list[str] | None = None
+    # how a choice reads: a table of the vocabulary (its keys are the choices), or a label each
+    vocabulary: str | None = None
+    choice_labels: dict[str, Text] | None = None
     # a purchase unit's choices: what one unit is bought for, once a year (items 35–43 ②)
     billed_per: dict[str, Literal["school", "class"]] | None = None
     priced_by: str | None = None  # with billed_per: the service fact holding the unit's price
@@ -121,7 +132,19 @@ class Fact(Strict):
             raise ValueError(f"fact {self.key}: enum facts need `choices`, others must not")
         if self.billed_per is not None and set(self.billed_per) != set(self.choices or ()):
             raise ValueError(f"fact {self.key}: `billed_per` names each choice once")
+        table = vocabulary.TABLES.get(self.vocabulary or "", {})
+        if self.vocabulary is not None and not set(self.choices or ()) <= set(table):
+            raise ValueError(f"fact {self.key}: choices not in vocabulary `{self.vocabulary}`")
+        if self.choice_labels is not None and set(self.choice_labels) != set(self.choices or ()):
+            raise ValueError(f"fact {self.key}: `choice_labels` names each choice once")
         return self
+
+    def choice_label(self, value: str, lang: str) -> str:
+        """A choice as the reader's language calls it (the value itself when unlabelled)."""
+        if self.vocabulary is not None:
+            return vocabulary.label(vocabulary.TABLES[self.vocabulary], value, lang)
+        text = (self.choice_labels or {}).get(value)
+        return text.get(lang) if text is not None else value
 
     def unit_in(self, lang: str) -> str:
         return unit_text(self.unit, lang)
@@ -177,6 +200,13 @@ class Requirement(Strict):
     remedy: Remedy | None = None
     note: str | None = None  # the reading chosen where the spec is ambiguous
     explain: Text | None = None  # template with {actual} {required} {shortfall}
+
+    def note_in(self, lang: str) -> str:
+        """The note's Chinese or its English half (a note is written Chinese first)."""
+        halves = NOTE_SPLIT.split(self.note or "", maxsplit=1)
+        if lang.startswith("zh"):
+            return halves[0]
+        return halves[1] if len(halves) > 1 else ""
 
 
 class Item(Strict):

@@ -121,6 +121,14 @@ SCOPE_KIND: Table = {
 }
 
 
+# which workbook campusplan wrote (its hidden _meta sheet's `kind`)
+WORKBOOK_KIND: Table = {
+    "school": Term("学校调查表", "school survey"),
+    "district": Term("区调查表", "district survey"),
+    "export": Term("导出数据", "export"),
+}
+
+
 def label(table: Table, key: str | None, lang: str) -> str:
     """The term for `key` in `lang`; a key the table does not know is shown as is (— if empty)."""
     term = table.get(key or "")
@@ -147,4 +155,5 @@ TABLES: dict[str, Table] = {
     "status": STATUS, "level": LEVEL, "stage": STAGE, "smart_phase": SMART_PHASE, "role": ROLE,
     "provider": PROVIDER, "funding": FUNDING, "line_kind": LINE_KIND, "price_basis": PRICE_BASIS,
     "source_kind": SOURCE_KIND, "audit_source": AUDIT_SOURCE, "scope_kind": SCOPE_KIND,
+    "workbook_kind": WORKBOOK_KIND,
 }

@@ -71,7 +71,7 @@ def catalog_show(item: int, lang: Lang = "zh") -> None:
             console.print(f"  applies: {req.applies}")
         for key in _params_read(req):
             p = params[key]
-            console.print(f"  param.{key} = {p.value} {p.unit}  ({p.label.get(lang)}; {p.source.where()})")
+            console.print(f"  param.{key} = {p.value} {p.unit_in(lang)}  ({p.label.get(lang)}; {p.source.where()})")
         if req.note:
             console.print(f"  [italic]note: {req.note}[/italic]")
 
@@ -86,7 +86,7 @@ def catalog_params(lang: Lang = "zh") -> None:
         table.add_column(col)
     for p in load_catalog().standard.parameters:
         value = "（待设定）" if p.value is None else str(p.value)
-        table.add_row(p.key, value, p.unit, p.label.get(lang), p.source.where(), p.source.quote)
+        table.add_row(p.key, value, p.unit_in(lang), p.label.get(lang), p.source.where(), p.source.quote)
     console.print(table)
 
 

@@ -33,6 +33,7 @@ OP_WORDS = {">": Text(zh="超过", en="above"), ">=": Text(zh="不低于", en="a
             "<": Text(zh="低于", en="below"), "<=": Text(zh="不超过", en="at most"),
             "==": Text(zh="为", en="is"), "!=": Text(zh="不为", en="is not")}
 NEGATED = {">": "<=", ">=": "<", "<": ">=", "<=": ">", "==": "!=", "!=": "=="}
+LIST_SEP = Text(zh="、", en=", ")
 
 
 def fmt(v) -> str:
@@ -59,6 +60,10 @@ class Explainer:
 
     def fmt(self, value) -> str:
         return fmt(value)
+
+    def join(self, names) -> str:
+        """Names listed the way the reader's language lists them (、 / , ), each once."""
+        return LIST_SEP.get(self.lang).join(dict.fromkeys(names))
 
     def numbers(self, row: dict) -> dict[str, str]:
         return {k: fmt(row.get(k)) for k in ("actual", "required", "shortfall", "basis")}
@@ -92,9 +97,9 @@ class Explainer:
                 elif ns == "stage" and school.get(f"stage.{spec.stage}.{name}") is None:
                     names.append(STAGE_FIELDS[name].get(self.lang))
         if unset:
-            return self.t("param_unset", names="、".join(dict.fromkeys(unset)))
+            return self.t("param_unset", names=self.join(unset))
         if names:
-            return self.t("missing", names="、".join(dict.fromkeys(names)))
+            return self.t("missing", names=self.join(names))
         return ""
 
     def __call__(self, spec: Spec, row: dict, school: dict) -> str:

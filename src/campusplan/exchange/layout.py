@@ -18,7 +18,7 @@ from campusplan.catalog.codes import districts, school_types
 from campusplan.catalog.loader import Catalog
 from campusplan.catalog.profile import NO_PHASE, SCHOOL_FIELDS, SMART_PHASES, STAGE_FIELDS
 from campusplan.catalog.schema import STAGE_ZH, Fact, Scope, Text
-from campusplan.catalog.vocabulary import SMART_PHASE
+from campusplan.catalog.vocabulary import SMART_PHASE, STAGE
 from campusplan.engine.document import PROFILE_MAX
 from campusplan.engine.inputs import STAGE_KEYS, STAGES
 
@@ -42,32 +42,38 @@ class Column:
     key: str
     label: Text
     kind: str  # text | code | int | float | bool | enum | date
-    unit: str = ""
+    unit: Text | None = None  # in both languages (人 / students)
     lo: float | None = None
     hi: float | None = None
     choices: tuple[Choice, ...] = ()
     help: Text | None = None
     aliases: tuple[str, ...] = ()
 
+    def unit_in(self, lang: str) -> str:
+        return self.unit.get(lang) if self.unit is not None else ""
+
     def header(self, lang: str = "zh") -> str:
-        label = self.label.get(lang)
-        return f"{label}（{self.unit}）" if self.unit and lang.startswith("zh") else (
-            f"{label} ({self.unit})" if self.unit else label)
+        label, unit = self.label.get(lang), self.unit_in(lang)
+        return f"{label}（{unit}）" if unit and lang.startswith("zh") else (
+            f"{label} ({unit})" if unit else label)
 
     def names(self) -> set[str]:
         bare = self.key.split(".")[-1]
+        # English headers carried the Chinese unit before units were bilingual
+        old_en = f"{self.label.en} ({self.unit.zh})" if self.unit else self.label.en
         return {normal(n) for n in (self.key, bare, self.header("zh"), self.header("en"),
-                                    self.label.zh, self.label.en, *self.aliases)}
+                                    old_en, self.label.zh, self.label.en, *self.aliases)}
 
     def hint(self, lang: str = "zh") -> str:
         zh = lang.startswith("zh")
         if self.kind == "bool":
-            return "是/否" if zh else "yes/no (是/否)"
+            return "是/否" if zh else "yes/no"
         if self.kind in ("int", "float"):
             word = ("整数" if zh else "whole number") if self.kind == "int" else (
                 "数值" if zh else "number")
             rng = "" if self.lo is None else f" {fmt_num(self.lo)}–{fmt_num(self.hi)}"
-            return f"{word}{rng}{(' ' + self.unit) if self.unit else ''}"
+            unit = self.unit_in(lang)
+            return f"{word}{rng}{(' ' + unit) if unit else ''}"
         if self.choices:
             return "下拉选择" if zh else "choose from the list"
         if self.kind == "date":
@@ -80,7 +86,7 @@ class Column:
         if value is None:
             return None
         if self.kind == "bool":
-            return "是" if value else "否"  # the same in both languages: 是/否 is what we read
+            return yes_no(value, lang)  # the importer reads either language
         if self.choices:
             found = next((c for c in self.choices if c.value == str(value)), None)
             return found.display(lang) if found else neutralize(str(value))
@@ -194,6 +200,10 @@ def to_number(value: Any) -> Any:
     return int(number) if number.is_integer() else number
 
 
+def yes_no(value: bool, lang: str = "zh") -> str:
+    return ("是" if value else "否") if lang.startswith("zh") else ("yes" if value else "no")
+
+
 def to_bool(value: Any) -> Any:
     if isinstance(value, bool):
         return value
@@ -218,8 +228,9 @@ T = Text
 
 def _fact_column(fact: Fact, prefix: str) -> Column:
     kind = fact.type.value
-    choices = tuple(Choice(c, c, c) for c in fact.choices or ())
-    return Column(f"{prefix}.{fact.key}", fact.label, kind, fact.unit_in("zh"), fact.min, fact.max,
+    choices = tuple(Choice(c, fact.choice_label(c, "zh"), fact.choice_label(c, "en"))
+                    for c in fact.choices or ())
+    return Column(f"{prefix}.{fact.key}", fact.label, kind, fact.unit, fact.min, fact.max,
                   choices, fact.help)
 
 
@@ -227,6 +238,9 @@ def _code_choices(table: dict[str, dict]) -> tuple[Choice, ...]:
     return tuple(Choice(k, f"{k} {v['zh']}", f"{k} {v['en']}") for k, v in table.items())
 
 
+# an English header names what it counts (Primary students), so it needs no unit of its own
+PEOPLE, YUAN = T(zh="人", en=""), T(zh="元", en="RMB")
+STAGE_UNITS = {"classes": T(zh="个", en=""), "students": PEOPLE, "max_class_size": PEOPLE}
 CODE = Column("code", T(zh="学校标识码", en="School code"), "text",
               aliases=("学校代码", "学校编码", "school_id", "school code"))
 NAME = Column("name", T(zh="学校名称", en="School name"), "text")
@@ -241,11 +255,11 @@ def profile_columns() -> tuple[Column, ...]:
             Column("type", SCHOOL_FIELDS["type"], "code", choices=_code_choices(school_types()))]
     for st in STAGES:
         for k in STAGE_KEYS:
-            label = T(zh=f"{STAGE_ZH[st]}{STAGE_FIELDS[k].zh}", en=f"{st} {STAGE_FIELDS[k].en}")
-            unit = "人" if k != "classes" else "个"
-            cols.append(Column(f"stage.{st}.{k}", label, "int", unit, 0, PROFILE_MAX[k]))
+            label = T(zh=f"{STAGE_ZH[st]}{STAGE_FIELDS[k].zh}",
+                      en=f"{STAGE[st].en} {STAGE_FIELDS[k].en.lower()}")
+            cols.append(Column(f"stage.{st}.{k}", label, "int", STAGE_UNITS[k], 0, PROFILE_MAX[k]))
     return (*cols,
-            Column("teachers", T(zh="专任教师数", en="Full-time teachers"), "int", "人", 0,
+            Column("teachers", T(zh="专任教师数", en="Full-time teachers"), "int", PEOPLE, 0,
                    PROFILE_MAX["teachers"]),
             Column("smart_phase", SCHOOL_FIELDS["smart_phase"], "enum", choices=phases),
             Column("smart_since", T(zh="当前阶段开始日期", en="Current phase since"), "date"),
@@ -289,7 +303,7 @@ def device_columns(kinds: dict[str, Text]) -> tuple[Column, ...]:
             Column("asset_tag", T(zh="资产标签", en="Asset tag"), "text"),
             Column("model", T(zh="型号", en="Model"), "text"),
             Column("purchase_date", T(zh="购置日期", en="Purchase date"), "date"),
-            Column("cost", T(zh="购置金额", en="Purchase cost"), "float", "元", 0, 1e9))
+            Column("cost", T(zh="购置金额", en="Purchase cost"), "float", YUAN, 0, 1e9))
 
 
 RESULT_COLUMNS = (

@@ -19,6 +19,7 @@ import polars as pl
 
 from campusplan.catalog.loader import Catalog
 from campusplan.catalog.schema import Text
+from campusplan.catalog.vocabulary import LINE_KIND, label
 from campusplan.engine.assessment import Assessment
 from campusplan.engine.evaluate import specs
 from campusplan.planning.prices import PriceCatalog
@@ -30,6 +31,9 @@ LINE_SCHEMA = {
     "unit_price": pl.Float64, "cost": pl.Float64, "priced": pl.Boolean, "action": pl.Utf8,
     "explanation": pl.Utf8,
 }
+
+
+IDS_SEP = "、"  # joins the requirements one merged line closes: 22-1、22-6
 
 
 def tier_names(catalog: Catalog) -> dict[int, Text]:
@@ -86,7 +90,7 @@ def _same_measure(df: pl.DataFrame, assessment: Assessment) -> pl.DataFrame:
     merged = (counted.sort("quantity", descending=True)
               .group_by("school_id", "line", "_measure", maintain_order=True)
               .agg(pl.all().first(), pl.col("requirement_id").sort().alias("_ids"))
-              .with_columns(pl.col("_ids").list.join("、").alias("requirement_id")))
+              .with_columns(pl.col("_ids").list.join(IDS_SEP).alias("requirement_id")))
     return pl.concat([plain.select(df.columns), merged.select(df.columns)])
 
 
@@ -100,7 +104,7 @@ def _once_per_school(df: pl.DataFrame, prices: PriceCatalog) -> pl.DataFrame:
         return df
     merged = (single.sort("tier").group_by("school_id", "line", maintain_order=True)
               .agg(pl.all().first(), pl.col("requirement_id").alias("closes"))
-              .with_columns(pl.col("closes").list.join("、").alias("requirement_id"))
+              .with_columns(pl.col("closes").list.join(IDS_SEP).alias("requirement_id"))
               .drop("closes").select(df.columns))
     return pl.concat([rest, merged])
 
@@ -135,6 +139,6 @@ def refresh_lines(assessment: Assessment, prices: PriceCatalog, lang: str,
             "line": line.key, "label": line.label.get(lang), "unit": line.unit.get(lang),
             "quantity": float(d["quantity"]), "unit_price": line.unit_price, "cost": cost,
             "priced": line.unit_price is not None,
-            "action": "到期更新" if zh else "replace at end of life", "explanation": why,
+            "action": label(LINE_KIND, "refresh", lang), "explanation": why,
         })
     return out

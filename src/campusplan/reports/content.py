@@ -17,11 +17,11 @@ from campusplan.catalog import vocabulary
 from campusplan.catalog.codes import districts, school_types
 from campusplan.catalog.schema import Stage, Text
 from campusplan.engine.assessment import Assessment
-from campusplan.engine.costs import service_costs
+from campusplan.engine.costs import purchase_unit_fact, service_costs
 from campusplan.engine.evaluate import specs
 from campusplan.engine.rollup import rollup
 from campusplan.planning.phasing import Budget, phase
-from campusplan.planning.plan import plan_lines, tier_names
+from campusplan.planning.plan import IDS_SEP, plan_lines, tier_names
 from campusplan.planning.prices import PriceCatalog
 
 MONEY_COLS = ("scheduled", "unfunded", "unpriced", "priced_total", "lines")
@@ -43,6 +43,12 @@ class Planned:
     def services(self) -> pl.DataFrame:
         return service_costs(self.assessment.frames, self.assessment.catalog)
 
+    def purchase_unit(self, value: str | None) -> str:
+        """学校.年度 as the report's language calls it (per school per year); — when unknown."""
+        if not value:
+            return "—"
+        return purchase_unit_fact(self.assessment.catalog).choice_label(value, self.lang)
+
     @cached_property
     def tiers(self) -> dict[int, Text]:
         return tier_names(self.assessment.catalog)
@@ -62,7 +68,7 @@ class Planned:
 
     def item_label(self, requirement_id: str | None) -> str:
         """The item a line closes; a merged line (「9-r1、9-r2」) names its first requirement's."""
-        return self.item_labels.get((requirement_id or "").split("、")[0], "")
+        return self.item_labels.get((requirement_id or "").split(IDS_SEP)[0], "")
 
 
 def make_planned(assessment: Assessment, prices: PriceCatalog, budget: Budget, lang: str = "zh",

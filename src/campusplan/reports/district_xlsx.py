@@ -19,7 +19,17 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from campusplan.reports import content as c
 from campusplan.reports import xlsx_tools as xt
-from campusplan.reports.labels import FUNDING, LEVEL, LINE_KIND, PRICE_BASIS, PROVIDER, t, word
+from campusplan.reports.labels import (
+    FUNDING,
+    LEVEL,
+    LINE_KIND,
+    PRICE_BASIS,
+    PROVIDER,
+    listed,
+    req_ids,
+    t,
+    word,
+)
 
 
 def write_district_xlsx(p: c.Planned, out: str | Path | IO[bytes]) -> None:
@@ -28,7 +38,7 @@ def write_district_xlsx(p: c.Planned, out: str | Path | IO[bytes]) -> None:
 
 def scope_name(p: c.Planned) -> str:
     codes = sorted({s["district"] for s in p.schools.values()})
-    return "、".join(c.district_name(code, p.lang) for code in codes)
+    return listed((c.district_name(code, p.lang) for code in codes), p.lang)
 
 
 def build_district_xlsx(p: c.Planned) -> Workbook:
@@ -177,7 +187,7 @@ def lines_sheet(ws: Worksheet, p: c.Planned) -> None:
     rows = []
     for r in p.lines.iter_rows(named=True):
         rows.append([r["school_id"], r["school"], r["tier"], p.tiers[r["tier"]].get(lang),
-                     word(LINE_KIND, r["kind"], lang), r["requirement_id"],
+                     word(LINE_KIND, r["kind"], lang), req_ids(r["requirement_id"], lang),
                      p.item_label(r["requirement_id"]),
                      word(LEVEL, r["level"], lang) if r["level"] else "", r["label"] or r["action"],
                      r["line"], r["quantity"], r["unit"], r["unit_price"], r["cost"], r["year"],
@@ -194,7 +204,8 @@ SERVICE_HEAD = ("c_school_id", "c_school", "c_category", "c_service", "c_vendor"
 def services_sheet(ws: Worksheet, p: c.Planned) -> None:
     lang = p.lang
     rows = [[r["school_id"], p.schools[r["school_id"]]["name"], r["category"], r["name"],
-             r["vendor"], word(PROVIDER, r["provided_by"], lang), r["billing_unit"],
+             r["vendor"], word(PROVIDER, r["provided_by"], lang),
+             p.purchase_unit(r["billing_unit"]) if r["billing_unit"] else None,
              r["price_per_unit"], r["units"], r["yearly_cost"]]
             for r in p.services.iter_rows(named=True)]
     xt.write_table(ws, [t(k, lang) for k in SERVICE_HEAD], rows, lang,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from campusplan.catalog import vocabulary
 from campusplan.catalog.schema import Text
+from campusplan.planning.plan import IDS_SEP
 
 L: dict[str, Text] = {
     # school report
@@ -41,13 +42,12 @@ L: dict[str, Text] = {
                          en="These required requirements could not be judged (data missing or a "
                             "parameter not set); complete them and assess again:"),
     "plan_note": Text(
-        zh="规划按优先级排序（必配·安全 → 必配·教学场所 → 必配·其他 → 设备到期更新 → 选配），在年度预算"
-           "内逐项安排到最早可容纳的年度，任何一年不超预算；“待定价”项需区里按协议供货价填写单价后"
-           "才能排期。",
-        en="Lines are taken by priority (required safety → required teaching rooms → required "
-           "other → end-of-life refresh → optional) and each goes into the earliest year whose "
+        zh="规划按优先级排序（{tiers}），在年度预算内逐项安排到最早可容纳的年度，任何一年不超预算；"
+           "“待定价”项需区里按协议供货价填写单价后才能排期。",
+        en="Lines are taken by priority ({tiers}) and each goes into the earliest year whose "
            "budget still holds it; no year is over budget. Unpriced lines are scheduled once the "
            "district prices them."),
+    "tier_sep": Text(zh=" → ", en=" → "),
     "note_budget": Text(zh="年度预算：{per}每年 {amount} 元，共 {years} 年。",
                         en="Annual budget: {amount} RMB a year {per}, over {years} years."),
     "per_school": Text(zh="每校", en="per school"),
@@ -185,6 +185,16 @@ def t(key: str, lang: str, **kw) -> str:
 
 def word(table: vocabulary.Table, key: str | None, lang: str) -> str:
     return vocabulary.label(table, key, lang)
+
+
+def listed(names, lang: str) -> str:
+    """Names listed the reader's way: 海淀区、西城区 / Haidian, Xicheng."""
+    return ("、" if lang.startswith("zh") else ", ").join(names)
+
+
+def req_ids(text: str | None, lang: str) -> str:
+    """The requirements a merged plan line closes (22-1、22-6), listed the reader's way."""
+    return listed((text or "").split(IDS_SEP), lang) if text else ""
 
 
 def paren(text: str, lang: str) -> str:

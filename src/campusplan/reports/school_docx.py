@@ -30,6 +30,7 @@ from campusplan.reports.labels import (
     money,
     paren,
     pct,
+    req_ids,
     t,
     word,
 )
@@ -146,7 +147,7 @@ def plan_rows(lines: pl.DataFrame, tiers: dict, lang: str) -> list[list]:
     out = []
     for i, r in enumerate(lines.iter_rows(named=True), 1):
         what = r["label"] or r["action"]
-        closes = r["requirement_id"] or word(LINE_KIND, "refresh", lang)
+        closes = req_ids(r["requirement_id"], lang) or word(LINE_KIND, "refresh", lang)
         out.append([i, f"{r['tier']} {tiers[r['tier']].get(lang)}", what, closes,
                     f"{fmt_qty(r['quantity'])} {r['unit']}".strip(),
                     _unit_price(r, lang),
@@ -163,7 +164,8 @@ def _unit_price(line: dict, lang: str) -> str:
 def _plan(doc: DocumentType, p: c.Planned, school_id: str) -> None:
     lang = p.lang
     doc.add_heading(t("h_plan", lang), level=1)
-    doc.add_paragraph(t("plan_note", lang))
+    order = t("tier_sep", lang).join(name.get(lang) for _n, name in sorted(p.tiers.items()))
+    doc.add_paragraph(t("plan_note", lang, tiers=order))
     doc.add_heading(t("h_lines", lang), level=2)
     lines = c.school_lines(p, school_id)
     head = [t(k, lang) for k in ("c_no", "c_tier", "c_what", "c_closes", "c_qty", "c_price",
@@ -200,7 +202,7 @@ def _services(doc: DocumentType, p: c.Planned, school_id: str) -> None:
     head = [t(k, lang) for k in ("c_service", "c_vendor", "c_provided_by", "c_purchase_unit",
                                  "c_price", "c_units", "c_yearly_cost")]
     rows = [[r["name"], r["vendor"], word(PROVIDER, r["provided_by"], lang),
-             r["billing_unit"] or "—", money(r["price_per_unit"]), _n(r["units"]),
+             p.purchase_unit(r["billing_unit"]), money(r["price_per_unit"]), _n(r["units"]),
              money(r["yearly_cost"])] for r in svc.iter_rows(named=True)]
     rows.append([t("t_services", lang), "", "", "", "", "",
                  money(svc["yearly_cost"].sum())])

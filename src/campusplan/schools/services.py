@@ -22,6 +22,7 @@ from django.utils import timezone
 
 from campusplan.catalog.codes import districts as district_codes
 from campusplan.catalog.loader import Catalog
+from campusplan.catalog.vocabulary import WORKBOOK_KIND, label
 from campusplan.exchange.bundle import Bundle, Entry, Val, add_document
 from campusplan.exchange.documents import SEP, Change, Plan, plan_import, snipeit_codes
 from campusplan.exchange.inventory import DeviceKinds
@@ -185,10 +186,11 @@ def template_notes(bundle: Bundle, catalog: Catalog) -> list[Problem]:
         if meta.get("template") != TEMPLATE:
             continue
         same = meta.get("dictionary_checksum") == checksum
+        kind = {lang: label(WORKBOOK_KIND, meta.get("kind"), lang) for lang in ("zh", "en")}
         out.append(Problem(
-            f"模板：{meta.get('kind')} {meta.get('scope')}，指标字典 {meta.get('dictionary_version')}"
+            f"模板：{kind['zh']} {meta.get('scope')}，指标字典 {meta.get('dictionary_version')}"
             + ("" if same else "（与当前字典不同，按列名导入）"),
-            f"template: {meta.get('kind')} {meta.get('scope')}, dictionary "
+            f"template: {kind['en']} {meta.get('scope')}, dictionary "
             f"{meta.get('dictionary_version')}" + ("" if same else " (differs from the current "
                                                     "dictionary: matched by column names)")))
     return out

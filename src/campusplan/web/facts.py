@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from campusplan.catalog.loader import Catalog
 from campusplan.catalog.schema import Fact, FactType, Scope, Text
 from campusplan.catalog.vocabulary import STATUS, label
+from campusplan.exchange.documents import SEP
 from campusplan.exchange.inventory import load_kinds
 from campusplan.exchange.layout import Column, build_layout
 from campusplan.exchange.problems import Problem
@@ -25,7 +26,7 @@ from campusplan.schools.models import FactValue, School, Source
 from campusplan.web.school import lang_code
 
 _COLUMNS: dict[str, dict[str, Column]] = {}
-_LABELS: dict[str, dict[str, Text]] = {}
+_LABELS: dict[str, dict[str, Column]] = {}
 
 
 
@@ -38,18 +39,50 @@ def columns(catalog: Catalog) -> dict[str, Column]:
     return _COLUMNS[catalog.checksum]
 
 
-def field_label(catalog: Catalog, key: str, lang: str) -> str:
-    """A changed value's name as the survey workbook calls it (fact.x, stage.primary.classes,
-    room.x, service.x, profile fields); the key itself when the layout has no such column."""
+def column_of(catalog: Catalog, key: str) -> Column | None:
+    """The survey workbook's column for a changed value's key (fact.x, stage.primary.classes,
+    room.x, service.x, profile fields), if the layout has one."""
     if catalog.checksum not in _LABELS:
         layout = build_layout(catalog, load_kinds(catalog).labels())
-        labels = {c.key: c.label for c in layout.school_columns}
+        cols = {c.key: c for c in layout.school_columns}
         for sheet in ("rooms", "services", "devices"):
-            labels |= {c.key: c.label for c in layout.sheet(sheet).columns}
-        _LABELS[catalog.checksum] = labels
-    labels = _LABELS[catalog.checksum]
-    label = labels.get(key) or labels.get(key.split(".", 1)[-1])
-    return label.get(lang_code(lang)) if label is not None else key
+            cols |= {c.key: c for c in layout.sheet(sheet).columns}
+        _LABELS[catalog.checksum] = cols
+    cols = _LABELS[catalog.checksum]
+    return cols.get(key) or cols.get(key.split(".", 1)[-1])
+
+
+def field_label(catalog: Catalog, key: str, lang: str) -> str:
+    """A changed value's name as the survey workbook calls it; the key itself when unknown."""
+    col = column_of(catalog, key)
+    return col.label.get(lang_code(lang)) if col is not None else key
+
+
+def type_labels(catalog: Catalog) -> dict[str, Text]:
+    """Room type and service category keys → their labels."""
+    facts = catalog.facts
+    return {t.key: t.label for t in [*facts.room_types, *facts.service_categories]}
+
+
+def value_text(catalog: Catalog, key: str, value: Any, lang: str) -> Any:
+    """A stored value as the reader reads it: a choice (room type, service category, provider,
+    purchase unit…) by its label in `lang`; anything else as it is."""
+    col = column_of(catalog, key)
+    if not isinstance(value, str) or col is None or not col.choices:
+        return value
+    types = type_labels(catalog)
+    if value in types:
+        return types[value].get(lang_code(lang))
+    choice = next((c for c in col.choices if c.value == value), None)
+    return choice.display(lang) if choice is not None else value
+
+
+def subject_text(catalog: Catalog, ref: str, lang: str) -> str:
+    """A change's room, service or device: its parts joined by ·, a service category named by
+    its label (the stored key joins category and name with \\x1f)."""
+    types = type_labels(catalog)
+    return " · ".join(types[p].get(lang_code(lang)) if p in types else p
+                      for p in ref.split(SEP) if p)
 
 
 def school_facts(catalog: Catalog) -> dict[str, Fact]:

@@ -24,7 +24,7 @@ from campusplan.catalog.loader import Catalog
 from campusplan.exchange.documents import SEP, Change, Plan
 from campusplan.exchange.limits import DEFAULT_LIMITS
 from campusplan.exchange.problems import Problem
-from campusplan.web.facts import field_label
+from campusplan.web.facts import field_label, subject_text, value_text
 
 SUFFIXES = (".xlsx", ".csv", ".json")
 MAX_BYTES = DEFAULT_LIMITS.max_file_bytes
@@ -131,8 +131,11 @@ def _value(v: object) -> object:
 
 
 def preview(plan: Plan, catalog: Catalog, lang: str, limit: int = PREVIEW_ROWS) -> list[ChangeRow]:
-    return [ChangeRow(c.school or c.ref.split(SEP)[0], c.ref.replace(SEP, " · "),
-                      _field(c, catalog, lang), _value(c.old), _value(c.new),
+    def shown(c: Change, v: object) -> object:
+        return _value(value_text(catalog, c.key, v, lang))
+
+    return [ChangeRow(c.school or c.ref.split(SEP)[0], subject_text(catalog, c.ref, lang),
+                      _field(c, catalog, lang), shown(c, c.old), shown(c, c.new),
                       c.where.describe(lang) if c.where else "")
             for c in plan.changes[:limit]]
 

@@ -17,6 +17,7 @@ from campusplan.catalog import vocabulary as v
 from campusplan.catalog.expr import parse, refs
 from campusplan.catalog.schema import (
     Area,
+    FactDictionary,
     Item,
     Level,
     Parameter,
@@ -52,10 +53,21 @@ def param_keys(requirement: Requirement) -> list[str]:
     return sorted(keys)
 
 
+PARAM_UNSET = _("待设定")  # the spec defers the number elsewhere
+
+
+def choice_label(facts: FactDictionary | None, value: str, lang: str) -> str:
+    """A code a parameter holds (a purchase unit…) as the fact offering that choice labels it."""
+    fact = next((f for f in facts.facts if value in (f.choices or ())), None) if facts else None
+    return fact.choice_label(value, lang) if fact is not None else value
+
+
 @dataclass(frozen=True)
 class ParamView:
     param: Parameter
     label: str
+    value: str = ""  # the value as shown: a number, a labelled code, or 待设定
+    unit: str = ""
 
     @property
     def where(self) -> str:
@@ -67,6 +79,7 @@ class RequirementView:
     req: Requirement
     params: list[ParamView]
     remedy: str = ""  # the remedy's action in the page language
+    note: str = ""  # campusplan's reading, in the page language
 
     @property
     def level_label(self) -> str:
@@ -86,6 +99,7 @@ class RequirementView:
 
     @property
     def check_fields(self) -> list[tuple[str, str]]:
+        """The check's YAML fields as written (the page shows names and values as code)."""
         fields = self.req.check.model_dump(exclude={"kind"}, exclude_defaults=True)
         return [(k, str(v)) for k, v in fields.items()]
 
@@ -95,6 +109,7 @@ class ItemView:
     item: Item
     rows: list[RequirementView]
     title: str = ""  # the item's title in the page language
+    audience: str = ""  # 适用对象 verbatim; in English the stage chips say it
 
     @property
     def span(self) -> int:
@@ -155,6 +170,7 @@ class CatalogView:
     standard: Standard
     lang: str
     filters: Filters = field(default_factory=Filters)
+    facts: FactDictionary | None = None  # labels the codes a parameter may hold
 
     def __post_init__(self) -> None:
         self._params = {p.key: p for p in self.standard.parameters}
@@ -162,15 +178,19 @@ class CatalogView:
     def requirement(self, req: Requirement) -> RequirementView:
         params = [self.param(self._params[k]) for k in param_keys(req) if k in self._params]
         remedy = req.remedy.action.get(self.lang) if req.remedy else ""
-        return RequirementView(req, params, remedy)
+        return RequirementView(req, params, remedy, req.note_in(self.lang))
 
     def param(self, param: Parameter) -> ParamView:
-        return ParamView(param, param.label.get(self.lang))
+        value = param.value
+        shown = (str(PARAM_UNSET) if value is None else choice_label(self.facts, value, self.lang)
+                 if isinstance(value, str) else str(value))
+        return ParamView(param, param.label.get(self.lang), shown, param.unit_in(self.lang))
 
     def item(self, item: Item) -> ItemView:
         reqs = item.requirements + item.rules
         rows = [self.requirement(r) for r in reqs if self.filters.keeps(r, item)]
-        return ItemView(item, rows, item.title_in(self.lang))
+        audience = item.audience if self.lang.startswith("zh") else ""
+        return ItemView(item, rows, item.title_in(self.lang), audience)
 
     def area(self, area: Area) -> AreaView:
         items = [self.item(it) for it in area.items if self.filters.keeps_item(it)]

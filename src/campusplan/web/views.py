@@ -23,7 +23,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 def _view(filters: Filters | None = None) -> tuple[CatalogView, dict]:
     catalog = catalog_source.get_catalog()
-    view = CatalogView(catalog.standard, lang(), filters or Filters())
+    view = CatalogView(catalog.standard, lang(), filters or Filters(), catalog.facts)
     context = {"catalog": catalog, "identity": catalog.standard.identity, "view": view}
     return view, context
 

@@ -17,7 +17,7 @@ from campusplan.schools.models import School
 from campusplan.schools.services import ImportInvalid
 from campusplan.usecases.facts import clear_fact, set_fact
 from campusplan.usecases.reports import school_report as school_report_of
-from campusplan.web import downloads, facts
+from campusplan.web import audit, downloads, facts
 from campusplan.web import school as sp
 from campusplan.web.http import Lazy, actor, catalog, is_partial, lang, vary_htmx
 
@@ -100,7 +100,7 @@ def school_audit(request: HttpRequest, code: str) -> HttpResponse:
     school = school_for(request.user, code)
     entries = AuditEntry.objects.filter(school=school).order_by("-at", "-id")
     page = Paginator(entries, 100).get_page(request.GET.get("page"))
-    rows = [(e, facts.field_label(catalog(), e.field, lang())) for e in page]
+    rows = audit.rows(page, catalog(), lang())
     return render(request, "web/school/audit.html",
                   {"school": school, "page": page, "rows": rows})
 

@@ -109,6 +109,7 @@ class ExplainContext(Protocol):
     def reasons(self, text: str, spec, school: dict, holds: bool) -> str: ...
     # this school's rows of the requirement's row source, counted (None if not available)
     def tally(self, spec, school: dict) -> Tally | None: ...
+    def join(self, names) -> str: ...  # a list in the reader's language (、 or ,)
 
 
 class Vocabulary(Protocol):

@@ -143,7 +143,7 @@ class Each(CheckKind):
         if row["status"] == "unknown":
             if not tally.null:  # the expected count or applicability is what is missing
                 return ex.missing(spec, school) or ex.t("missing", names="?")
-            facts = "、".join(ex.row_facts(self.row_source()))
+            facts = ex.join(ex.row_facts(self.row_source()))
             return self._say(ex, "unknown", row, tally, what, facts=facts)
         if row["status"] == "not_applicable":
             return ex.t("na")
