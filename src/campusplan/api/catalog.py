@@ -37,7 +37,7 @@ class CatalogOut(Schema):
 class ItemOut(Schema):
     number: int
     section: str
-    heading: str = Field(description="所属节标题（原文）")
+    heading: str = Field("", description="所属节标题（原文）")
     title: str
     title_en: str
     audience: str

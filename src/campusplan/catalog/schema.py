@@ -212,7 +212,9 @@ class Requirement(Strict):
 class Item(Strict):
     number: int = Field(ge=1)
     section: str  # the section the row belongs to (8.6), not the chapter its table stands in
-    heading: str  # that section's heading, verbatim with its 选配 marker (互联网教育教学平台服务（选配）)
+    # that section's heading, verbatim with its 选配 marker (互联网教育教学平台服务（选配）); a
+    # standard without headed sections leaves it empty
+    heading: str = ""
     title: str  # 功能要求, verbatim
     title_en: str  # campusplan's English translation of the title
     audience: str  # 适用对象, verbatim (中小学 / 中学 / 小学 / 初中 / 高中)
