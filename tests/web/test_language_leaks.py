@@ -31,7 +31,8 @@ from campusplan.planning.prices import load_prices
 from campusplan.usecases.exports import export, survey
 from campusplan.web.school import status_choices
 from tests.actors import operator
-from tests.web.world import EXAMPLES, HAIDIAN, NAMES, ROLES, SCHOOLS, A
+from tests.factories import EXAMPLES
+from tests.web.world import HAIDIAN, NAMES, ROLES, SCHOOLS, A
 
 pytestmark = pytest.mark.django_db
 HX = {"HX-Request": "true"}
