@@ -105,7 +105,9 @@ def test_prohibition_self_built_website():
 def test_each_room_counts_failing_rooms():
     rows = judge(school(rooms=[classroom(), classroom(info_points=2), classroom(info_points=3)]))
     r = rows["5-1"]
-    assert (r["status"], r["actual"], r["required"], r["shortfall"]) == ("gap", 1, 3, 2)
+    # 2 rooms fail; the shortfall is in outlets (信息口不少于4个: 4 - 2 + 4 - 3 = 3)
+    assert (r["status"], r["actual"], r["required"], r["rows_short"]) == ("gap", 1, 3, 2)
+    assert r["shortfall"] == 3
 
 
 def test_coverage_needs_one_multimedia_classroom_per_class():

@@ -62,7 +62,7 @@ def assess_school(catalog: Catalog, school: dict, rooms: list[dict], services: l
 
 def _judge(spec: Spec, ctx: _Context) -> dict:
     out = {"req": spec.index, "status": None, "actual": None, "required": None,
-           "shortfall": None, "basis": None}
+           "shortfall": None, "basis": None, "rows_short": None}
     stages = spec.item.stages if spec.item else []
     school = ctx.school
     applicable = True if not stages else any(school[f"school.has_{s.value}"] for s in stages)
@@ -72,7 +72,7 @@ def _judge(spec: Spec, ctx: _Context) -> dict:
     if applicable is None or not applicable:
         # the numbers are reported whatever the status; only the shortfall depends on it
         status = "unknown" if applicable is None else "not_applicable"
-        return out | {k: v for k, v in decided.items() if k not in ("status", "shortfall")} | {
+        return out | {k: v for k, v in decided.items() if k not in ("status", "shortfall", "rows_short")} | {
             "status": status}
     return out | decided
 

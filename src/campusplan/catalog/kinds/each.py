@@ -10,6 +10,7 @@ from typing import Literal
 
 import polars as pl
 
+from campusplan.catalog import expr as lang
 from campusplan.catalog.base import Text
 from campusplan.catalog.kinds.base import (
     COLLECTIONS,
@@ -50,21 +51,46 @@ class Each(CheckKind):
         "not_inventoried": Text(zh="未登记{what}清单，无法判定",
                                 en="no {what} inventory; cannot judge"),
         "room_met": Text(zh="{what} {basis} 间全部符合", en="all {basis} {what} comply"),
-        "room_fail": Text(zh="{what} {basis} 间中 {actual} 间符合，需 {required} 间，差 {shortfall} 间",
+        "room_fail": Text(zh="{what} {basis} 间中 {actual} 间符合，需 {required} 间，差 {rows_short} 间",
                           en="{actual} of {basis} {what} comply; {required} needed, "
-                             "{shortfall} short"),
+                             "{rows_short} short"),
         "room_none": Text(zh="未登记{what}", en="no {what} registered"),
+        "units": Text(zh="；{label}：{rows_short} 间不符合，共缺 {shortfall}{unit}",
+                      en="; {label}: {rows_short} rooms short, {shortfall}{unit} short in all"),
         "service_met": Text(zh="{what} {basis} 项均符合", en="all {basis} {what} comply"),
-        "service_fail": Text(zh="{what} {basis} 项中 {shortfall} 项不符合",
-                             en="{shortfall} of {basis} {what} do not comply"),
+        "service_fail": Text(zh="{what} {basis} 项中 {rows_short} 项不符合",
+                             en="{rows_short} of {basis} {what} do not comply"),
     }
     expression_fields = ("condition", "expected")
 
+    def measured(self) -> tuple[str, str] | None:
+        """(the row fact measured, its required value) when the condition is one `row.x >=
+        value` comparison: a failing row is then short by `value - row.x` in the fact's unit
+        (student computers, outlets, inches). Any other condition is judged in whole rows."""
+        parts = lang.comparison(self.condition)
+        if parts is None or parts[1] != ">=":
+            return None
+        left = lang.parse(parts[0])
+        ns = COLLECTIONS[self.of].namespace
+        return (parts[0], parts[2]) if isinstance(left, lang.Ref) and left.ns == ns else None
+
     def row_source(self) -> RowSource:
-        return RowSource(COLLECTIONS[self.of], self.type, "condition", self.condition)
+        m = self.measured()
+        return RowSource(COLLECTIONS[self.of], self.type, "condition", self.condition,
+                         deficit=None if m is None else f"({m[1]}) - {m[0]}")
+
+    def _school_level_need(self) -> str | None:
+        """The required value of a measured condition when it reads no row fact, so a row
+        missing altogether is short by all of it (a missing computer room: its largest class)."""
+        m = self.measured()
+        if m is None:
+            return None
+        ns = COLLECTIONS[self.of].namespace
+        return None if any(n == ns for n, _ in lang.refs(lang.parse(m[1]))) else m[1]
 
     def polars(self, ctx) -> dict[str, pl.Expr]:
-        n, ok_n, fail_n, null_n = ctx.tally()
+        tally = ctx.tally()
+        n, ok_n, fail_n, null_n = tally.n, tally.ok, tally.fail, tally.null
         inventoried = pl.col(COLLECTIONS[self.of].inventoried)
         expected = ctx.expr(self.expected)
         fail = FAIL_CODES[self.on_fail]
@@ -82,10 +108,22 @@ class Each(CheckKind):
                 .otherwise(MET))
         status = pl.when(applicable.is_null()).then(UNKNOWN).when(~applicable).then(NA) \
             .otherwise(core)
-        none_short = pl.when(n == 0).then(pl.max_horizontal(required, pl.lit(1))).otherwise(short)
-        return {"status": status, "actual": num_expr(ok_n), "required": num_expr(required),
-                "shortfall": pl.when(status == fail).then(num_expr(none_short)),
-                "basis": num_expr(n)}
+        rows_short = pl.when(n == 0).then(pl.max_horizontal(required, pl.lit(1))).otherwise(short)
+        failing = status == fail
+        out = {"status": status, "actual": num_expr(ok_n), "required": num_expr(required),
+               "shortfall": pl.when(failing).then(num_expr(rows_short)),
+               "basis": num_expr(n), "rows_short": pl.when(failing).then(num_expr(rows_short))}
+        if tally.units is not None:
+            absent = pl.when(n == 0).then(rows_short).otherwise(
+                pl.lit(0) if expected is None else pl.max_horizontal(expected - n, pl.lit(0)))
+            units = pl.when(absent == 0).then(tally.units) \
+                .otherwise(tally.units + absent * self._need_expr(ctx))
+            out["shortfall"] = pl.when(failing).then(num_expr(units))
+        return out
+
+    def _need_expr(self, ctx) -> pl.Expr:
+        need = self._school_level_need()
+        return pl.lit(None, dtype=pl.Float64) if need is None else ctx.expr(need)
 
     def decide(self, ctx) -> dict:
         source = self.row_source()
@@ -103,9 +141,29 @@ class Each(CheckKind):
         else:
             short = fail_n if self.expected is None else (
                 None if required is None else required - ok_n)
+        failing = status == self.on_fail
+        units = short
+        if source.deficit is not None:
+            units = self._units(ctx, source, rows, results, short, expected)
         return {"status": status, "actual": float(ok_n), "required": number(required),
-                "shortfall": number(short) if status == self.on_fail else None,
-                "basis": float(len(rows))}
+                "shortfall": number(units) if failing else None, "basis": float(len(rows)),
+                "rows_short": number(short) if failing else None}
+
+    def _units(self, ctx, source, rows, results, short, expected):
+        """The reference twin of the measured shortfall: failing rows' deficits plus the rows
+        missing altogether, each short by the whole school-level need."""
+        units = sum(ctx.run_row(source.deficit, r) for r, v in zip(rows, results, strict=True)
+                    if v is False)
+        if not rows:
+            absent = short
+        else:
+            absent = 0 if self.expected is None else (
+                None if expected is None else max(expected - len(rows), 0))
+        if not absent:
+            return None if absent is None else units
+        need = self._school_level_need()
+        value = None if need is None else ctx.run(need)
+        return None if value is None else units + absent * value
 
     def _status(self, inventoried, rows, expected, fail_n: int, null_n: int) -> str:
         fail = self.on_fail
@@ -139,8 +197,27 @@ class Each(CheckKind):
             return ex.render(self.templates["service_met" if met else "service_fail"],
                              what=what, **nums)
         if not row.get("basis"):
-            return ex.render(self.templates["room_none"], what=what) if not met else ex.t("na")
-        return ex.render(self.templates["room_met" if met else "room_fail"], what=what, **nums)
+            text = ex.render(self.templates["room_none"], what=what) if not met else ex.t("na")
+        else:
+            text = ex.render(self.templates["room_met" if met else "room_fail"], what=what,
+                             **nums)
+        return text if met else text + self._units_text(ex, row, nums)
+
+    def _units_text(self, ex, row, nums) -> str:
+        """「；学生用计算机台数：1 间不符合，共缺 4 台」 — the shortfall in the measured unit."""
+        m = self.measured()
+        if m is None or row.get("shortfall") is None:
+            return ""
+        label, unit = ex.label(m[0])
+        return ex.render(self.templates["units"], label=label, unit=unit, **nums)
+
+    def plan_quantity(self, quantity: str, shortfall: float | None,
+                      rows_short: float | None = None) -> float:
+        """`quantity: rows` buys one per room (service) short — a display, an access point;
+        `shortfall` buys what is short in the measured unit — student computers, outlets."""
+        if quantity == "rows":
+            return super().plan_quantity("shortfall", rows_short)
+        return super().plan_quantity(quantity, shortfall)
 
     def meaning(self, vocab) -> list[str]:
         if self.type != "*" and self.type not in vocab.types[self.of]:
