@@ -55,8 +55,12 @@ class Each(CheckKind):
                           en="{actual} of {basis} {what} comply; {required} needed, "
                              "{rows_short} short"),
         "room_none": Text(zh="未登记{what}", en="no {what} registered"),
-        "units": Text(zh="；{label}：{rows_short} 间不符合，共缺 {shortfall}{unit}",
-                      en="; {label}: {rows_short} rooms short, {shortfall}{unit} short in all"),
+        "room_fail_units": Text(
+            zh="{what} {basis} 间中 {actual} 间符合，需 {required} 间；{label}：{rows_short} 间不符合，"
+               "共缺 {shortfall} {unit}",
+            en="{actual} of {basis} {what} comply; {required} needed; {label}: {rows_short} "
+               "rooms short, {shortfall}{unit} short in all"),
+        "none_units": Text(zh="，{label}共缺 {shortfall} {unit}", en=", {label} {shortfall}{unit} short"),
         "service_met": Text(zh="{what} {basis} 项均符合", en="all {basis} {what} comply"),
         "service_fail": Text(zh="{what} {basis} 项中 {rows_short} 项不符合",
                              en="{rows_short} of {basis} {what} do not comply"),
@@ -196,20 +200,20 @@ class Each(CheckKind):
         if self.of == "services":
             return ex.render(self.templates["service_met" if met else "service_fail"],
                              what=what, **nums)
-        if not row.get("basis"):
-            text = ex.render(self.templates["room_none"], what=what) if not met else ex.t("na")
-        else:
-            text = ex.render(self.templates["room_met" if met else "room_fail"], what=what,
-                             **nums)
-        return text if met else text + self._units_text(ex, row, nums)
-
-    def _units_text(self, ex, row, nums) -> str:
-        """「；学生用计算机台数：1 间不符合，共缺 4 台」 — the shortfall in the measured unit."""
         m = self.measured()
-        if m is None or row.get("shortfall") is None:
-            return ""
-        label, unit = ex.label(m[0])
-        return ex.render(self.templates["units"], label=label, unit=unit, **nums)
+        units = {} if met or m is None or row.get("shortfall") is None else dict(
+            zip(("label", "unit"), ex.label(m[0]), strict=True))
+        if not row.get("basis"):
+            if met:
+                return ex.t("na")
+            none = ex.render(self.templates["room_none"], what=what)
+            return none + ex.render(self.templates["none_units"], **units, **nums) if units \
+                else none
+        if met:
+            return ex.render(self.templates["room_met"], what=what, **nums)
+        # 「…；学生用计算机台数：1 间不符合，共缺 4 台」: the rooms and the measured unit
+        key = "room_fail_units" if units else "room_fail"
+        return ex.render(self.templates[key], what=what, **units, **nums)
 
     def plan_quantity(self, quantity: str, shortfall: float | None,
                       rows_short: float | None = None) -> float:
