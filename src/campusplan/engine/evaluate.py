@@ -157,10 +157,13 @@ class _Context:
     """What a check kind's `polars()` hook is given (catalog/kinds/base.py PolarsContext)."""
 
     def __init__(self, catalog: Catalog, spec: Spec):
-        self.spec, self.resolver = spec, _Resolver(catalog, spec.stage)
+        self.catalog, self.spec, self.resolver = catalog, spec, _Resolver(catalog, spec.stage)
+        self.stage = spec.stage
 
-    def expr(self, text: str | None) -> pl.Expr | None:
-        return _compile(text, self.resolver)
+    def expr(self, text: str | None, stage: str | None = None) -> pl.Expr | None:
+        """`stage.*` reads the item's 学段, or `stage` (a kind sharing a pool across 学段)."""
+        resolver = self.resolver if stage is None else _Resolver(self.catalog, stage)
+        return _compile(text, resolver)
 
     def applicable(self) -> pl.Expr:
         return _applicable(self.spec, self.resolver)

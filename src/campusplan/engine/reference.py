@@ -39,8 +39,9 @@ class _Context:
         self.params, self.school, self.stage, self.pools = params, school, stage, rows
         self.env = _Env(params, school, stage)
 
-    def run(self, text: str | None) -> object:
-        return run(text, self.env)
+    def run(self, text: str | None, stage: str | None = None) -> object:
+        env = self.env if stage is None else _Env(self.params, self.school, stage)
+        return run(text, env)
 
     def rows(self, source: RowSource) -> list[dict]:
         key = source.collection.type_column

@@ -88,15 +88,19 @@ class Tally(NamedTuple):
 
 
 class PolarsContext(Protocol):
-    def expr(self, text: str | None) -> pl.Expr | None: ...  # a check-language text, compiled
+    stage: str | None  # the item's 学段 when it has exactly one
+
+    # a check-language text, compiled; `stage.*` reads `stage` if given, else the item's
+    def expr(self, text: str | None, stage: str | None = None) -> pl.Expr | None: ...
     def applicable(self) -> pl.Expr: ...  # stages and `applies:`, null when unknown
     def tally(self) -> Tally: ...  # Polars expressions, for kinds with a row source
 
 
 class PythonContext(Protocol):
     school: dict
+    stage: str | None
 
-    def run(self, text: str | None) -> object: ...
+    def run(self, text: str | None, stage: str | None = None) -> object: ...
     def rows(self, source: RowSource) -> list[dict]: ...
     def run_row(self, text: str, row: dict) -> object: ...
 

@@ -119,7 +119,7 @@ class Each(CheckKind):
                "basis": num_expr(n), "rows_short": pl.when(failing).then(num_expr(rows_short))}
         if tally.units is not None:
             absent = pl.when(n == 0).then(rows_short).otherwise(
-                pl.lit(0) if expected is None else pl.max_horizontal(expected - n, pl.lit(0)))
+                pl.lit(0) if expected is None else (expected - n).clip(lower_bound=0))
             units = pl.when(absent == 0).then(tally.units) \
                 .otherwise(tally.units + absent * self._need_expr(ctx))
             out["shortfall"] = pl.when(failing).then(num_expr(units))
