@@ -154,6 +154,9 @@ def _apply(school_doc: dict, lines: pl.DataFrame) -> tuple[dict, set[str]]:
             elif check.kind in ("minimum", "ratio") and check.actual.startswith("fact."):
                 key = check.actual.removeprefix("fact.")
                 doc["facts"][key] = doc["facts"].get(key, 0) + r["quantity"]
+            elif check.kind == "shared_ratio":  # bought for the school: into its pool
+                key = check.pool.removeprefix("fact.")
+                doc["facts"][key] = doc["facts"].get(key, 0) + r["quantity"]
             elif check.kind == "condition":
                 for ns, name in expr.refs(expr.parse(check.expr)):
                     doc["facts"][name] = True if ns == "fact" else doc["facts"].get(name)

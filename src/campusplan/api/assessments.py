@@ -66,6 +66,7 @@ class ResultOut(Schema):
     required: float | None
     shortfall: float | None
     basis: float | None
+    rows_short: float | None  # rooms/services of a per-room check failing or missing
     explanation: str | None
 
 
@@ -177,7 +178,7 @@ def _result_out(r: ResultRow, said: dict) -> dict[str, Any]:
             "district": r.school.district.code, "requirement_id": r.requirement_id,
             "item": r.item, "level": r.level, "status": r.status, "actual": r.actual,
             "required": r.required, "shortfall": r.shortfall, "basis": r.basis,
-            "explanation": said.get((r.school.code, r.requirement_id))}
+            "rows_short": r.rows_short, "explanation": said.get((r.school.code, r.requirement_id))}
 
 
 def _results_page(rows: QuerySet, page: PageIn, lang: str) -> dict[str, Any]:

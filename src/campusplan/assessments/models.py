@@ -46,6 +46,9 @@ class ResultRow(models.Model):
     required = models.FloatField(null=True, blank=True)
     shortfall = models.FloatField(null=True, blank=True)
     basis = models.FloatField(null=True, blank=True)  # e.g. the students a ratio is per
+    # rooms (services) of an `each` failing or missing; its shortfall is then in the unit of
+    # what the condition measures (student computers, outlets)
+    rows_short = models.FloatField(null=True, blank=True)
     # the school's most recent judgement; older runs' rows stay as history
     current = models.BooleanField(default=True)
 

@@ -17,12 +17,12 @@ from django.db.models import QuerySet
 from campusplan.assessments.models import AssessmentRun, ResultRow, SchoolScore
 from campusplan.catalog.loader import Catalog
 from campusplan.engine.assessment import Assessment
-from campusplan.engine.evaluate import LEVEL, NUM, STATUS, requirement_table
+from campusplan.engine.evaluate import LEVEL, NUM, NUMBERS, STATUS, requirement_table
 from campusplan.engine.frames import from_inputs
 from campusplan.schools.selectors import schools_as_inputs
 
 VALUES = ("school_id", "requirement_id", "status", "level", "actual", "required", "shortfall",
-          "basis")
+          "basis", "rows_short")
 
 
 def current_rows(*, schools) -> QuerySet[ResultRow]:
@@ -77,7 +77,7 @@ def _results(school_ids: pl.Series, rows: list[tuple], catalog: Catalog) -> pl.D
         "status": pl.Series([r[3] for r in known], dtype=STATUS),
         "level": pl.Series([r[4] for r in known], dtype=LEVEL),
         **{k: pl.Series([r[i] for r in known], dtype=NUM)
-           for i, k in enumerate(("actual", "required", "shortfall", "basis"), start=5)},
+           for i, k in enumerate(NUMBERS, start=5)},
     })
     return frame.sort("req", "school_idx")
 

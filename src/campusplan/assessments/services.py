@@ -17,7 +17,7 @@ from campusplan.schools.models import School
 from campusplan.schools.selectors import schools_as_inputs
 
 COLUMNS = ("school_id", "requirement_id", "item", "status", "level", "actual", "required",
-           "shortfall", "basis")
+           "shortfall", "basis", "rows_short")
 
 
 def assessment_run_create(*, schools, scope_kind: str, scope_code: str = "",
@@ -75,12 +75,12 @@ def key_ratios(result: Assessment) -> pl.DataFrame:
 
 
 ROW_FIELDS = ("run", "school", "requirement_id", "item", "status", "level", "actual",
-              "required", "shortfall", "basis", "current")
+              "required", "shortfall", "basis", "rows_short", "current")
 
 
 def _store_rows(record: AssessmentRun, rows: pl.DataFrame, by_code: dict[str, School],
                 progress: Callable | None) -> None:
     ids = {code: s.pk for code, s in by_code.items()}
-    tuples = ((record.pk, ids[r[0]], r[1], r[2], r[3], r[4], r[5], r[6], r[7], r[8], True)
+    tuples = ((record.pk, ids[r[0]], r[1], r[2], r[3], r[4], r[5], r[6], r[7], r[8], r[9], True)
               for r in rows.iter_rows())
     insert_rows(ResultRow, ROW_FIELDS, tuples, progress, rows.height)

@@ -214,3 +214,18 @@ def _children(node: Node) -> tuple[Node, ...]:
     if isinstance(node, IfElse):
         return (node.cond, node.then, node.other)
     return ()
+
+
+@lru_cache(maxsize=1024)
+def comparison(text: str) -> tuple[str, str, str] | None:
+    """The source texts (left, operator, right) of an expression that is one comparison at its
+    top, e.g. `room.student_computers >= stage.max_class_size`; None for anything else. A check
+    kind uses it to read how far a row falls short in the unit of the measured left side."""
+    node = parse(text)
+    if not isinstance(node, Compare) or node.op in ("in", "not in"):
+        return None
+    tree = ast.parse(text.strip(), mode="eval").body
+    src = text.strip()
+    left = ast.get_source_segment(src, tree.left)
+    right = ast.get_source_segment(src, tree.comparators[0])
+    return (left, node.op, right) if left is not None and right is not None else None

@@ -186,7 +186,9 @@ class Remedy(Strict):
 
     action: Text
     line: str | None = None
-    quantity: str = "shortfall"
+    # `shortfall`: what is short, in the check's unit (student computers, outlets); `rows`: one
+    # per room (service) an `each` finds short (a display, an access point); or a fixed number
+    quantity: str = Field("shortfall", pattern=r"^(shortfall|rows|\d+(\.\d+)?)$")
 
 
 class Requirement(Strict):

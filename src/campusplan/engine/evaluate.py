@@ -27,7 +27,7 @@ from campusplan.catalog.loader import Catalog
 from campusplan.catalog.schema import Item, Requirement
 from campusplan.engine.frames import Frames
 
-__all__ = ["LEVEL", "NUM", "STATUS", "STATUSES", "Spec", "assess", "requirement_exprs",
+__all__ = ["LEVEL", "NUM", "NUMBERS", "RESULT_SCHEMA", "STATUS", "STATUSES", "Spec", "assess", "requirement_exprs",
            "requirement_table", "specs", "stack"]
 
 LEVEL = pl.Enum(["required", "optional"])
@@ -114,24 +114,31 @@ def _count_group(catalog, frames, group: list[tuple[Spec, RowSource]]) -> pl.Laz
         rows = rows.filter(pl.col(collection.type_column) == typ)
     needed = set()
     for s, source in group:
-        needed |= {f"{ns}.{n}" if ns != "stage" else f"stage.{s.stage}.{n}"
-                   for ns, n in ex.refs(ex.parse(source.condition))
-                   if ns in ("school", "fact", "stage")}
+        for text in filter(None, (source.condition, source.deficit)):
+            needed |= {f"{ns}.{n}" if ns != "stage" else f"stage.{s.stage}.{n}"
+                       for ns, n in ex.refs(ex.parse(text)) if ns in ("school", "fact", "stage")}
     if needed:  # gather by row index: no hash join needed
         school_cols = frames.schools.select(sorted(needed))
         rows = rows.with_columns(pl.lit(school_cols[c]).gather(pl.col("school_idx")).alias(c)
                                  for c in school_cols.columns)
     conds = [_compile(source.condition, _Resolver(catalog, s.stage, collection.namespace))
              .alias(f"c{s.index}") for s, source in group]
+    # how far each failing row falls short, in the measured fact's unit (null where it holds)
+    deficits = [pl.when(~pl.col(f"c{s.index}")).then(
+        _compile(source.deficit, _Resolver(catalog, s.stage, collection.namespace)))
+        .alias(f"d{s.index}") for s, source in group if source.deficit is not None]
     name = _count_name(group[0][1])
     n, aggs = pl.col(name), [pl.len().alias(name)]
-    for s, _source in group:
+    for s, source in group:
         c = pl.col(f"c{s.index}")
         aggs += [c.fill_null(False).sum().alias(f"ok{s.index}"),
                  (~c).fill_null(False).sum().alias(f"fail{s.index}")]
+        if source.deficit is not None:
+            aggs.append(pl.col(f"d{s.index}").sum().alias(f"units{s.index}"))
     nulls = [(n - pl.col(f"ok{s.index}") - pl.col(f"fail{s.index}")).alias(f"null{s.index}")
              for s, _source in group]
-    return rows.select("school_idx", *conds).group_by("school_idx").agg(aggs) \
+    return rows.with_columns(*conds).select("school_idx", *(c.meta.output_name() for c in conds),
+                                            *deficits).group_by("school_idx").agg(aggs) \
         .with_columns(nulls)
 
 
@@ -150,10 +157,13 @@ class _Context:
     """What a check kind's `polars()` hook is given (catalog/kinds/base.py PolarsContext)."""
 
     def __init__(self, catalog: Catalog, spec: Spec):
-        self.spec, self.resolver = spec, _Resolver(catalog, spec.stage)
+        self.catalog, self.spec, self.resolver = catalog, spec, _Resolver(catalog, spec.stage)
+        self.stage = spec.stage
 
-    def expr(self, text: str | None) -> pl.Expr | None:
-        return _compile(text, self.resolver)
+    def expr(self, text: str | None, stage: str | None = None) -> pl.Expr | None:
+        """`stage.*` reads the item's 学段, or `stage` (a kind sharing a pool across 学段)."""
+        resolver = self.resolver if stage is None else _Resolver(self.catalog, stage)
+        return _compile(text, resolver)
 
     def applicable(self) -> pl.Expr:
         return _applicable(self.spec, self.resolver)
@@ -161,8 +171,9 @@ class _Context:
     def tally(self) -> Tally:
         """The counts step 1 left for this requirement; a school without rows counts 0."""
         i, source = self.spec.index, self.spec.req.check.row_source()
+        units = None if source.deficit is None else pl.col(f"units{i}").fill_null(0)
         return Tally(pl.col(_count_name(source)).fill_null(0),
-                     *(pl.col(f"{k}{i}").fill_null(0) for k in ("ok", "fail", "null")))
+                     *(pl.col(f"{k}{i}").fill_null(0) for k in ("ok", "fail", "null")), units)
 
 
 def requirement_exprs(catalog: Catalog, spec: Spec) -> dict[str, pl.Expr]:
@@ -175,7 +186,7 @@ def requirement_exprs(catalog: Catalog, spec: Spec) -> dict[str, pl.Expr]:
 
 def assess(catalog: Catalog, frames: Frames) -> pl.DataFrame:
     """One row per (school, requirement): school_idx, req, status, level, actual, required,
-    shortfall, basis. `school_idx` is the row of `frames.schools`; `req` indexes
+    shortfall, basis, rows_short. `school_idx` is the row of `frames.schools`; `req` indexes
     `requirement_table(catalog)`."""
     all_specs = specs(catalog)
     counts = _collection_counts(catalog, frames, all_specs)
@@ -192,8 +203,10 @@ def assess(catalog: Catalog, frames: Frames) -> pl.DataFrame:
 def stack(computed: pl.DataFrame, all_specs: list[Spec]) -> pl.DataFrame:
     n = computed.height
     idx = pl.int_range(n, dtype=pl.UInt32, eager=True).alias("school_idx")
+    no_rows = pl.Series("rows_short", [None], dtype=NUM).new_from_index(0, n)
     parts = []
     for s in all_specs:
+        rows_short = f"{s.index}:rows_short"
         parts.append(pl.DataFrame([
             idx,
             pl.Series("req", [s.index], dtype=pl.UInt16).new_from_index(0, n),
@@ -201,9 +214,17 @@ def stack(computed: pl.DataFrame, all_specs: list[Spec]) -> pl.DataFrame:
             pl.Series("level", [s.req.level.value], dtype=LEVEL).new_from_index(0, n),
             *(computed[f"{s.index}:{k}"].alias(k) for k in ("actual", "required", "shortfall",
                                                                "basis")),
+            computed[rows_short].alias("rows_short") if rows_short in computed.columns
+            else no_rows,
         ]))
     if not parts:
-        return pl.DataFrame(schema={"school_idx": pl.UInt32, "req": pl.UInt16, "status": STATUS,
-                                    "level": LEVEL, "actual": NUM, "required": NUM,
-                                    "shortfall": NUM, "basis": NUM})
+        return pl.DataFrame(schema=RESULT_SCHEMA)
     return pl.concat(parts, rechunk=False)
+
+
+# `rows_short`: the rooms (or services) of an `each` that fail or are missing; null elsewhere.
+# Its `shortfall` is then in the unit of what the condition measures (docs/assessment.md).
+RESULT_SCHEMA = {"school_idx": pl.UInt32, "req": pl.UInt16, "status": STATUS, "level": LEVEL,
+                 "actual": NUM, "required": NUM, "shortfall": NUM, "basis": NUM,
+                 "rows_short": NUM}
+NUMBERS = ("actual", "required", "shortfall", "basis", "rows_short")

@@ -17,7 +17,7 @@ from campusplan.catalog.kinds.base import Tally
 from campusplan.catalog.loader import Catalog
 from campusplan.catalog.profile import STAGE_FIELDS, school_fields
 from campusplan.catalog.schema import Scope, Text
-from campusplan.engine.evaluate import Spec
+from campusplan.engine.evaluate import NUMBERS, Spec
 from campusplan.engine.frames import Frames
 
 T = {  # shared by every kind; each kind's own sentences are in its module (catalog/kinds)
@@ -66,7 +66,7 @@ class Explainer:
         return LIST_SEP.get(self.lang).join(dict.fromkeys(names))
 
     def numbers(self, row: dict) -> dict[str, str]:
-        return {k: fmt(row.get(k)) for k in ("actual", "required", "shortfall", "basis")}
+        return {k: fmt(row.get(k)) for k in NUMBERS}
 
     def label(self, text: str | None) -> tuple[str, str]:
         """Label and unit of a simple reference (`fact.x`, `school.n_room`), else the text."""

@@ -39,8 +39,9 @@ class _Context:
         self.params, self.school, self.stage, self.pools = params, school, stage, rows
         self.env = _Env(params, school, stage)
 
-    def run(self, text: str | None) -> object:
-        return run(text, self.env)
+    def run(self, text: str | None, stage: str | None = None) -> object:
+        env = self.env if stage is None else _Env(self.params, self.school, stage)
+        return run(text, env)
 
     def rows(self, source: RowSource) -> list[dict]:
         key = source.collection.type_column
@@ -62,7 +63,7 @@ def assess_school(catalog: Catalog, school: dict, rooms: list[dict], services: l
 
 def _judge(spec: Spec, ctx: _Context) -> dict:
     out = {"req": spec.index, "status": None, "actual": None, "required": None,
-           "shortfall": None, "basis": None}
+           "shortfall": None, "basis": None, "rows_short": None}
     stages = spec.item.stages if spec.item else []
     school = ctx.school
     applicable = True if not stages else any(school[f"school.has_{s.value}"] for s in stages)
@@ -72,7 +73,7 @@ def _judge(spec: Spec, ctx: _Context) -> dict:
     if applicable is None or not applicable:
         # the numbers are reported whatever the status; only the shortfall depends on it
         status = "unknown" if applicable is None else "not_applicable"
-        return out | {k: v for k, v in decided.items() if k not in ("status", "shortfall")} | {
+        return out | {k: v for k, v in decided.items() if k not in ("status", "shortfall", "rows_short")} | {
             "status": status}
     return out | decided
 

@@ -315,6 +315,7 @@ RESULT_COLUMNS = (
     Column("required", T(zh="要求值", en="Required"), "float"),
     Column("shortfall", T(zh="差额", en="Shortfall"), "float"),
     Column("basis", T(zh="依据", en="Basis"), "text"),
+    Column("rows_short", T(zh="不符合间（项）数", en="Rooms (services) short"), "float"),
     Column("explanation", T(zh="说明", en="Explanation"), "text"),
 )
 

@@ -54,7 +54,7 @@ def plan_lines(assessment: Assessment, prices: PriceCatalog, lang: str = "zh",
         if remedy is None:
             continue
         line = price.get(remedy.line) if remedy.line else None
-        qty = req.check.plan_quantity(remedy.quantity, r["shortfall"])
+        qty = req.check.plan_quantity(remedy.quantity, r["shortfall"], r.get("rows_short"))
         # a violation is closed by an action (stop, migrate, obtain approval): nothing to buy;
         # a gap whose remedy names no priced line still needs buying: unpriced, never 0
         unit_price = line.unit_price if line else (0.0 if r["status"] == "violation" else None)

@@ -24,7 +24,7 @@ from campusplan.schools.selectors import devices_of, district_services, school_d
 from campusplan.usecases import scoping
 
 RESULT_KEYS = ("requirement_id", "item", "level", "status", "actual", "required", "shortfall",
-               "basis", "explanation")
+               "basis", "rows_short", "explanation")
 
 
 def _json_documents(schools: list[School], catalog: Catalog) -> list[dict]:

@@ -61,36 +61,47 @@ COLLECTIONS = {
 
 @dataclass(frozen=True)
 class RowSource:
-    """A check evaluated per row: which rows (`type` "*" is all) and which field is per row."""
+    """A check evaluated per row: which rows (`type` "*" is all) and which field is per row.
+
+    `deficit` (optional) is how far a failing row falls short, in the unit of what the
+    condition measures (student computers, outlets, inches); the engine sums it over the
+    failing rows of each school."""
 
     collection: Collection
     type: str
     field: str
     condition: str
+    deficit: str | None = None
 
 
 class Tally(NamedTuple):
-    """Per school, the rows of a requirement's type and how its per-row condition came out."""
+    """Per school, the rows of a requirement's type and how its per-row condition came out;
+    `units` sums the row source's `deficit` over the failing rows (None without a deficit)."""
 
     n: Any
     ok: Any
     fail: Any
     null: Any
+    units: Any = None
 
 
 # --- the contexts the hooks are given ------------------------------------------------------------
 
 
 class PolarsContext(Protocol):
-    def expr(self, text: str | None) -> pl.Expr | None: ...  # a check-language text, compiled
+    stage: str | None  # the item's 学段 when it has exactly one
+
+    # a check-language text, compiled; `stage.*` reads `stage` if given, else the item's
+    def expr(self, text: str | None, stage: str | None = None) -> pl.Expr | None: ...
     def applicable(self) -> pl.Expr: ...  # stages and `applies:`, null when unknown
     def tally(self) -> Tally: ...  # Polars expressions, for kinds with a row source
 
 
 class PythonContext(Protocol):
     school: dict
+    stage: str | None
 
-    def run(self, text: str | None) -> object: ...
+    def run(self, text: str | None, stage: str | None = None) -> object: ...
     def rows(self, source: RowSource) -> list[dict]: ...
     def run_row(self, text: str, row: dict) -> object: ...
 
@@ -151,8 +162,10 @@ class CheckKind(Strict):
         closed by the larger quantity, not the sum."""
         return None
 
-    def plan_quantity(self, quantity: str, shortfall: float | None) -> float:
-        """`quantity: shortfall` buys what is short (at least one); a number buys that many."""
+    def plan_quantity(self, quantity: str, shortfall: float | None,
+                      rows_short: float | None = None) -> float:
+        """`quantity: shortfall` buys what is short (at least one); a number buys that many.
+        `rows_short` is the rooms (services) an `each` found short, for kinds that buy per row."""
         if quantity == "shortfall":
             return float(math.ceil(shortfall)) if shortfall and shortfall > 0 else 1.0
         return float(quantity)
