@@ -51,9 +51,9 @@ def test_student_computers_short_in_computers_at_the_largest_class(computers, st
 
 def test_the_explanation_says_rooms_and_computers():
     r = judge(primary(rooms=[computer_room(student_computers=38)]))["6-4"]
-    assert "1 间不符合，共缺 4 台" in r["explanation"]
+    assert "1 间不符合" in r["explanation"] and "共缺 4 台" in r["explanation"]
     en = judge(primary(rooms=[computer_room(student_computers=38)]), lang="en")["6-4"]
-    assert "1 rooms short, 4 computers short in all" in en["explanation"]
+    assert "1 do not" in en["explanation"] and "4 computers short in all" in en["explanation"]
 
 
 def test_shortfall_sums_over_the_failing_rooms_only():
