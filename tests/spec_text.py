@@ -18,13 +18,17 @@ SPEC_PATHS = [
 ]
 
 
+def spec_file(name: str) -> Path:
+    """A document of ../shared/spec, beside the checkout or at its place on these machines."""
+    for base in SPEC_PATHS:
+        if (base / name).exists():
+            return base / name
+    raise FileNotFoundError(f"../shared/spec/{name}")
+
+
 @cache
 def spec_text() -> str:
-    for base in SPEC_PATHS:
-        path = base / "beijing-k12-it-construction-spec.md"
-        if path.exists():
-            return path.read_text(encoding="utf-8")
-    raise FileNotFoundError("../shared/spec/beijing-k12-it-construction-spec.md")
+    return spec_file("beijing-k12-it-construction-spec.md").read_text(encoding="utf-8")
 
 
 @cache

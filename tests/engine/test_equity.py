@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from campusplan.engine.equity import (
@@ -15,6 +13,7 @@ from campusplan.engine.equity import (
     weighted_cv,
 )
 from tests.engine.helpers import CATALOG
+from tests.spec_text import spec_file
 
 # §3.1 "县域义务教育校际均衡指标计算方法（以生均图书册数为例）": 5 小学, students 45/37/89/76/55,
 # books 279/137/935/160/402; "差异情况 = (该校学生数 / 全县学生数) ×（该校生均册数 − 全县生均册数）²",
@@ -80,7 +79,7 @@ def test_unknown_amounts_and_empty_units_are_left_out():
     assert weighted_cv([]).cv is None and stage_shares({"primary": None}, WEIGHTS) is None
 
 
-YOUZHI = Path(__file__).resolve().parents[2].parent / "shared" / "spec" / "youzhi-junheng.md"
+YOUZHI = spec_file("youzhi-junheng.md")
 
 
 def test_the_catalog_s_equity_parameters_are_the_document_s():
