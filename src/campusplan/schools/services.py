@@ -117,13 +117,8 @@ def import_bundle(*, bundle: Bundle, catalog: Catalog, kinds: DeviceKinds, sourc
     report = ImportReport(files=bundle.files, plan=plan, dry_run=dry_run, notes=plan.notes)
     if plan.problems or dry_run or not plan.changes:
         return report
-    with transaction.atomic():
-        if isinstance(source, dict):
-            source = Source(**source)
-        if source.pk is None:
-            source.summary = plan.counts()
-            source.save()
-        report.schools = apply_plan(plan, source, progress)
+    source = Source(**source) if isinstance(source, dict) else source
+    report.schools = apply_in_transaction(plan=plan, source=source, progress=progress)
     report.source = source
     return report
 
@@ -161,12 +156,14 @@ def clear_plan(*, school: School, key: str, where: Location, room: Room | None =
     return Plan(changes=[Change(school.code, target, ref, name, current.value, None, where)])
 
 
-def apply_in_transaction(*, plan: Plan, source: Source) -> dict[str, School]:
+def apply_in_transaction(*, plan: Plan, source: Source,
+                         progress: Callable | None = None) -> dict[str, School]:
+    """Save the source (with the plan's counts) and write the plan, in one transaction."""
     with transaction.atomic():
         if source.pk is None:
             source.summary = plan.counts()
             source.save()
-        return apply_plan(plan, source)
+        return apply_plan(plan, source, progress)
 
 
 def _quiet(stage: str, done: int, total: int | None) -> None:

@@ -53,10 +53,9 @@ def survey(*, actor: Actor, path: Path, district: str | None = None, school: str
     catalog = load_catalog()
     kinds = load_kinds(catalog, kinds_path)
     layout = build_layout(catalog, kinds.labels())
-    if school and scoping.is_operator(actor):
-        schools = list(scoping.schools_of(actor).filter(code=school))
-    elif not school and scoping.is_operator(actor):
-        schools = list(scoping.schools_of(actor).filter(district__code=district))
+    if scoping.is_operator(actor):  # may survey a school or district not stored yet
+        where = {"code": school} if school else {"district__code": district}
+        schools = list(scoping.schools_of(actor).filter(**where).order_by("code"))
     else:
         schools = _scope(actor, district, school)
     docs = _json_documents(schools, catalog)
