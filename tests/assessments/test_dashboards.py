@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from django.http import Http404
 
-from campusplan.assessments.dashboards import _spread, city_overview, district_overview
+from campusplan.assessments.dashboards import city_overview, district_overview
 from campusplan.assessments.models import ResultRow, SchoolScore
 from campusplan.schools.models import School
 from campusplan.usecases.facts import set_fact
@@ -63,10 +63,3 @@ def test_district_table_sorts_and_filters(world):
     data = district_overview(user=world["city"], code="110108", sort="name", q="不存在")
     assert data["schools"] == []
     assert sum(b["count"] for b in data["distribution"]) == 1
-
-
-def test_spread_is_the_coefficient_of_variation():
-    s = _spread([2.0, 4.0, 6.0, None])
-    assert s["mean"] == 4.0 and s["n"] == 3
-    assert s["cv"] == pytest.approx((8 / 3) ** 0.5 / 4)
-    assert _spread([None])["cv"] is None

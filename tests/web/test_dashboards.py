@@ -43,9 +43,10 @@ def test_city_has_a_chart_per_area_the_spread_and_the_worst(world, login):
     for area in areas:
         data = chart_data(html, area["data_id"])
         assert [d["name"] for d in data] == ["达标", "未达标", "违规", "未知"]
-    spread = response.context["spread"]
-    assert spread[-1]["label"] == "全市" and {s["code"] for s in spread[:-1]} == {HAIDIAN, XICHENG}
-    assert "差异系数" in html and "生机比（人/台）" in html
+    equity = response.context["equity"]
+    assert {e["code"] for e in equity} <= {HAIDIAN, XICHENG}
+    assert all(e["stage"] in ("primary", "junior") for e in equity)
+    assert "差异系数" in html and "生机比（人/台）" in html and "多媒体教室（间/百生）" in html
     worst = response.context["worst"]
     assert worst and worst[0]["failing"] >= worst[-1]["failing"]
     assert "录像存储时间不小于30天" in html

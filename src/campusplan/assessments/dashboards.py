@@ -8,17 +8,17 @@ assessment anywhere invalidates them and no two scopes ever share an entry.
 
 from __future__ import annotations
 
-import math
 from collections import defaultdict
 
 from django.core.cache import cache
 from django.db.models import Count, Q, Sum
 
 from campusplan.accounts.scope import district_for, profile_of, visible_schools
-from campusplan.assessments.models import AssessmentRun, ResultRow, SchoolScore
+from campusplan.assessments.models import AssessmentRun, EquityUnit, ResultRow, SchoolScore
 from campusplan.catalog import load_catalog
 from campusplan.catalog.codes import school_types
-from campusplan.engine.rollup import completeness, compliance_rate
+from campusplan.engine.equity import Spread, Unit, spreads
+from campusplan.engine.rollup import comparable, completeness, compliance_rate
 from campusplan.schools.models import STAGE_COLUMNS
 
 RATIOS = SchoolScore.RATIO_FIELDS
@@ -51,8 +51,16 @@ def _group_scores(schools, by: str) -> list[dict]:
     rows = (_scores(schools).values(by).annotate(
         schools=Count("id"), met=Sum("met"), judged=Sum("judged"), gaps=Sum("gaps"),
         violations=Sum("violations"), unknown=Sum("unknown"), applicable=Sum("applicable")))
-    return [r | {"rate": compliance_rate(r["met"], r["judged"]),
-                 "completeness": completeness(r["unknown"], r["applicable"])} for r in rows]
+    return [rated(r) for r in rows]
+
+
+def rated(counts: dict) -> dict:
+    """Counts with their rate, completeness and whether the rate is comparable (the catalog's
+    completeness threshold, engine.rollup.comparable)."""
+    share = completeness(counts["unknown"], counts["applicable"])
+    return counts | {"rate": compliance_rate(counts["met"], counts["judged"]),
+                     "completeness": share,
+                     "comparable": comparable(share, load_catalog().standard.min_completeness())}
 
 
 def _requirement_tallies(schools, **filters) -> list[dict]:
@@ -89,29 +97,41 @@ def _areas(tallies: list[dict]) -> list[dict]:
             for a in std.areas]
 
 
-def _spread(values: list[float]) -> dict:
-    vals = [v for v in values if v is not None]
-    if len(vals) < 2:
-        return {"mean": vals[0] if vals else None, "cv": None, "n": len(vals)}
-    mean = sum(vals) / len(vals)
-    sd = math.sqrt(sum((v - mean) ** 2 for v in vals) / len(vals))
-    return {"mean": mean, "cv": sd / mean if mean else None, "n": len(vals)}
-
-
-def _spread_rows(schools) -> list[dict]:
-    by_district: dict[str, dict] = defaultdict(lambda: defaultdict(list))
+def equity_rows(schools) -> list[dict]:
+    """差异系数 by the official method (engine/equity.py) from the units stored with each run:
+    one row per (district, 学段), a cell per measure with the district's figure, the weighted
+    CV, its threshold and the verdict (CV ≤ threshold). Rows in district code, stage order."""
+    eq = load_catalog().standard.indicators.equity
+    if eq is None:
+        return []
+    units: dict[str, list[Unit]] = defaultdict(list)
     names = {}
-    for r in _scores(schools).values("school__district__code", "school__district__name",
-                                     *RATIOS):
-        code = r["school__district__code"]
-        names[code] = r["school__district__name"]
-        for k in RATIOS:
-            by_district[code][k].append(r[k])
-            by_district["city"][k].append(r[k])
-    rows = [{"code": c, "name": names[c], **{k: _spread(by_district[c][k]) for k in RATIOS}}
-            for c in sorted(names)]
-    return rows + [{"code": "", "name": "全市", **{k: _spread(by_district["city"][k])
-                                                for k in RATIOS}}]
+    for code, name, stage, measure, amount, base in EquityUnit.objects.filter(
+            current=True, school__in=schools).values_list(
+            "school__district__code", "school__district__name", "stage", "measure", "amount",
+            "base").order_by():
+        names[code] = name
+        units[measure].append(Unit(code, stage, amount, base))
+    cvs = {m.key: spreads(units[m.key], eq.thresholds) for m in eq.measures}
+    rows = []
+    for code in sorted(names):
+        for stage in eq.stages:
+            cells = {m.key: _cell(m, stage, cvs[m.key].get((code, stage))) for m in eq.measures}
+            if any(c["n"] for c in cells.values()):
+                rows.append({"code": code, "name": names[code], "stage": stage, "cells": cells})
+    return rows
+
+
+def _cell(measure, stage: str, spread: Spread | None) -> dict:
+    """One measure of one (district, 学段): the district's figure in the indicator's own terms
+    (Σx·scale / ΣP, or ΣP / Σx for a heads-per ratio such as 生机比), the CV and the verdict."""
+    if spread is None:
+        return {"n": 0, "value": None, "cv": None, "threshold": None, "ok": None,
+                "standard": measure.standard.get(stage)}
+    mean = spread.mean
+    value = None if not mean else (1 / mean if measure.inverse else mean * measure.scale)
+    return {"n": spread.n, "value": value, "cv": spread.cv, "threshold": spread.threshold,
+            "ok": spread.ok, "standard": measure.standard.get(stage)}
 
 
 def _run_info() -> dict | None:
@@ -131,7 +151,7 @@ def city_overview(*, user) -> dict:
                        for d in districts),
                       key=lambda d: (d["rate"] is None, -(d["rate"] or 0)))
         tallies = _requirement_tallies(schools)
-        return {"districts": rows, "areas": _areas(tallies), "spread": _spread_rows(schools),
+        return {"districts": rows, "areas": _areas(tallies), "equity": equity_rows(schools),
                 "worst": _worst(tallies), "run": _run_info()}
 
     return _cached("city", user, build)
@@ -153,6 +173,7 @@ def district_overview(*, user, code: str, sort: str = "rate", type: str | None =
         return {"district": {"code": district.code, "name": district.name,
                              **(total[0] if total else {"schools": 0, "rate": None})},
                 "all_schools": rows, "distribution": _histogram(rows),
+                "equity": equity_rows(schools),
                 "common_gaps": _worst(tallies), "run": _run_info()}
 
     data = dict(_cached(f"district:{code}", user, build))
@@ -161,8 +182,10 @@ def district_overview(*, user, code: str, sort: str = "rate", type: str | None =
 
 
 def _school_rows(schools) -> list[dict]:
-    scores = {s["school_id"]: s for s in _scores(schools).values(
-        "school_id", "rate", "completeness", "gaps", "violations", "unknown")}
+    threshold = load_catalog().standard.min_completeness()
+    scores = {s["school_id"]: s | {"comparable": comparable(s["completeness"], threshold)}
+              for s in _scores(schools).values("school_id", "rate", "judged", "completeness",
+                                               "gaps", "violations", "unknown")}
     types = school_types()
     out = []
     for s in schools.order_by("code"):
@@ -174,8 +197,8 @@ def _school_rows(schools) -> list[dict]:
         out.append({"code": s.code, "name": s.name, "type": s.school_type,
                     "type_name": types.get(s.school_type, {}).get("zh", s.school_type),
                     "classes": classes, "students": students,
-                    **{k: score.get(k) for k in ("rate", "completeness", "gaps", "violations",
-                                                 "unknown")}})
+                    **{k: score.get(k) for k in ("rate", "judged", "comparable", "completeness",
+                                                 "gaps", "violations", "unknown")}})
     return out
 
 

@@ -85,3 +85,22 @@ class SchoolScore(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["run", "school"], name="score_once")]
         indexes = [models.Index(fields=["current", "school"], name="score_current")]
+
+
+class EquityUnit(models.Model):
+    """One school's 学段 as the 差异系数 counts it (engine/equity.py), kept with the run so the
+    dashboards weigh it without rescanning facts: the resource (`amount`, x_i: the school's
+    share of its student computers, …) and the head count it is per (`base`, P_i)."""
+
+    run = models.ForeignKey(AssessmentRun, on_delete=models.CASCADE, related_name="equity_units")
+    school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="equity_units")
+    current = models.BooleanField(default=True)
+    stage = models.CharField(max_length=10)
+    measure = models.CharField(max_length=40)  # an `indicators.equity.measures` key
+    amount = models.FloatField(null=True, blank=True)
+    base = models.FloatField(null=True, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["run", "school", "stage", "measure"],
+                                               name="equity_unit_once")]
+        indexes = [models.Index(fields=["current", "school"], name="equity_current")]

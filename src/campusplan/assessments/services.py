@@ -8,10 +8,10 @@ from collections.abc import Callable
 import polars as pl
 from django.db import transaction
 
-from campusplan.assessments.models import AssessmentRun, ResultRow, SchoolScore
+from campusplan.assessments.models import AssessmentRun, EquityUnit, ResultRow, SchoolScore
 from campusplan.catalog.loader import Catalog, load_catalog
 from campusplan.engine.assessment import Assessment, run
-from campusplan.engine.indicators import indicator_frame
+from campusplan.engine.indicators import equity_units, indicator_frame
 from campusplan.schools.bulk import insert_rows
 from campusplan.schools.models import School
 from campusplan.schools.selectors import schools_as_inputs
@@ -43,6 +43,7 @@ def assessment_run_create(*, schools, scope_kind: str, scope_code: str = "",
         _retire(schools)
         _store_rows(record, rows, by_code, progress)
         _store_scores(record, result, by_code)
+        _store_units(record, result, by_code)
     return record, result
 
 
@@ -53,6 +54,7 @@ def _retire(schools: list[School]) -> None:
         chunk = ids[i:i + 900]
         ResultRow.objects.filter(school_id__in=chunk, current=True).update(current=False)
         SchoolScore.objects.filter(school_id__in=chunk, current=True).update(current=False)
+        EquityUnit.objects.filter(school_id__in=chunk, current=True).update(current=False)
 
 
 def _store_scores(record: AssessmentRun, result: Assessment, by_code: dict[str, School]) -> None:
@@ -61,6 +63,17 @@ def _store_scores(record: AssessmentRun, result: Assessment, by_code: dict[str, 
         SchoolScore(run=record, school=by_code[r["school_id"]], **{
             k: r.get(k) for k in SCORE_FIELDS}) for r in summary.iter_rows(named=True)],
         batch_size=1000)
+
+
+UNIT_FIELDS = ("run", "school", "stage", "measure", "amount", "base", "current")
+
+
+def _store_units(record: AssessmentRun, result: Assessment, by_code: dict[str, School]) -> None:
+    """The schools' 差异系数 units, for the dashboards' weighted CV per district and 学段."""
+    units = equity_units(result.catalog, result.frames)
+    tuples = ((record.pk, by_code[code].pk, stage, measure, amount, base, True)
+              for code, stage, measure, amount, base in units.iter_rows())
+    insert_rows(EquityUnit, UNIT_FIELDS, tuples, None, units.height)
 
 
 SCORE_FIELDS = ("met", "gaps", "violations", "judged", "applicable", "unknown", "optional_gaps",

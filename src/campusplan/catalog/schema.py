@@ -319,6 +319,7 @@ class EquityMeasure(Strict):
     amount: str  # an expression over school.* / fact.*: the resource x_i
     per: Literal["students", "teachers"]
     scale: float = 1.0
+    inverse: bool = False  # the ratio reads heads per amount (生机比 人/台): shown as P / Σx
     standard: dict[str, float] = {}
 
 
@@ -335,11 +336,21 @@ class Equity(Strict):
     measures: list[EquityMeasure] = []
 
 
+class Comparability(Strict):
+    """When a compliance rate is comparable with others: its data completeness reaches
+    `min_completeness` (a share, inclusive). campusplan's setting, never the standard's: the
+    `note` says so and why."""
+
+    min_completeness: float = Field(ge=0, le=1)
+    note: str
+
+
 class Indicators(Strict):
     note: str
     counts: list[Count] = []
     ratios: list[Indicator]
     equity: Equity | None = None
+    comparability: Comparability | None = None  # None: every judged rate is comparable
 
 
 class LegalSource(Strict):
@@ -392,6 +403,11 @@ class Standard(Strict):
                 out += [(area, item, r) for r in item.requirements + item.rules]
             out += [(area, None, r) for r in area.rules]
         return out
+
+    def min_completeness(self) -> float | None:
+        """The completeness a rate needs to be comparable (None: no threshold set)."""
+        c = self.indicators.comparability
+        return None if c is None else c.min_completeness
 
     def param_values(self) -> dict[str, float | int | str]:
         return {p.key: p.value for p in self.parameters}

@@ -27,7 +27,7 @@ class Assessment:
         return annotate(self.results, self.catalog, self.frames)
 
     def summary(self, by: tuple[str, ...] = ("school_id", "name")) -> pl.DataFrame:
-        return rollup(self.annotated, list(by))
+        return rollup(self.annotated, list(by), self.catalog.standard.min_completeness())
 
     def explained(self, school_ids: list[str] | None = None, lang: str = "zh",
                   statuses: tuple[str, ...] | None = None) -> list[dict]:

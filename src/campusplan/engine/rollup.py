@@ -56,10 +56,33 @@ def completeness(unknown, applicable):
     return 1 - unknown / applicable if applicable else None
 
 
-def rollup(annotated: pl.DataFrame, by: list[str]) -> pl.DataFrame:
-    """Counts, compliance rate and completeness per group (e.g. ["school_id"], ["district"])."""
+def comparable(completeness_, threshold):
+    """Whether a rate may be compared with others: its data completeness reaches the catalog's
+    threshold (inclusive; `Standard.min_completeness()`). None when the completeness is unknown
+    (nothing applies); every judged rate is comparable without a threshold.
+
+    The one definition: pages, workbooks, reports, the API and the CLI all call it."""
+    # 1 − unknown/applicable is a float: 4 of 20 unknown must read as 80%, not 79.999…%
+    if isinstance(completeness_, pl.Expr):
+        if threshold is None:
+            return pl.when(completeness_.is_not_null()).then(True)
+        return completeness_ >= threshold - EPSILON
+    if completeness_ is None:
+        return None
+    return threshold is None or completeness_ >= threshold - EPSILON
+
+
+EPSILON = 1e-9
+
+
+def rollup(annotated: pl.DataFrame, by: list[str],
+           min_completeness: float | None = None) -> pl.DataFrame:
+    """Counts, compliance rate, completeness and comparability per group (e.g. ["school_id"],
+    ["district"])."""
     out = annotated.group_by(by, maintain_order=True).agg(_counts())
-    return out.with_columns(
+    out = out.with_columns(
         compliance_rate(pl.col("met"), pl.col("judged")).alias("rate"),
         completeness(pl.col("unknown"), pl.col("applicable")).alias("completeness"),
     )
+    return out.with_columns(comparable(pl.col("completeness"), min_completeness)
+                            .alias("comparable"))

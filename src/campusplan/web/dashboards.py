@@ -17,10 +17,9 @@ from django.utils.translation import gettext_lazy as _
 
 from campusplan.accounts.choices import Level
 from campusplan.accounts.scope import district_for, profile_of, visible_schools
-from campusplan.assessments.dashboards import RATIOS, SORTS
+from campusplan.assessments.dashboards import SORTS, rated
 from campusplan.catalog import vocabulary as v
 from campusplan.catalog.codes import districts, school_types
-from campusplan.engine.rollup import compliance_rate
 from campusplan.i18n import lazy_label
 from campusplan.schools.models import District
 from campusplan.web.http import catalog
@@ -30,10 +29,25 @@ STATUS_COLORS = {"met": "#12b76a", "gap": "#f79009", "violation": "#d92d20",
                  "unknown": "#98a2b3"}
 
 
-def ratio_labels(lang: str) -> list[tuple[str, str]]:
-    """(key, label) of the catalog's key ratios that the dashboards store per school."""
-    return [(r.key, r.label.get(lang)) for r in catalog().standard.indicators.ratios
-            if r.key in RATIOS]
+def equity_measures(lang: str) -> list[dict]:
+    """The 差异系数 measures (catalog `indicators.equity`) with their ratio's label."""
+    ind = catalog().standard.indicators
+    labels = {r.key: r.label.get(lang) for r in ind.ratios}
+    return [{"key": m.key, "label": labels.get(m.key, m.key)}
+            for m in (ind.equity.measures if ind.equity else [])]
+
+
+def equity_context(rows: list[dict], lang: str) -> dict:
+    """The weighted CV table: a row per (district, 学段), cells in the measures' order."""
+    measures = equity_measures(lang)
+    eq = catalog().standard.indicators.equity
+    return {"equity_measures": measures,
+            "equity": [r | {"label": _district_name(r["code"], r["name"], lang),
+                            "stage_label": v.label(v.STAGE, r["stage"], lang),
+                            "row_cells": [r["cells"][m["key"]] for m in measures]}
+                       for r in rows],
+            "equity_thresholds": [(v.label(v.STAGE, st, lang), eq.thresholds[st])
+                                  for st in eq.stages] if eq else []}
 
 
 # --- access ----------------------------------------------------------------------------------
@@ -90,18 +104,15 @@ def _pct(value) -> float | None:
 def city_context(overview: dict, lang: str) -> dict:
     rows = [d | {"label": _district_name(d["code"], d["name"], lang)}
             for d in overview["districts"]]
-    met = sum(d.get("met") or 0 for d in rows)
-    judged = sum(d.get("judged") or 0 for d in rows)
+    total = rated({k: sum(d.get(k) or 0 for d in rows)
+                   for k in ("met", "judged", "unknown", "applicable")})
     areas = [a | {"name": a["name_zh"] if lang_code(lang) == "zh" else a["name_en"]}
              for a in overview["areas"]]
-    spread = [s | {"label": _district_name(s["code"], s["name"], lang)}
-              for s in overview["spread"]]
     return {
         "districts": rows,
-        "totals": {"districts": len(rows), "schools": sum(d["schools"] for d in rows),
-                   "rate": compliance_rate(met, judged),
-                   "violations": sum(d.get("violations") or 0 for d in rows)},
-        "areas": areas, "spread": spread, "ratio_labels": ratio_labels(lang),
+        "totals": total | {"districts": len(rows), "schools": sum(d["schools"] for d in rows),
+                           "violations": sum(d.get("violations") or 0 for d in rows)},
+        "areas": areas, **equity_context(overview["equity"], lang),
         "worst": _requirements(overview["worst"], lang), "run": overview.get("run"),
         "district_chart": {"names": [d["label"] for d in rows],
                            "rate": [_pct(d["rate"]) for d in rows],
@@ -196,6 +207,7 @@ def district_context(overview: dict, table: TableQuery, lang: str) -> dict:
         # the school table is cached per district, newest run and query (web/templates)
         "table_version": run.get("id", 0), "school_base": reverse("web:school", args=["-"])[:-2],
         "common_gaps": _requirements(overview["common_gaps"], lang), "run": overview.get("run"),
+        **equity_context(overview.get("equity", []), lang),
         "distribution_chart": {
             "labels": [b["label"] if b["label"] != "未评估" else str(_("未评估")) for b in bins],
             "counts": [b["count"] for b in bins], "name": str(_("学校数"))},

@@ -6,6 +6,7 @@ from django import template
 from django.utils.translation import gettext
 
 from campusplan.catalog import vocabulary
+from campusplan.engine.rollup import comparable
 from campusplan.i18n import active_lang
 from campusplan.web import catalog_source, nav
 
@@ -70,3 +71,20 @@ def shown(value) -> str:
 def get(mapping, key):
     """mapping[key] in a template (None when missing)."""
     return mapping.get(key) if hasattr(mapping, "get") else None
+
+
+def _field(obj, key):
+    return obj.get(key) if isinstance(obj, dict) else getattr(obj, key, None)
+
+
+@register.inclusion_tag("web/_rate.html")
+def rate(score, strong: bool = False) -> dict:
+    """A compliance rate as every page shows it: the rate, the required requirements it was
+    judged on, and 不可比 when its data completeness is under the catalog's threshold
+    (engine.rollup.comparable, the one definition). `score` is a dict or a SchoolScore."""
+    threshold = catalog_source.get_catalog().standard.min_completeness()
+    completeness = _field(score, "completeness") if score is not None else None
+    return {"rate": _field(score, "rate") if score is not None else None,
+            "judged": _field(score, "judged") if score is not None else None,
+            "comparable": comparable(completeness, threshold), "threshold": threshold,
+            "strong": strong}
