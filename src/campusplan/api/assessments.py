@@ -31,6 +31,7 @@ from campusplan.api.schemas import (
     paginate,
     responses,
 )
+from campusplan.assessments import dashboards
 from campusplan.assessments.models import AssessmentRun, ResultRow
 from campusplan.assessments.selectors import current_rows, explanations
 from campusplan.catalog.loader import load_catalog
@@ -68,6 +69,38 @@ class ResultOut(Schema):
     basis: float | None
     rows_short: float | None  # rooms/services of a per-room check failing or missing
     explanation: str | None
+
+
+class RateOut(Schema):
+    met: int
+    gaps: int
+    violations: int
+    judged: int = Field(description="判定所依据的必配要求数（达标 + 未达标 + 违规） / required "
+                        "requirements judged: the rate's denominator")
+    applicable: int
+    unknown: int
+    optional_gaps: int
+    rate: float | None = Field(description="必配达标率 = met ÷ judged；无可判定时为 null")
+    completeness: float | None = Field(description="数据完整度")
+    comparable: bool | None = Field(description="数据完整度达到目录阈值（campusplan 的设定）时为 "
+                                    "true；低于阈值为 false（不可比）；无适用要求时为 null")
+
+
+class SchoolScoreOut(RateOut):
+    school: str
+    school_name: str
+    district: str
+    run: int
+
+
+class DistrictScoreOut(RateOut):
+    district: str
+    schools: int
+
+
+class ScoreFilter(Schema):
+    district: DistrictCode | None = None
+    school: SchoolCode | None = None
 
 
 class RunIn(Schema):
@@ -239,6 +272,32 @@ def result_list(request, filters: Query[ResultFilter], page: Query[PageIn]):
     if filters.school:
         schools = schools.filter(code=filters.school)
     return _results_page(_filtered(current_rows(schools=schools), filters), page, filters.lang)
+
+
+@router.get("/scores", response=responses(page_of(SchoolScoreOut, "SchoolScorePage")),
+            summary="每所学校当前的达标率 / each school's current rate")
+def score_list(request, filters: Query[ScoreFilter], page: Query[PageIn]):
+    """The rate with the number of required requirements it rests on (`judged`) and whether
+    it is `comparable` (data completeness at the catalog's threshold), as the pages show it."""
+    return paginate(dashboards.school_scores(schools=_score_schools(request, filters)), page,
+                    dashboards.score_dict)
+
+
+@router.get("/scores/districts",
+            response=responses(page_of(DistrictScoreOut, "DistrictScorePage")),
+            summary="各区当前的达标率 / each district's current rate")
+def district_score_list(request, filters: Query[ScoreFilter], page: Query[PageIn]):
+    rows = dashboards.district_scores(schools=_score_schools(request, filters))
+    return paginate([r | {"district": r["school__district__code"]} for r in rows], page)
+
+
+def _score_schools(request, filters: ScoreFilter):
+    schools = scope.visible_schools(user_of(request))
+    if filters.district:
+        schools = schools.filter(district__code=filters.district)
+    if filters.school:
+        schools = schools.filter(code=filters.school)
+    return schools
 
 
 @router.post("/runs", response=responses(RunOut, 400, 403, 404, 409, status=201),

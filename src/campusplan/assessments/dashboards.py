@@ -50,8 +50,30 @@ def _scores(schools):
 def _group_scores(schools, by: str) -> list[dict]:
     rows = (_scores(schools).values(by).annotate(
         schools=Count("id"), met=Sum("met"), judged=Sum("judged"), gaps=Sum("gaps"),
-        violations=Sum("violations"), unknown=Sum("unknown"), applicable=Sum("applicable")))
+        violations=Sum("violations"), unknown=Sum("unknown"), applicable=Sum("applicable"),
+        optional_gaps=Sum("optional_gaps")))
     return [rated(r) for r in rows]
+
+
+def school_scores(*, schools):
+    """Each school's current roll-up, in code order (read them with `score_dict`)."""
+    return _scores(schools).select_related("school__district").order_by("school__code")
+
+
+def score_dict(s: SchoolScore) -> dict:
+    """One school's roll-up with its rate's comparability."""
+    return rated({"school": s.school.code, "school_name": s.school.name,
+                  "district": s.school.district.code, "run": s.run_id,
+                  **{k: getattr(s, k) for k in COUNTS}})
+
+
+def district_scores(*, schools) -> list[dict]:
+    """Per district (code order), the roll-up of its schools' current scores."""
+    return sorted(_group_scores(schools, "school__district__code"),
+                  key=lambda r: r["school__district__code"])
+
+
+COUNTS = ("met", "gaps", "violations", "judged", "applicable", "unknown", "optional_gaps")
 
 
 def rated(counts: dict) -> dict:

@@ -20,6 +20,15 @@ def money(v) -> str:
 TONE_STYLE = {"ok": "green", "warn": "yellow", "bad": "bold red", "muted": "dim", "": ""}
 
 
+def rate_cell(row: dict, lang: str) -> str:
+    """The rate, the required requirements it was judged on, and 不可比 under the catalog's
+    completeness threshold (the summary's `comparable`, engine.rollup.comparable)."""
+    judged = f"（{row['judged']} 项）" if zh(lang) else f" ({row['judged']} judged)"
+    flag = ("" if row.get("comparable") is not False
+            else " [yellow]不可比[/yellow]" if zh(lang) else " [yellow]not comparable[/yellow]")
+    return f"{pct(row['rate'])}{judged}{flag}"
+
+
 def print_summary(df: pl.DataFrame, lang: str) -> None:
     """One row per school: compliance rate, completeness, gaps, violations, unknown."""
     table = Table(title="评估汇总" if zh(lang) else "Summary", title_justify="left")
@@ -29,8 +38,9 @@ def print_summary(df: pl.DataFrame, lang: str) -> None:
     for c in cols:
         table.add_column(c)
     for r in df.iter_rows(named=True):
-        table.add_row(f"{r['name']} ({r['school_id']})", pct(r["rate"]), pct(r["completeness"]),
-                      str(r["gaps"]), str(r["violations"]), str(r["unknown"]))
+        table.add_row(f"{r['name']} ({r['school_id']})", rate_cell(r, lang),
+                      pct(r["completeness"]), str(r["gaps"]), str(r["violations"]),
+                      str(r["unknown"]))
     console.print(table)
 
 

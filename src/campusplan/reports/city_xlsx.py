@@ -17,14 +17,16 @@ from openpyxl.worksheet.worksheet import Worksheet
 from campusplan.reports import content as c
 from campusplan.reports import xlsx_tools as xt
 from campusplan.reports.district_xlsx import bar_chart, figures_block, prices_sheet
-from campusplan.reports.labels import t
+from campusplan.reports.labels import comparability, t
 
-DISTRICT_HEAD = ("c_district_code", "c_district", "c_schools", "c_rate", "c_completeness",
+DISTRICT_HEAD = ("c_district_code", "c_district", "c_schools", "c_rate", "c_judged",
+                 "c_comparable", "c_completeness",
                  "c_met", "c_gaps", "c_violations", "c_unknown", "c_optional_gaps", "k_lines",
                  "c_scheduled", "c_unfunded", "c_unpriced", "c_priced_total", "c_services_cost")
-KEYS = ("schools", "rate", "completeness", "met", "gaps", "violations", "unknown",
+KEYS = ("schools", "rate", "judged", "comparable", "completeness", "met", "gaps", "violations", "unknown",
         "optional_gaps", "lines", "scheduled", "unfunded", "unpriced", "priced_total", "services")
-FORMATS = {3: xt.PCT, 4: xt.PCT} | {i: xt.MONEY for i in (11, 12, 14, 15)}
+FORMATS = {3: xt.PCT, 6: xt.PCT} | {i: xt.MONEY for i in (13, 14, 16, 17)}
+DERIVED = ("rate", "comparable", "completeness")  # not sums: taken over all result rows
 
 
 def write_city_xlsx(p: c.Planned, out: str | Path | IO[bytes]) -> None:
@@ -43,22 +45,26 @@ def build_city_xlsx(p: c.Planned) -> Workbook:
 
 def city_total(p: c.Planned, rows: list[dict]) -> dict:
     """The city row: counts and money summed, rate and completeness over all result rows."""
-    total = {k: sum(r[k] for r in rows) for k in KEYS if k not in ("rate", "completeness")}
+    total = {k: sum(r[k] for r in rows) for k in KEYS if k not in DERIVED}
     o = c.overall(p)
-    return total | {"rate": o["rate"], "completeness": o["completeness"]}
+    return total | {k: o[k] for k in DERIVED}
 
 
 def districts_sheet(ws: Worksheet, p: c.Planned) -> None:
     lang = p.lang
     rows = c.district_rows(p)
-    table = [[r["district"], r["district_name"], *(r[k] for k in KEYS)] for r in rows]
-    table.append(["", t("district_total", lang), *(city_total(p, rows)[k] for k in KEYS)])
+    table = [[r["district"], r["district_name"], *_cells(r, lang)] for r in rows]
+    table.append(["", t("district_total", lang), *_cells(city_total(p, rows), lang)])
     last, last_col = xt.write_table(ws, [t(k, lang) for k in DISTRICT_HEAD], table, lang,
                                     formats=FORMATS)
     ws.auto_filter.ref = f"A1:{ws.cell(last - 1, last_col).coordinate}"  # the total row stays out
     xt.bold_row(ws, last, 1, last_col, lang)
     ws.freeze_panes = "C2"
     xt.print_setup(ws, t("footer", lang, page="&P", pages="&N"), title_rows="1:1")
+
+
+def _cells(row: dict, lang: str) -> list:
+    return [comparability(row[k], lang) if k == "comparable" else row[k] for k in KEYS]
 
 
 def summary(ws: Worksheet, p: c.Planned) -> None:

@@ -106,7 +106,7 @@ def area_rows(p: Planned, school_ids: list[str] | None = None) -> list[dict]:
     ann = p.assessment.annotated
     if school_ids is not None:
         ann = ann.filter(pl.col("school_id").is_in(school_ids))
-    by_area = {r["area"]: r for r in rollup(ann, ["area"]).iter_rows(named=True)}
+    by_area = {r["area"]: r for r in rollup(ann, ["area"], _threshold(p)).iter_rows(named=True)}
     out = []
     for area in p.assessment.catalog.standard.areas:
         row = by_area.get(area.key, {})
@@ -118,14 +118,19 @@ def overall(p: Planned, school_ids: list[str] | None = None) -> dict:
     ann = p.assessment.annotated
     if school_ids is not None:
         ann = ann.filter(pl.col("school_id").is_in(school_ids))
-    rows = rollup(ann.with_columns(pl.lit(1).alias("_all")), ["_all"]).to_dicts()
+    rows = rollup(ann.with_columns(pl.lit(1).alias("_all")), ["_all"], _threshold(p)).to_dicts()
     return _counts(rows[0] if rows else {})
+
+
+def _threshold(p: Planned) -> float | None:
+    return p.assessment.catalog.standard.min_completeness()
 
 
 def _counts(row: dict) -> dict:
     keys = ("met", "gaps", "violations", "judged", "applicable", "unknown", "optional_gaps")
     return {k: row.get(k, 0) for k in keys} | {"rate": row.get("rate"),
-                                              "completeness": row.get("completeness")}
+                                              "completeness": row.get("completeness"),
+                                              "comparable": row.get("comparable")}
 
 
 def findings(p: Planned, school_id: str, statuses=("violation", "gap")) -> list[dict]:

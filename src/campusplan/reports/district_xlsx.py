@@ -25,6 +25,7 @@ from campusplan.reports.labels import (
     LINE_KIND,
     PRICE_BASIS,
     PROVIDER,
+    comparability,
     listed,
     req_ids,
     t,
@@ -61,6 +62,8 @@ def key_figures(p: c.Planned) -> list[tuple[str, object, str | None]]:
     rows = [
         (t("k_schools", lang), len(p.schools), xt.INT),
         (t("k_rate", lang), o["rate"], xt.PCT),
+        (t("k_judged", lang), o["judged"], xt.INT),
+        (t("k_comparable", lang), comparability(o["comparable"], lang), None),
         (t("k_completeness", lang), o["completeness"], xt.PCT),
         (t("k_gaps", lang), o["gaps"], xt.INT),
         (t("k_violations", lang), o["violations"], xt.INT),
@@ -114,10 +117,12 @@ def area_block(ws: Worksheet, p: c.Planned, top: int, left: int) -> None:
     """The table by area and a horizontal bar chart of its rates under it."""
     lang, areas = p.lang, c.area_rows(p)
     head = [t(k, lang) for k in ("c_area", "c_met", "c_gaps", "c_violations", "c_unknown",
-                                 "c_optional_gaps", "c_rate", "c_completeness")]
+                                 "c_optional_gaps", "c_rate", "c_judged", "c_comparable",
+                                 "c_completeness")]
     rows = [[a["name"], a["met"], a["gaps"], a["violations"], a["unknown"], a["optional_gaps"],
-             a["rate"], a["completeness"]] for a in areas]
-    last, _ = xt.write_table(ws, head, rows, lang, formats={6: xt.PCT, 7: xt.PCT}, top=top,
+             a["rate"], a["judged"], comparability(a["comparable"], lang), a["completeness"]]
+            for a in areas]
+    last, _ = xt.write_table(ws, head, rows, lang, formats={6: xt.PCT, 9: xt.PCT}, top=top,
                              left=left, filters=False)
     chart = bar_chart(t("chart_area", lang), horizontal=True, percent=True)
     chart.add_data(Reference(ws, min_col=left + 6, min_row=top, max_row=last), titles_from_data=True)
@@ -160,7 +165,7 @@ def bar_chart(title: str, horizontal: bool, percent: bool) -> BarChart:
 
 
 SCHOOL_HEAD = ("c_school_id", "c_school", "c_district", "c_type", "p_classes", "p_students",
-               "c_rate", "c_completeness", "c_met", "c_gaps", "c_violations", "c_unknown",
+               "c_rate", "c_judged", "c_comparable", "c_completeness", "c_met", "c_gaps", "c_violations", "c_unknown",
                "c_optional_gaps", "k_lines", "c_scheduled", "c_unfunded", "c_unpriced",
                "c_priced_total", "c_services_cost")
 
@@ -168,11 +173,12 @@ SCHOOL_HEAD = ("c_school_id", "c_school", "c_district", "c_type", "p_classes", "
 def schools_sheet(ws: Worksheet, p: c.Planned) -> None:
     lang = p.lang
     rows = [[s["school_id"], s["name"], c.district_name(s["district"], lang), s["type_name"],
-             s["classes"], s["students"], s["rate"], s["completeness"], s["met"], s["gaps"],
+             s["classes"], s["students"], s["rate"], s["judged"],
+             comparability(s["comparable"], lang), s["completeness"], s["met"], s["gaps"],
              s["violations"], s["unknown"], s["optional_gaps"], s["lines"], s["scheduled"],
              s["unfunded"], s["unpriced"], s["priced_total"], s["services"]]
             for s in c.school_rows(p)]
-    fmts = {6: xt.PCT, 7: xt.PCT} | {i: xt.MONEY for i in (14, 15, 17, 18)}
+    fmts = {6: xt.PCT, 9: xt.PCT} | {i: xt.MONEY for i in (16, 17, 19, 20)}
     xt.write_table(ws, [t(k, lang) for k in SCHOOL_HEAD], rows, lang, formats=fmts)
     _finish(ws, lang)
 

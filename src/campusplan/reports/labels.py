@@ -31,10 +31,12 @@ L: dict[str, Text] = {
     "overview": Text(
         zh="必配要求达标率 {rate}（达标 {met} 项，已判定 {judged} 项）；数据完整度 {completeness}；"
            "必配未达标 {gaps} 项，违规 {violations} 项，数据缺失 {unknown} 项，选配未达标 "
-           "{optional_gaps} 项。",
+           "{optional_gaps} 项。{comparable}",
         en="Required compliance rate {rate} ({met} met of {judged} judged); data completeness "
            "{completeness}; {gaps} required gaps, {violations} violations, {unknown} unknown, "
-           "{optional_gaps} optional gaps."),
+           "{optional_gaps} optional gaps.{comparable}"),
+    "not_comparable_note": Text(zh="数据完整度低于 {pct}，此达标率不可比。",
+                                en=" Data completeness is below {pct}: the rate is not comparable."),
     "no_findings": Text(zh="无未达标或违规事项。", en="No gaps or violations."),
     "no_unknown": Text(zh="无缺失数据。", en="No missing data."),
     "no_lines": Text(zh="无需建设的内容。", en="Nothing to build."),
@@ -59,6 +61,11 @@ L: dict[str, Text] = {
                       en="The compliance rate counts required requirements only: met ÷ (met + gap "
                          "+ violation); data completeness is the share of applicable requirements "
                          "that could be judged."),
+    "note_comparable": Text(zh="达标率旁注明其判定所依据的必配要求项数；数据完整度低于 {pct} 的达标率标为"
+                               "“不可比”（campusplan 的设定，非规范规定）。",
+                            en="Each rate gives the number of required requirements it was judged "
+                               "on; a rate whose data completeness is below {pct} is marked not "
+                               "comparable (campusplan's setting, not the standard's)."),
     "note_prices": Text(zh="单价取自价格目录 {prices}（来源与可信度见价格目录）；无可靠来源的项目标为"
                            "“待定价”，不按 0 元计。",
                         en="Unit prices from price catalog {prices} (sources in the catalog); lines "
@@ -83,6 +90,10 @@ L: dict[str, Text] = {
     "c_area": Text(zh="领域", en="Area"),
     "c_rate": Text(zh="必配达标率", en="Rate"),
     "c_completeness": Text(zh="数据完整度", en="Complete"),
+    "c_judged": Text(zh="已判定（必配）", en="Judged"),
+    "c_comparable": Text(zh="可比性", en="Comparable"),
+    "comparable_yes": Text(zh="可比", en="comparable"),
+    "comparable_no": Text(zh="不可比", en="not comparable"),
     "c_met": Text(zh="必配达标", en="Met"),
     "c_gaps": Text(zh="必配未达标", en="Gaps"),
     "c_violations": Text(zh=vocabulary.STATUS["violation"].zh, en="Violations"),
@@ -151,6 +162,8 @@ L: dict[str, Text] = {
     "k_schools": Text(zh="学校数", en="Schools"),
     "k_rate": Text(zh="必配达标率", en="Required compliance rate"),
     "k_completeness": Text(zh="数据完整度", en="Data completeness"),
+    "k_judged": Text(zh="已判定的必配要求", en="Required requirements judged"),
+    "k_comparable": Text(zh="达标率可比性", en="Rate comparability"),
     "k_gaps": Text(zh="必配未达标（项）", en="Required gaps"),
     "k_violations": Text(zh="违规（项）", en="Violations"),
     "k_unknown": Text(zh="数据缺失（项）", en="Unknown"),
@@ -183,6 +196,11 @@ def t(key: str, lang: str, **kw) -> str:
     return L[key].get(lang).format(**kw)
 
 
+def comparability(value: bool | None, lang: str) -> str:
+    """可比 / 不可比, or — when nothing applies (engine.rollup.comparable gave None)."""
+    return "—" if value is None else t("comparable_yes" if value else "comparable_no", lang)
+
+
 def word(table: vocabulary.Table, key: str | None, lang: str) -> str:
     return vocabulary.label(table, key, lang)
 
@@ -207,6 +225,13 @@ def money(v: float | None) -> str:
 
 def pct(v: float | None) -> str:
     return "—" if v is None else f"{v * 100:.1f}%"
+
+
+def rate_text(rate: float | None, comparable: bool | None, lang: str) -> str:
+    """A rate for a text table: 62.5%, or 62.5%（不可比） under the completeness threshold."""
+    if comparable is False:
+        return f"{pct(rate)}{paren(t('comparable_no', lang), lang)}"
+    return pct(rate)
 
 
 def qty(v: float | None) -> str:

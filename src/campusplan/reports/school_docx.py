@@ -30,6 +30,7 @@ from campusplan.reports.labels import (
     money,
     paren,
     pct,
+    rate_text,
     req_ids,
     t,
     word,
@@ -100,21 +101,27 @@ def _compliance(doc: DocumentType, p: c.Planned, school_id: str) -> None:
     lang = p.lang
     doc.add_heading(t("h_compliance", lang), level=1)
     o = c.overall(p, [school_id])
-    doc.add_paragraph(t("overview", lang, **{**o, "rate": pct(o["rate"]),
-                                             "completeness": pct(o["completeness"])}))
+    threshold = pct(p.assessment.catalog.standard.min_completeness())
+    doc.add_paragraph(t("overview", lang, **{
+        **o, "rate": pct(o["rate"]), "completeness": pct(o["completeness"]),
+        "comparable": t("not_comparable_note", lang, pct=threshold)
+        if o["comparable"] is False else ""}))
     areas = c.area_rows(p, [school_id])
     doc.add_heading(t("h_chart", lang), level=2)
     add_bar_chart(doc, [a["name"] for a in areas], [a["rate"] for a in areas],
                   t("chart_series_rate", lang), 15.5, 6.5, dx.BODY_EA)
     doc.add_heading(t("h_by_area", lang), level=2)
     head = [t(k, lang) for k in ("c_area", "c_met", "c_gaps", "c_violations", "c_unknown",
-                                 "c_optional_gaps", "c_rate", "c_completeness")]
+                                 "c_optional_gaps", "c_rate", "c_judged", "c_completeness")]
     rows = [[a["name"], a["met"], a["gaps"], a["violations"], a["unknown"], a["optional_gaps"],
-             pct(a["rate"]), pct(a["completeness"])] for a in areas]
+             rate_text(a["rate"], a["comparable"], lang), a["judged"], pct(a["completeness"])]
+            for a in areas]
     rows.append([t("p_total", lang), o["met"], o["gaps"], o["violations"], o["unknown"],
-                 o["optional_gaps"], pct(o["rate"]), pct(o["completeness"])])
-    dx.bold_last_row(dx.add_table(doc, head, rows, [3.4, 1.7, 1.8, 1.4, 1.7, 1.8, 2.1, 2.1],
-                                  numeric=set(range(1, 8))))
+                 o["optional_gaps"], rate_text(o["rate"], o["comparable"], lang), o["judged"],
+                 pct(o["completeness"])])
+    dx.bold_last_row(dx.add_table(doc, head, rows,
+                                  [3.0, 1.5, 1.6, 1.3, 1.5, 1.6, 2.3, 1.4, 1.8],
+                                  numeric=set(range(1, 9))))
 
 
 def _findings(doc: DocumentType, p: c.Planned, school_id: str) -> None:
@@ -218,6 +225,7 @@ def _notes(doc: DocumentType, p: c.Planned) -> None:
     for i, text in enumerate([
         t("note_standard", lang, standard=ident.title, catalog=p.assessment.catalog.version),
         t("note_rate", lang),
+        t("note_comparable", lang, pct=pct(p.assessment.catalog.standard.min_completeness())),
         t("note_prices", lang, prices=p.prices.version),
         t("note_budget", lang, per=per, amount=money(b.per_year), years=b.years),
         t("note_generated", lang, today=dt.date.today().isoformat()),
