@@ -47,7 +47,14 @@ def equity_context(rows: list[dict], lang: str) -> dict:
                             "row_cells": [r["cells"][m["key"]] for m in measures]}
                        for r in rows],
             "equity_thresholds": [(v.label(v.STAGE, st, lang), eq.thresholds[st])
-                                  for st in eq.stages] if eq else []}
+                                  for st in eq.stages] if eq else [],
+            "equity_weights": _weights(eq, lang) if eq else ""}
+
+
+def _weights(eq, lang: str) -> str:
+    """小学 : 初中 : 高中 = 1 : 1.1 : 1.32, from the catalog."""
+    stages = " : ".join(v.label(v.STAGE, st, lang) for st in eq.stage_weights)
+    return f"{stages} = {' : '.join(f'{w:g}' for w in eq.stage_weights.values())}"
 
 
 # --- access ----------------------------------------------------------------------------------
