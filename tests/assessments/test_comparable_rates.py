@@ -13,6 +13,7 @@ import io
 
 import polars as pl
 import pytest
+from docx import Document
 from openpyxl import load_workbook
 
 from campusplan.assessments.models import SchoolScore
@@ -106,3 +107,20 @@ def test_the_district_workbook_has_judged_and_comparability_beside_the_rate(worl
     rows = {r[0]: r for r in ws.iter_rows(min_row=2, values_only=True)}
     assert rows[SPARSE][at + 1] == _score(SPARSE).judged and rows[SPARSE][at + 2] == "不可比"
     assert rows[FULL][at + 2] == "可比"
+
+
+def _docx_text(content: bytes) -> str:
+    doc = Document(io.BytesIO(content))
+    cells = [c.text for t in doc.tables for row in t.rows for c in row.cells]
+    return "\n".join([p.text for p in doc.paragraphs] + cells)
+
+
+def test_the_word_report_says_judged_and_not_comparable(world, client):
+    factories.login(client, user=world["district"])
+    sparse = _score(SPARSE)
+    text = _docx_text(client.get(f"/school/{SPARSE}/report.docx").content)
+    assert f"已判定 {sparse.judged} 项" in text
+    assert f"数据完整度低于 {THRESHOLD * 100:.1f}%，此达标率不可比。" in text
+    assert "（不可比）" in text  # the total row of the table by area
+    full = _docx_text(client.get(f"/school/{FULL}/report.docx").content)
+    assert "此达标率不可比" not in full  # an area of it may still be marked (its own completeness)
