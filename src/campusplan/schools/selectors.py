@@ -155,10 +155,11 @@ def stored_for(*, codes: Iterable[str], districts: Iterable[str], catalog: Catal
     return stored
 
 
-def school_names() -> dict[str, str]:
-    """Normalised school code and name → code, for matching Snipe-IT's Company column."""
+def school_names(schools: QuerySet[School] | None = None) -> dict[str, str]:
+    """Normalised school code and name → code, for matching Snipe-IT's Company column (of the
+    given schools: those the importing actor reaches; default all)."""
     out = {}
-    for code, name in School.objects.values_list("code", "name"):
+    for code, name in (School.objects if schools is None else schools).values_list("code", "name"):
         out[normal(name)] = out[normal(code)] = code
     return out
 
