@@ -18,10 +18,10 @@ CHROMIUM_ARGS = [
 CSP_PREFIX = "CSP violation:"
 CSP_LISTENER = """
 document.addEventListener("securitypolicyviolation", (e) => {
-  console.error("%s " + e.violatedDirective + " blocked " + (e.blockedURI || "inline") +
+  console.error("CSP_PREFIX " + e.violatedDirective + " blocked " + (e.blockedURI || "inline") +
                 " at " + e.sourceFile + ":" + e.lineNumber);
 });
-""" % CSP_PREFIX
+""".replace("CSP_PREFIX", CSP_PREFIX)
 
 
 def watch(page, errors: list[str]) -> None:

@@ -18,7 +18,6 @@ from campusplan.schools.models import Device, School
 from tests import factories
 from tests.api.test_writes_and_errors import FACT_URL, assert_error, put
 from tests.api.world import CY, HD, HD1
-from tests.factories import EXAMPLES
 
 pytestmark = pytest.mark.django_db
 

@@ -13,7 +13,7 @@ import pytest
 
 from campusplan.schools.models import Device
 from campusplan.web import imports
-from tests.web.world import A, NAMES
+from tests.web.world import NAMES, A
 
 pytestmark = pytest.mark.django_db
 HEADER = ["Company", "Name", "Asset Tag", "Category", "Model", "Location", "Purchase Date",

@@ -78,26 +78,42 @@ def backup(*, actor: Actor, path: Path, alias: str = "default") -> BackupResult:
     return BackupResult(path, engine, path.stat().st_size)
 
 
-def restore(*, actor: Actor, path: Path, alias: str = "default") -> BackupResult:
-    """Replace the database `alias` with the backup at `path` (all or nothing)."""
+def restore(*, actor: Actor, path: Path, database: dict | None = None) -> BackupResult:
+    """Replace the live database — or, given its settings, another (empty) one — with the
+    backup at `path`, all or nothing. Restoring the live one records itself in the audit
+    trail it brought back."""
     _require_operator(actor)
-    conn = connections[alias]
-    engine, path = _engine(conn.settings_dict), Path(path)
+    conn = connections["default"]
+    target = conn.settings_dict if database is None else database
+    engine, path = _engine(target), Path(path)
     _check_file(path, engine)
     if engine == "sqlite":
-        conn.ensure_connection()
-        with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as source:
-            source.backup(conn.connection)
-        source.close()
+        _restore_sqlite(path, conn if database is None else None, target)
     else:
         conn.close()
         _run(["pg_restore", "--clean", "--if-exists", "--no-owner", "--no-privileges",
-              "--single-transaction", "--exit-on-error", str(path)], conn.settings_dict,
+              "--single-transaction", "--exit-on-error", str(path)], target,
              database_flag=True)
-    with audit.acting_as(actor):
-        audit.record(object_type="database", object_key=alias,
-                     note=f"restored from {path.name}")
+    if database is None:
+        with audit.acting_as(actor):
+            audit.record(object_type="database", object_key="default",
+                         note=f"restored from {path.name}")
     return BackupResult(path, engine, path.stat().st_size)
+
+
+def _restore_sqlite(path: Path, live, target: dict) -> None:
+    source = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        if live is not None:
+            live.ensure_connection()
+            source.backup(live.connection)
+        else:
+            name = str(target["NAME"])
+            with sqlite3.connect(name, uri=name.startswith("file:")) as dest:
+                source.backup(dest)
+            dest.close()
+    finally:
+        source.close()
 
 
 def _check_file(path: Path, engine: str) -> None:
