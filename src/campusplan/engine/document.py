@@ -113,8 +113,12 @@ def _iso_date(value: Any) -> Any:
 SCHOOL_CODE = re.compile(r"[0-9A-Za-z][0-9A-Za-z_-]{0,19}", re.ASCII)
 
 
+def is_school_code(value: object) -> bool:
+    return isinstance(value, str) and SCHOOL_CODE.fullmatch(value) is not None
+
+
 def _school_code(value: Any) -> Any:
-    if isinstance(value, str) and not SCHOOL_CODE.fullmatch(value):
+    if isinstance(value, str) and not is_school_code(value):
         raise PydanticCustomError("school_code", "school code must be ASCII letters/digits",
                                   {"value": value})
     return value
