@@ -1,6 +1,8 @@
 # campusplan — developer entry points. See docs/development/setup.md.
 #
 #   make run    set up, migrate the SQLite database, load the demo (when the CLI has it), serve
+#               with Django's development server, DEBUG off (the app's own error pages)
+#   make serve  the production stack: migrate, collect static files, gunicorn (docs/deployment.md)
 #   make test   set up, install the browser, lint, run the tests on SQLite and on PostgreSQL
 #
 # Every setup step leaves a stamp (inside what it built) or a real file behind, so a second run
@@ -31,22 +33,40 @@ VENDOR_FILES := \
 MO_FILES := $(patsubst %.po,%.mo,$(wildcard $(LOCALE)/*/LC_MESSAGES/django.po))
 LINT_PATHS := src tests $(wildcard benchmarks)
 
-.PHONY: help setup run test lint check test-sqlite test-postgres browser-deps postgres messages clean \
+.PHONY: help setup run serve test lint check test-sqlite test-postgres browser-deps postgres messages clean \
 	docs bench bench-web screenshots
 
 help:
-	@echo "make run   - set up and serve http://$(ADDR)/"
+	@echo "make run   - set up and serve http://$(ADDR)/ (development server, DEBUG off)"
+	@echo "make serve - the production stack on SQLite or DATABASE_URL (gunicorn + whitenoise)"
 	@echo "make test  - set up, lint, test on SQLite and PostgreSQL (installs chromium if missing)"
 	@echo "make docs  - regenerate docs/catalog-reference.md, docs/school-input.schema.json, docs/cli.md"
 	@echo "make bench - run the benchmarks in benchmarks/ (not part of make test)"
 
 setup: $(VENV_STAMP) $(VENDOR_FILES) $(MO_FILES)
 
-run: setup
+# DEBUG stays off unless asked for (CAMPUSPLAN_DEBUG=1 make run shows Django's debug pages);
+# the secret key is made once per checkout in var/secret-key when none is given.
+SECRET_KEY_FILE := var/secret-key
+RUN_ENV = CAMPUSPLAN_DEBUG=$${CAMPUSPLAN_DEBUG:-0} CAMPUSPLAN_HTTPS=$${CAMPUSPLAN_HTTPS:-0} \
+	CAMPUSPLAN_SECRET_KEY=$${CAMPUSPLAN_SECRET_KEY:-$$(cat $(SECRET_KEY_FILE))}
+
+$(SECRET_KEY_FILE):
+	mkdir -p $(@D)
+	umask 077; $(PYTHON) -c 'import secrets; print(secrets.token_urlsafe(50))' > $@
+
+run: setup $(SECRET_KEY_FILE)
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py createcachetable
 	if $(BIN)/campusplan demo --help >/dev/null 2>&1; then $(BIN)/campusplan demo; fi
-	CAMPUSPLAN_DEBUG=$${CAMPUSPLAN_DEBUG:-1} $(PY) manage.py runserver $(ADDR)
+	$(RUN_ENV) $(PY) manage.py collectstatic --noinput --verbosity 0
+	$(RUN_ENV) $(PY) manage.py runserver $(ADDR)
+
+# The production stack (docs/deployment.md): `campusplan serve` migrates, collects the static
+# files when they changed and execs gunicorn. HTTPS stays on unless CAMPUSPLAN_HTTPS=0.
+serve: setup $(SECRET_KEY_FILE)
+	CAMPUSPLAN_DEBUG=0 CAMPUSPLAN_SECRET_KEY=$${CAMPUSPLAN_SECRET_KEY:-$$(cat $(SECRET_KEY_FILE))} \
+	  $(BIN)/campusplan serve --bind $(ADDR)
 
 test: setup browser-deps lint check test-sqlite test-postgres
 
@@ -113,9 +133,10 @@ messages: $(VENV_STAMP)
 
 # Debian packages the tests need: Chromium drives the browser tests (never a downloaded
 # browser build), the CJK font renders Chinese in screenshots and PDFs, LibreOffice and poppler
-# turn the Word/Excel reports into PDFs the tests read.
+# turn the Word/Excel reports into PDFs the tests read, postgresql-client gives `campusplan
+# backup/restore` pg_dump and pg_restore.
 DEBIAN_PACKAGES := chromium fonts-noto-cjk libreoffice-writer-nogui libreoffice-calc-nogui \
-	poppler-utils
+	poppler-utils postgresql-client
 
 browser-deps:
 	missing=""; \

@@ -8,6 +8,13 @@
 | `CAMPUSPLAN_HTTPS`         | on when DEBUG is off             | secure cookies, HSTS             |
 | `CAMPUSPLAN_VAR_DIR`       | `var/` of the checkout, else `./var` | SQLite file, collected static |
 | `DATABASE_URL`             | `sqlite:///<var>/campusplan.sqlite3` | e.g. `postgres://user@host/db` |
+| `CAMPUSPLAN_UPLOAD_DIR`    | `<var>/uploads`                  | import files awaiting confirmation |
+| `CAMPUSPLAN_UPLOAD_RETENTION_SECONDS` | `3600`                | an unconfirmed upload is deleted after |
+| `CAMPUSPLAN_API_RATE`      | `120/min`                        | API calls per token (or session user); `s`, `min`, `h`, `day` |
+| `CAMPUSPLAN_API_TOKENS_PER_USER` | `10`                       | active API tokens one user may hold |
+| `CAMPUSPLAN_SESSION_SECONDS` | `28800` (8 h)                  | idle timeout of a login session |
+
+Production: docs/deployment.md (`make serve`: gunicorn, static files by whitenoise, DEBUG off).
 """
 
 from __future__ import annotations
@@ -55,6 +62,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "csp",
     "ninja",
     "campusplan.web",
     "campusplan.schools",
@@ -64,6 +72,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "campusplan.web.middleware.PermissionsPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "campusplan.web.middleware.SlidingSessionMiddleware",
     "campusplan.web.middleware.ChineseFirstLocaleMiddleware",
@@ -73,6 +84,7 @@ MIDDLEWARE = [
     "campusplan.accounts.audit.AuditMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "campusplan.web.middleware.BusyDatabaseMiddleware",
 ]
 
 ROOT_URLCONF = "campusplan.urls"
@@ -102,6 +114,13 @@ def _default_database_url() -> str:
 DATABASES = {
     "default": dj_database_url.parse(os.environ.get("DATABASE_URL") or _default_database_url())
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # BEGIN IMMEDIATE takes the write lock when a transaction starts, so a writer waits its turn
+    # (busy timeout) instead of failing at once when a read transaction upgrades; WAL lets pages
+    # read while a long import writes. Still locked after the timeout: 409 (BusyDatabaseMiddleware).
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {"transaction_mode": "IMMEDIATE", "timeout": 10,
+         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"})
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -125,6 +144,16 @@ USE_TZ = True
 # --- static files: everything served from our own origin (vendor/ is filled by `make`). ---
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"
+# Served by whitenoise from the same process (no front proxy needed). With DEBUG off the files
+# are collected (`manage.py collectstatic`, done by `make serve`) under hashed, compressed names
+# cached for a year; while DEBUG they are found in the apps' static/ folders as they are.
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage" if DEBUG
+                    else "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+}
+WHITENOISE_USE_FINDERS = DEBUG
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # whitenoise warns on every start without it
 
 # --- security headers and cookies ---
 X_FRAME_OPTIONS = "DENY"
@@ -144,7 +173,7 @@ PASSWORD_HASHERS = [
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "web:home"
 LOGOUT_REDIRECT_URL = "accounts:login"
-SESSION_COOKIE_AGE = int(os.environ.get("CAMPUSPLAN_SESSION_SECONDS", 8 * 3600))
+SESSION_COOKIE_AGE = int(os.environ.get("CAMPUSPLAN_SESSION_SECONDS") or 8 * 3600)
 # the age counts from the last request (an idle timeout), refreshed at most once a minute by
 # SlidingSessionMiddleware: saving on every request made each page view a database write
 SESSION_SAVE_EVERY_REQUEST = False
@@ -153,3 +182,35 @@ LOGIN_MAX_FAILURES = 5  # per user name and address, then locked for LOGIN_LOCK_
 LOGIN_LOCK_SECONDS = 15 * 60
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache",
                       "LOCATION": "campusplan_cache"}}
+
+
+# --- the app's own settings (the table above) ---
+CAMPUSPLAN_UPLOAD_DIR = os.environ.get("CAMPUSPLAN_UPLOAD_DIR") or str(VAR_DIR / "uploads")
+CAMPUSPLAN_UPLOAD_RETENTION_SECONDS = int(
+    os.environ.get("CAMPUSPLAN_UPLOAD_RETENTION_SECONDS") or 3600)
+CAMPUSPLAN_API_RATE = os.environ.get("CAMPUSPLAN_API_RATE") or "120/min"
+CAMPUSPLAN_API_TOKENS_PER_USER = int(os.environ.get("CAMPUSPLAN_API_TOKENS_PER_USER") or 10)
+
+# --- the app's own error pages (templates 400/403/404/500.html), also for a CSRF failure ---
+CSRF_FAILURE_VIEW = "campusplan.web.errors.csrf_failure"
+
+# --- Content-Security-Policy (django-csp) and Permissions-Policy: scripts, styles, images and
+# fetches from our own origin only; no inline script (chart data are JSON blocks, htmx runs
+# with allowEval off); ECharts and htmx set element styles through the CSSOM, which
+# style-src does not govern. ---
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'", "data:"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
+}
+PERMISSIONS_POLICY = ("accelerometer=(), camera=(), geolocation=(), gyroscope=(), "
+                      "magnetometer=(), microphone=(), payment=(), usb=()")

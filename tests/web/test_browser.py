@@ -13,19 +13,11 @@ from playwright import sync_api
 
 from campusplan.catalog import load_catalog
 from campusplan.web import catalog_source
+from tests.browser import CHROMIUM, CHROMIUM_ARGS, watch
 from tests.web.world import HAIDIAN, NAMES, PASSWORD, ROLES, XICHENG, A, B, C
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db]
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 SHOTS = os.environ.get("CAMPUSPLAN_SCREENSHOTS")
 
 
@@ -49,12 +41,7 @@ def _context(browser):
     context = browser.new_context(viewport={"width": 1440, "height": 1000}, locale="zh-CN")
     page = context.new_page()
     errors: list[str] = []
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
-    # pages answered 403/404/422 on purpose are logged as failed resources: count only assets
-    page.on("console", lambda msg: msg.type == "error" and "Failed to load resource" not in
-            msg.text and errors.append(msg.text))
-    page.on("response", lambda r: r.status >= 400 and "/static/" in r.url
-            and errors.append(f"{r.status} {r.url}"))
+    watch(page, errors)  # exceptions, console errors, CSP violations, static files not served
     return context, page, errors
 
 

@@ -148,7 +148,7 @@ def test_confirm_needs_the_own_unexpired_token(world, login):
     assert "已过期或不存在" in response.content.decode() and retention(A) == 15
     client = login(world["haidian"])
     folder = imports.upload_root() / str(world["haidian"].pk) / token
-    old = time.time() - imports.UPLOAD_TTL - 10
+    old = time.time() - imports.retention() - 10
     os.utime(folder, (old, old))
     response = client.post(f"/import/{token}/confirm/", follow=True)
     assert "已过期或不存在" in response.content.decode() and retention(A) == 15
@@ -159,7 +159,7 @@ def test_expired_uploads_are_purged(world, login):
     token = client.post("/import/", {"file": school_json(A, video_retention_days=30)}) \
         .context["token"]
     folder = imports.upload_root() / str(world["haidian"].pk) / token
-    old = time.time() - imports.UPLOAD_TTL - 10
+    old = time.time() - imports.retention() - 10
     os.utime(folder, (old, old))
     imports.purge_expired()
     assert not folder.exists()

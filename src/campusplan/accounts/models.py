@@ -98,3 +98,12 @@ class ApiToken(models.Model):
     @property
     def active(self) -> bool:
         return self.revoked_at is None
+
+
+class RateWindow(models.Model):
+    """One fixed window of a rate limit (accounts/ratelimit.py): how many calls it counted.
+    A row, not a cache entry, so that counting is one atomic UPDATE in every process."""
+
+    key = models.CharField(max_length=100, unique=True)
+    count = models.PositiveIntegerField(default=0)
+    expires_at = models.DateTimeField(db_index=True)

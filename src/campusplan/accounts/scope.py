@@ -15,6 +15,7 @@ from django.db.models import QuerySet
 from django.http import Http404
 
 from campusplan.accounts.choices import Level
+from campusplan.engine.document import is_school_code
 from campusplan.schools.models import District, School
 
 
@@ -125,7 +126,7 @@ def import_refusals(user, touched: Touched) -> list[Refusal]:
     allowed = editable_districts(user)
     if allowed is None:
         return []
-    codes = set(touched.schools) | touched.matched
+    codes = {c for c in set(touched.schools) | touched.matched if is_school_code(c)}
     stored = dict(School.objects.filter(code__in=codes).values_list("code", "district__code"))
     visible = set(visible_schools(user).filter(code__in=codes).values_list("code", flat=True))
     out = [r for code, district in sorted(touched.schools.items())

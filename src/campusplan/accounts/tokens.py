@@ -12,6 +12,8 @@ import hashlib
 import secrets
 from datetime import timedelta
 
+from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
@@ -27,9 +29,32 @@ def hash_secret(secret: str) -> str:
     return hashlib.sha256(secret.encode("utf-8", "surrogatepass")).hexdigest()
 
 
+class TokenLimit(Exception):
+    """The user already holds CAMPUSPLAN_API_TOKENS_PER_USER active tokens."""
+
+    def __init__(self, limit: int):
+        self.limit = limit
+        self.zh = f"每个账户最多 {limit} 个有效令牌：请先吊销不再使用的令牌"
+        self.en = f"an account holds at most {limit} active tokens: revoke one you no longer use"
+        super().__init__(self.en)
+
+    def message(self, lang: str) -> str:
+        return self.zh if lang.startswith("zh") else self.en
+
+
+def active_limit() -> int:
+    return settings.CAMPUSPLAN_API_TOKENS_PER_USER
+
+
 @transaction.atomic
 def token_create(*, user, name: str) -> tuple[ApiToken, str]:
-    """A new token for `user`; returns it with its secret (which is never stored)."""
+    """A new token for `user`; returns it with its secret (which is never stored). Refused
+    (TokenLimit) past the per-user limit, counted under a lock on the user's row so parallel
+    requests cannot pass it together."""
+    get_user_model().objects.select_for_update().filter(pk=user.pk).first()
+    limit = active_limit()
+    if ApiToken.objects.filter(user=user, revoked_at__isnull=True).count() >= limit:
+        raise TokenLimit(limit)
     secret = PREFIX + secrets.token_urlsafe(32)
     token = ApiToken.objects.create(user=user, name=name.strip()[:100] or "token",
                                     prefix=secret[:10], key_hash=hash_secret(secret))

@@ -5,17 +5,13 @@ touch (accounts.scope, the same functions as the web pages).
 
 from __future__ import annotations
 
-import math
-import time
-
 from django.conf import settings
-from django.core.cache import cache
 from django.http import HttpRequest
 from ninja.security import APIKeyCookie, HttpBearer
 from ninja.throttling import BaseThrottle
 from ninja.utils import check_csrf
 
-from campusplan.accounts import audit, scope
+from campusplan.accounts import audit, ratelimit, scope
 from campusplan.accounts.choices import AuditSource, Level
 from campusplan.accounts.tokens import token_authenticate
 from campusplan.api.errors import ApiError
@@ -64,28 +60,20 @@ def parse_rate(rate: str) -> tuple[int, int]:
 
 class ClientRate(BaseThrottle):
     """At most CAMPUSPLAN_API_RATE requests (default 120/min) per token, or per user for a
-    session, in fixed windows counted in the default cache (the database cache, shared by every
-    server process). Over the limit: 429 with Retry-After (seconds to the next window)."""
+    session, in fixed windows counted atomically in the database (accounts.ratelimit), shared by
+    every server process. Over the limit: 429 with Retry-After (seconds to the next window)."""
 
     def _rate(self) -> tuple[int, int]:
-        return parse_rate(getattr(settings, "CAMPUSPLAN_API_RATE", DEFAULT_RATE))
+        return parse_rate(settings.CAMPUSPLAN_API_RATE or DEFAULT_RATE)
 
     def allow_request(self, request: HttpRequest) -> bool:
         limit, period = self._rate()
         token = getattr(request, "api_token", None)
         ident = f"t{token.pk}" if token is not None else f"u{request.auth.pk}"
-        key = f"api-rate:{ident}:{int(time.time() // period)}"
-        if cache.add(key, 1, timeout=period + 1):
-            return True
-        try:
-            return cache.incr(key) <= limit
-        except ValueError:  # expired between add and incr
-            cache.set(key, 1, timeout=period + 1)
-            return True
+        return ratelimit.hit(f"api:{ident}", period) <= limit
 
     def wait(self) -> float:
-        _limit, period = self._rate()
-        return max(1.0, math.ceil(period - time.time() % period))
+        return float(ratelimit.seconds_left(self._rate()[1]))
 
 
 # --- scope ---------------------------------------------------------------------------------

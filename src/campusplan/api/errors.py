@@ -1,5 +1,6 @@
 """Every error as one JSON shape: `{"code": "...", "message": {"zh": "...", "en": "..."},
-"details": [...]}` — for 400/401/403/404/409/422/429, ninja's own errors included.
+"details": [...]}` — for 400/401/403/404/409/422/429, ninja's own errors included: a
+malformed multipart body is 400, a busy SQLite database 409, a value the database refuses 422.
 
 Views raise `ApiError` (or Django's Http404 / PermissionDenied through accounts.scope, or the
 services' ImportInvalid); `install(api)` maps each exception class to its response. Anything
@@ -12,8 +13,9 @@ import logging
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, SuspiciousOperation
-from django.db import IntegrityError
+from django.db import DataError, IntegrityError, OperationalError
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.multipartparser import MultiPartParserError
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, Throttled, ValidationError
 
@@ -32,6 +34,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
                     "CSRF check failed: session writes need the X-CSRFToken header"),
     "not_found": ("不存在或不在您的权限范围内", "not found, or outside your scope"),
     "conflict": ("与已有数据冲突，请重试", "conflicts with stored data; try again"),
+    "busy": ("数据库正忙（可能有一项导入正在写入），未写入任何内容，请稍后重试",
+             "the database is busy (an import may be writing); nothing was written, retry later"),
+    "value_refused": ("有值超出数据库允许的长度或范围，未写入任何内容",
+                      "a value exceeds what the database accepts (length or range); nothing "
+                      "was written"),
     "validation_error": ("请求参数不合法", "invalid request parameters"),
     "invalid_data": ("数据未通过校验，未写入任何内容", "the data is invalid; nothing was written"),
     "rate_limited": ("请求过于频繁，请稍后再试", "too many requests; retry later"),
@@ -107,9 +114,19 @@ def translate(exc: Exception) -> ApiError | None:
         return ApiError(422, "invalid_data", details=problem_details(exc.problems))
     if isinstance(exc, IntegrityError):
         return ApiError(409, "conflict")
-    if isinstance(exc, SuspiciousOperation):
+    if isinstance(exc, OperationalError) and is_busy(exc):
+        return ApiError(409, "busy")
+    if isinstance(exc, DataError):
+        return ApiError(422, "value_refused")
+    if isinstance(exc, SuspiciousOperation | MultiPartParserError):
         return ApiError(400, "bad_request")
     return None
+
+
+def is_busy(exc: BaseException) -> bool:
+    """SQLite's 'database is locked' / 'table is locked' / 'busy': a writer holds the lock."""
+    text = str(exc).lower()
+    return "locked" in text or "busy" in text
 
 
 def install(api: NinjaAPI) -> None:
@@ -123,5 +140,6 @@ def install(api: NinjaAPI) -> None:
         return respond(api, request, err)
 
     for cls in (Exception, ApiError, ValidationError, HttpError, Http404, PermissionDenied,
-                ImportInvalid, ExchangeError, IntegrityError, SuspiciousOperation):
+                ImportInvalid, ExchangeError, IntegrityError, SuspiciousOperation,
+                OperationalError, DataError, MultiPartParserError):
         api.add_exception_handler(cls, handle)

@@ -40,11 +40,15 @@ def token_create_cmd(
     """创建令牌，密钥只显示这一次 / Create a token; the secret is shown once."""
     setup_django()
     from campusplan.accounts import audit
-    from campusplan.accounts.tokens import token_create
+    from campusplan.accounts.tokens import TokenLimit, token_create
 
     user = _user(username)
-    with audit.acting(None, "cli"):
-        token, secret = token_create(user=user, name=name)
+    try:
+        with audit.acting(None, "cli"):
+            token, secret = token_create(user=user, name=name)
+    except TokenLimit as exc:
+        err.print(f"[red]{exc.zh} / {exc.en}[/red]")
+        raise typer.Exit(2) from None
     console.print(f"令牌 / token #{token.pk} “{token.name}” ({username})")
     console.print("密钥只显示这一次，请妥善保存 / the secret is shown only now:")
     typer.echo(secret)

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import re
 from dataclasses import dataclass
 from typing import Annotated, Any, Literal
 
@@ -103,6 +104,24 @@ def _iso_date(value: Any) -> Any:
         return dt.date.fromisoformat(str(value))
     except ValueError:
         raise PydanticCustomError("date", "date must be YYYY-MM-DD", {"value": value}) from None
+
+
+# 学校标识码: the national code is 10 digits; imports also carry local codes, so the rule is
+# ASCII letters and digits, then also '-' or '_', at most 20 (docs/data-exchange.md). It refuses
+# what cannot be a code and would break a URL, a file name or a spreadsheet: '/', '.', '<',
+# spaces, full-width digits, control and bidirectional characters, a leading '=' or '-'.
+SCHOOL_CODE = re.compile(r"[0-9A-Za-z][0-9A-Za-z_-]{0,19}", re.ASCII)
+
+
+def is_school_code(value: object) -> bool:
+    return isinstance(value, str) and SCHOOL_CODE.fullmatch(value) is not None
+
+
+def _school_code(value: Any) -> Any:
+    if isinstance(value, str) and not is_school_code(value):
+        raise PydanticCustomError("school_code", "school code must be ASCII letters/digits",
+                                  {"value": value})
+    return value
 
 
 def _code_text(value: Any) -> Any:
@@ -216,7 +235,7 @@ class DistrictServiceDoc(ServiceDoc):
 
 
 class SchoolDoc(Doc):
-    code: str = _text("school.code", pattern=r"\S", title="学校标识码")
+    code: Annotated[str, BeforeValidator(_school_code)] = _text("school.code", title="学校标识码")
     name: str | None = _text("school.name", default=None, title="学校名称")
     district: Code = Field(title="行政区划代码")
     type: Code = Field(title="办学类型代码")

@@ -166,6 +166,10 @@ BY_TYPE = {
     "stage_missing": ("办学类型 {type}（{type_zh}）设{stage_zh}学段，但未填写该学段",
                       "school type {type} ({type_en}) has a {stage_en} stage, but it is not given"),
     "string_too_long": ("文本过长：最多 {max_length} 个字符", "too long: at most {max_length} characters"),
+    "school_code": ("学校标识码只能由英文字母、数字及 - _ 组成（以字母或数字开头，最多 20 位；"
+                    "全国学校标识码为 10 位数字）：{value!r}",
+                    "a school code is ASCII letters and digits, then also - or _ (at most 20; "
+                    "the national code has 10 digits): {value!r}"),
     "no_teachers": ("专任教师数为 0，但有学生 {students} 人", "0 teachers for {students} students"),
     "phase_in_future": ("当前阶段开始日期 {since} 晚于评估日期 {as_of}",
                         "the phase starts on {since}, after the assessment date {as_of}"),

@@ -15,7 +15,7 @@ from django.db.models import QuerySet
 from campusplan.catalog.codes import school_types, stages_of
 from campusplan.catalog.loader import Catalog
 from campusplan.catalog.schema import FactType
-from campusplan.engine.document import DistrictServiceDoc, Inputs, SchoolDoc
+from campusplan.engine.document import DistrictServiceDoc, Inputs, SchoolDoc, is_school_code
 from campusplan.engine.inputs import validate_inputs
 from campusplan.exchange.documents import Stored
 from campusplan.exchange.inventory import DeviceRow, engine_devices, load_kinds
@@ -143,8 +143,10 @@ def devices_of(*, schools: QuerySet | list[School]) -> list[DeviceRow]:
 
 def stored_for(*, codes: Iterable[str], districts: Iterable[str], catalog: Catalog,
                with_names: bool = False) -> Stored:
-    """What an import of these schools (and district services) compares against."""
-    schools = list(school_list(codes=codes))
+    """What an import of these schools (and district services) compares against. A code that
+    is no school code cannot be stored (the validator refuses it, located) and is not looked
+    up: PostgreSQL refuses a NUL in a query."""
+    schools = list(school_list(codes=[c for c in codes if is_school_code(c)]))
     stored = Stored(schools=school_documents(schools=schools, catalog=catalog))
     for svc in district_services(districts=districts, catalog=catalog):
         stored.district_services[svc.district, svc.category, svc.name] = svc
@@ -155,10 +157,11 @@ def stored_for(*, codes: Iterable[str], districts: Iterable[str], catalog: Catal
     return stored
 
 
-def school_names() -> dict[str, str]:
-    """Normalised school code and name → code, for matching Snipe-IT's Company column."""
+def school_names(schools: QuerySet[School] | None = None) -> dict[str, str]:
+    """Normalised school code and name → code, for matching Snipe-IT's Company column (of the
+    given schools: those the importing actor reaches; default all)."""
     out = {}
-    for code, name in School.objects.values_list("code", "name"):
+    for code, name in (School.objects if schools is None else schools).values_list("code", "name"):
         out[normal(name)] = out[normal(code)] = code
     return out
 

@@ -104,11 +104,14 @@ def source_fields(*, paths: list[Path], bundle: Bundle, kind: str, user, actor: 
 
 
 def import_bundle(*, bundle: Bundle, catalog: Catalog, kinds: DeviceKinds, source: dict | Source,
-                  dry_run: bool = False, progress: Callable | None = None) -> ImportReport:
+                  dry_run: bool = False, progress: Callable | None = None,
+                  names: dict[str, str] | None = None) -> ImportReport:
     """Plan the bundle against what is stored and, unless dry_run or invalid, write the changes
     with their provenance in one transaction. The caller records the audit trail in the same
-    transaction (campusplan.usecases.imports)."""
-    names = school_names() if bundle.snipeit else {}
+    transaction (campusplan.usecases.imports). `names`: the schools a Snipe-IT Company may
+    name (default every stored school)."""
+    if names is None:
+        names = school_names() if bundle.snipeit else {}
     codes = set(bundle.schools) | snipeit_codes(bundle, names)
     stored = stored_for(codes=codes, districts={k[0] for k in bundle.district_services},
                         catalog=catalog)

@@ -61,10 +61,10 @@ class ImportResult:
         return self.report.notes if self.report is not None else []
 
 
-def touched(bundle: Bundle) -> Touched:
+def touched(bundle: Bundle, names: dict[str, str]) -> Touched:
     """What a bundle names, for the one scope policy (accounts.scope.import_refusals)."""
     named = {code: _district_in(entry) for code, entry in bundle.schools.items()}
-    matched = snipeit_codes(bundle, school_names()) - set(named) if bundle.snipeit else set()
+    matched = snipeit_codes(bundle, names) - set(named) if bundle.snipeit else set()
     return Touched(named, matched, {d for d, _c, _n in bundle.district_services})
 
 
@@ -81,14 +81,19 @@ def import_files(*, actor: Actor, paths: Iterable[Path], dry_run: bool = False,
     bundle = read_bundle(paths=paths, catalog=catalog, kinds=kinds, limits=limits,
                          progress=progress)
     result = ImportResult(files=bundle.files or [p.name for p in paths], dry_run=dry_run)
-    result.refused = scoping.import_refusals(actor, touched(bundle))
+    # a Snipe-IT Company is matched only against the schools the actor reaches: one naming a
+    # school elsewhere is skipped exactly like one naming no school, so the answer never tells
+    # whether that school exists
+    names = school_names(scoping.schools_of(actor)) if bundle.snipeit else {}
+    result.refused = scoping.import_refusals(actor, touched(bundle, names))
     if result.refused:
         return result
     source = source_fields(paths=paths, bundle=bundle, user=actor.user, actor=actor.name,
                            kind=SOURCE_KIND.get(actor.source, SourceKind.IMPORT))
     with audit.acting_as(actor), transaction.atomic():
         result.report = import_bundle(bundle=bundle, catalog=catalog, kinds=kinds,
-                                      source=source, dry_run=dry_run, progress=progress)
+                                      source=source, dry_run=dry_run, progress=progress,
+                                      names=names)
         if result.written:
             audit.record_changes(result.plan.changes, result.report.schools,
                                  source=result.report.source)

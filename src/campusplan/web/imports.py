@@ -1,8 +1,11 @@
 """The import page's pieces: the uploaded file kept per user until confirmed (or expired), and
 the rendering of a dry run (preview of the changes, located problems).
 
-A file is stored under UPLOAD_DIR/<user id>/<random token>/<its name>; only that user's token
-finds it again, and files older than UPLOAD_TTL are removed on the next upload. The scope check
+A file is stored under CAMPUSPLAN_UPLOAD_DIR/<user id>/<random token>/<its name>, reduced to the
+columns the import reads (exchange.minimize: a Snipe-IT export's people are blanked); only that
+user's token finds it again. It is deleted when the import is confirmed or abandoned (the cancel
+button, a refused or invalid dry run), and one left longer than
+CAMPUSPLAN_UPLOAD_RETENTION_SECONDS is removed when the import page is next opened. The scope check
 of what a file touches is the use case's (usecases.imports), the same for every door.
 """
 
@@ -23,12 +26,12 @@ from django.utils.translation import gettext as _
 from campusplan.catalog.loader import Catalog
 from campusplan.exchange.documents import SEP, Change, Plan
 from campusplan.exchange.limits import DEFAULT_LIMITS
+from campusplan.exchange.minimize import minimize_csv
 from campusplan.exchange.problems import Problem
 from campusplan.web.facts import field_label, subject_text, value_text
 
 SUFFIXES = (".xlsx", ".csv", ".json")
 MAX_BYTES = DEFAULT_LIMITS.max_file_bytes
-UPLOAD_TTL = 3600  # seconds an unconfirmed upload is kept
 TOKEN = re.compile(r"^[A-Za-z0-9_-]{20,64}$")
 PREVIEW_ROWS = 50
 
@@ -47,7 +50,12 @@ class LimitedUpload(TemporaryFileUploadHandler):
 
 
 def upload_root() -> Path:
-    return Path(getattr(settings, "CAMPUSPLAN_UPLOAD_DIR", None) or settings.VAR_DIR / "uploads")
+    return Path(settings.CAMPUSPLAN_UPLOAD_DIR)
+
+
+def retention() -> int:
+    """Seconds an unconfirmed upload is kept."""
+    return settings.CAMPUSPLAN_UPLOAD_RETENTION_SECONDS
 
 
 def _user_dir(user) -> Path:
@@ -75,6 +83,8 @@ def save(user, uploaded) -> tuple[str, Path]:
     with path.open("wb") as out:
         for chunk in uploaded.chunks():
             out.write(chunk)
+    if path.suffix.lower() == ".csv":
+        minimize_csv(path)
     return token, path
 
 
@@ -84,7 +94,7 @@ def find(user, token: str) -> Path | None:
         return None
     folder = _user_dir(user) / token
     files = [p for p in folder.iterdir() if p.is_file()] if folder.is_dir() else []
-    if not files or time.time() - folder.stat().st_mtime > UPLOAD_TTL:
+    if not files or time.time() - folder.stat().st_mtime > retention():
         return None
     return files[0]
 
@@ -98,7 +108,7 @@ def purge_expired(now: float | None = None) -> None:
     now = now or time.time()
     root = upload_root()
     for folder in root.glob("*/*") if root.is_dir() else []:
-        if folder.is_dir() and now - folder.stat().st_mtime > UPLOAD_TTL:
+        if folder.is_dir() and now - folder.stat().st_mtime > retention():
             shutil.rmtree(folder, ignore_errors=True)
 
 

@@ -8,6 +8,8 @@ from django.http import HttpRequest
 from django.middleware.locale import LocaleMiddleware
 from django.utils import translation
 
+from campusplan.web import errors
+
 
 class ChineseFirstLocaleMiddleware(LocaleMiddleware):
     """Django's LocaleMiddleware without the browser's Accept-Language.
@@ -49,4 +51,31 @@ class SlidingSessionMiddleware:
             now = int(time.time())
             if now - session.get(self.KEY, 0) >= self.REFRESH_SECONDS:
                 session[self.KEY] = now
+        return response
+
+
+class BusyDatabaseMiddleware:
+    """A busy database (409) or a value the database refuses (422) answered by our own page,
+    never a 500 (campusplan.web.errors)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest):
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception):
+        return errors.database_refusal(request, exception)
+
+
+class PermissionsPolicyMiddleware:
+    """The Permissions-Policy header (settings.PERMISSIONS_POLICY): no camera, microphone,
+    geolocation, payment or USB for the pages or anything they embed."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest):
+        response = self.get_response(request)
+        response.setdefault("Permissions-Policy", settings.PERMISSIONS_POLICY)
         return response

@@ -43,6 +43,7 @@ def import_page(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         request.upload_handlers = [imports.LimitedUpload(request)]
         return _upload(request)
+    imports.purge_expired()  # abandoned uploads past the retention go when the page is opened
     return _page(request)
 
 
@@ -94,4 +95,13 @@ def import_confirm(request: HttpRequest, token: str) -> HttpResponse:
         "file": ", ".join(result.files), "schools": counts.get("schools", 0),
         "changes": len(result.plan.changes),
         "assessed": result.run.schools if result.run else 0})
+    return redirect("web:import")
+
+
+@login_required
+@require_POST
+def import_discard(request: HttpRequest, token: str) -> HttpResponse:
+    """Abandon a checked upload: its file is deleted now, not at the end of the retention."""
+    imports.discard(request.user, token)
+    messages.info(request, _("已取消导入，上传的文件已删除。"))
     return redirect("web:import")

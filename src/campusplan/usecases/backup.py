@@ -1,0 +1,144 @@
+"""A consistent backup of the whole database, and its restore — `campusplan backup|restore`.
+
+SQLite: the online backup API (a page-by-page copy under the database's own locking, taken
+while the server runs), and the same API copies a backup back over the live file. PostgreSQL:
+`pg_dump --format=custom` (one consistent snapshot) and `pg_restore --clean --if-exists
+--single-transaction` (all or nothing), from Debian's postgresql-client. Only the operator at
+the command line may do either; a restore replaces everything, audit trail included, then
+records that it happened.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sqlite3
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.db import connections
+
+from campusplan.accounts import audit
+from campusplan.accounts.audit import Actor
+from campusplan.usecases.scoping import is_operator
+
+SQLITE_MAGIC = b"SQLite format 3\x00"
+PG_MAGIC = b"PGDMP"
+
+
+class BackupError(Exception):
+    def __init__(self, zh: str, en: str):
+        self.zh, self.en = zh, en
+        super().__init__(en)
+
+    def message(self, lang: str) -> str:
+        return self.zh if lang.startswith("zh") else self.en
+
+
+@dataclass(frozen=True)
+class BackupResult:
+    path: Path
+    engine: str  # "sqlite" | "postgresql"
+    bytes: int
+
+
+def _engine(database: dict) -> str:
+    engine = database["ENGINE"]
+    if "sqlite" in engine:
+        return "sqlite"
+    if "postgresql" in engine:
+        return "postgresql"
+    raise BackupError(f"不支持的数据库：{engine}", f"unsupported database: {engine}")
+
+
+def _require_operator(actor: Actor) -> None:
+    if not is_operator(actor):
+        raise BackupError("只有服务器上的命令行操作员可以备份或恢复",
+                          "only the operator at the server's command line may back up or restore")
+
+
+def backup(*, actor: Actor, path: Path, alias: str = "default") -> BackupResult:
+    """Write a consistent copy of the database `alias` to `path` (replaced if it exists)."""
+    _require_operator(actor)
+    conn = connections[alias]
+    engine, path = _engine(conn.settings_dict), Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(path.name + ".part")
+    tmp.unlink(missing_ok=True)
+    if engine == "sqlite":
+        conn.ensure_connection()
+        with sqlite3.connect(tmp) as target:
+            conn.connection.backup(target)
+        target.close()
+    else:
+        _run(["pg_dump", "--format=custom", "--no-owner", "--no-privileges",
+              f"--file={tmp}"], conn.settings_dict)
+    os.replace(tmp, path)
+    return BackupResult(path, engine, path.stat().st_size)
+
+
+def restore(*, actor: Actor, path: Path, database: dict | None = None) -> BackupResult:
+    """Replace the live database — or, given its settings, another (empty) one — with the
+    backup at `path`, all or nothing. Restoring the live one records itself in the audit
+    trail it brought back."""
+    _require_operator(actor)
+    conn = connections["default"]
+    target = conn.settings_dict if database is None else database
+    engine, path = _engine(target), Path(path)
+    _check_file(path, engine)
+    if engine == "sqlite":
+        _restore_sqlite(path, conn if database is None else None, target)
+    else:
+        conn.close()
+        _run(["pg_restore", "--clean", "--if-exists", "--no-owner", "--no-privileges",
+              "--single-transaction", "--exit-on-error", str(path)], target,
+             database_flag=True)
+    if database is None:
+        with audit.acting_as(actor):
+            audit.record(object_type="database", object_key="default",
+                         note=f"restored from {path.name}")
+    return BackupResult(path, engine, path.stat().st_size)
+
+
+def _restore_sqlite(path: Path, live, target: dict) -> None:
+    source = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        if live is not None:
+            live.ensure_connection()
+            source.backup(live.connection)
+        else:
+            name = str(target["NAME"])
+            with sqlite3.connect(name, uri=name.startswith("file:")) as dest:
+                source.backup(dest)
+            dest.close()
+    finally:
+        source.close()
+
+
+def _check_file(path: Path, engine: str) -> None:
+    if not path.is_file():
+        raise BackupError(f"备份文件不存在：{path}", f"no such backup file: {path}")
+    with path.open("rb") as fh:
+        head = fh.read(16)
+    expected = SQLITE_MAGIC if engine == "sqlite" else PG_MAGIC
+    if not head.startswith(expected):
+        raise BackupError(f"{path.name} 不是本数据库（{engine}）的备份文件",
+                          f"{path.name} is not a backup of this database ({engine})")
+
+
+def _run(command: list[str], database: dict, database_flag: bool = False) -> None:
+    """Run a PostgreSQL client tool against `database` (libpq settings from Django's)."""
+    if shutil.which(command[0]) is None:
+        raise BackupError(f"找不到 {command[0]}：请安装 postgresql-client",
+                          f"{command[0]} not found: install postgresql-client")
+    env = os.environ | {k: str(v) for k, v in {
+        "PGHOST": database.get("HOST"), "PGPORT": database.get("PORT"),
+        "PGUSER": database.get("USER"), "PGPASSWORD": database.get("PASSWORD"),
+        "PGDATABASE": database["NAME"]}.items() if v}
+    if database_flag:
+        command = [*command[:-1], f"--dbname={database['NAME']}", command[-1]]
+    done = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        raise BackupError(f"{command[0]} 失败：{done.stderr.strip()[-500:]}",
+                          f"{command[0]} failed: {done.stderr.strip()[-500:]}")

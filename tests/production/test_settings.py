@@ -1,0 +1,38 @@
+"""Every `CAMPUSPLAN_*` setting the code reads is declared in the table at the top of
+settings.py (and so in docs/deployment.md), and DEBUG off without a secret key is refused."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+from campusplan import settings as product_settings
+
+SRC = Path(product_settings.__file__).parent
+NAME = re.compile(r"\bCAMPUSPLAN_[A-Z_]+[A-Z]\b")
+
+
+def test_every_setting_read_is_in_the_table():
+    read = set()
+    for path in SRC.rglob("*.py"):
+        read |= set(NAME.findall(path.read_text(encoding="utf-8")))
+    table = set(NAME.findall(product_settings.__doc__))
+    assert read and read <= table, sorted(read - table)
+    documented = set(NAME.findall((SRC.parents[1] / "docs" / "deployment.md").read_text()))
+    assert table <= documented, sorted(table - documented)
+
+
+def test_debug_off_needs_a_secret_key():
+    env = {k: v for k, v in os.environ.items() if not k.startswith("CAMPUSPLAN_")}
+    env |= {"CAMPUSPLAN_DEBUG": "0", "PYTHONPATH": str(SRC.parent)}
+    done = subprocess.run([sys.executable, "-c", "import campusplan.settings"], env=env,
+                          capture_output=True, text=True, check=False)
+    assert done.returncode != 0 and "CAMPUSPLAN_SECRET_KEY" in done.stderr
+    env["CAMPUSPLAN_SECRET_KEY"] = "k" * 50
+    done = subprocess.run([sys.executable, "-c", "import campusplan.settings as s; "
+                           "print(s.DEBUG, s.TIME_ZONE, s.SESSION_COOKIE_SECURE)"], env=env,
+                          capture_output=True, text=True, check=False)
+    assert done.stdout.split() == ["False", "Asia/Shanghai", "True"], done.stderr
