@@ -8,6 +8,14 @@
 | `CAMPUSPLAN_HTTPS`         | on when DEBUG is off             | secure cookies, HSTS             |
 | `CAMPUSPLAN_VAR_DIR`       | `var/` of the checkout, else `./var` | SQLite file, collected static |
 | `DATABASE_URL`             | `sqlite:///<var>/campusplan.sqlite3` | e.g. `postgres://user@host/db` |
+| `CAMPUSPLAN_REQUIRE_2FA`   | `0`                              | `1`: TOTP for city and district accounts that may change data and for the 三员 |
+| `CAMPUSPLAN_AUDIT_RETENTION_DAYS` | `180` (the minimum)       | audit rows stay online at least this long; older ones may be archived |
+| `CAMPUSPLAN_OIDC_ISSUER`   | unset (no OpenID Connect)        | the provider's base URL; its endpoints are `…/authorize`, `…/token`, `…/userinfo`, `…/jwks` unless set below |
+| `CAMPUSPLAN_OIDC_CLIENT_ID`, `CAMPUSPLAN_OIDC_CLIENT_SECRET` | unset | the client registered at the provider |
+| `CAMPUSPLAN_OIDC_AUTHORIZE_URL`, `…_TOKEN_URL`, `…_USERINFO_URL`, `…_JWKS_URL` | from the issuer | the provider's endpoints |
+| `CAMPUSPLAN_OIDC_SIGN_ALGO` | `RS256`                         | `RS256` (the provider's JWKS) or `HS256` (the client secret) |
+| `CAMPUSPLAN_CAS_SERVER`    | unset (no CAS)                   | the CAS server's URL, e.g. `https://cas.example.edu.cn/cas/` |
+| `CAMPUSPLAN_SSO_ROLE_CLAIM`, `…_DISTRICT_CLAIM`, `…_SCHOOL_CLAIM` | `campusplan_role`, `district_code`, `school_code` | the claim (OIDC) or attribute (CAS) naming the role (city, district, school, auditor) and the scope |
 """
 
 from __future__ import annotations
@@ -49,7 +57,7 @@ def _default_var_dir() -> Path:
 VAR_DIR = Path(os.environ.get("CAMPUSPLAN_VAR_DIR") or _default_var_dir()).resolve()
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "campusplan.accounts.admin_app.CampusplanAdminConfig",  # django.contrib.admin, 系统管理员 only
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -60,6 +68,8 @@ INSTALLED_APPS = [
     "campusplan.schools",
     "campusplan.assessments",
     "campusplan.accounts",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
 ]
 
 MIDDLEWARE = [
@@ -70,7 +80,10 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "campusplan.accounts.audit.AuditMiddleware",
+    "campusplan.accounts.middleware.SecondFactorMiddleware",
+    "campusplan.accounts.middleware.DeviceCookieMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -104,14 +117,15 @@ DATABASES = {
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# 等保 2.0 level 3 身份鉴别: length, complexity, not common, not one of the last five
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": f"django.contrib.auth.password_validation.{name}"}
-    for name in (
-        "UserAttributeSimilarityValidator",
-        "MinimumLengthValidator",
-        "CommonPasswordValidator",
-        "NumericPasswordValidator",
-    )
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+     "OPTIONS": {"min_length": 10}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "campusplan.accounts.passwords.ComplexityValidator", "OPTIONS": {"classes": 3}},
+    {"NAME": "campusplan.accounts.passwords.HistoryValidator", "OPTIONS": {"keep": 5}},
 ]
 
 # --- i18n: Chinese first. Source strings (msgids) are Chinese; English lives in locale/en. ---
@@ -149,7 +163,19 @@ SESSION_COOKIE_AGE = int(os.environ.get("CAMPUSPLAN_SESSION_SECONDS", 8 * 3600))
 # SlidingSessionMiddleware: saving on every request made each page view a database write
 SESSION_SAVE_EVERY_REQUEST = False
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
-LOGIN_MAX_FAILURES = 5  # per user name and address, then locked for LOGIN_LOCK_SECONDS
+# failed logins (accounts/throttle.py), each counted within LOGIN_LOCK_SECONDS: per account and
+# address (or per known device of the account), per address, per account from unknown devices
+LOGIN_MAX_FAILURES = 5
+LOGIN_ADDRESS_MAX_FAILURES = 30
+LOGIN_ACCOUNT_MAX_FAILURES = 20
 LOGIN_LOCK_SECONDS = 15 * 60
+AUTHENTICATION_BACKENDS = ["campusplan.accounts.backends.ThrottledModelBackend"]
+CAMPUSPLAN_REQUIRE_2FA = env_bool("CAMPUSPLAN_REQUIRE_2FA", False)
+OTP_TOTP_ISSUER = "campusplan"
+
+# 网络安全法 第二十一条: network logs kept no less than six months
+CAMPUSPLAN_AUDIT_RETENTION_DAYS = int(os.environ.get("CAMPUSPLAN_AUDIT_RETENTION_DAYS") or 180)
+if CAMPUSPLAN_AUDIT_RETENTION_DAYS < 180:
+    raise ImproperlyConfigured("CAMPUSPLAN_AUDIT_RETENTION_DAYS must be at least 180")
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache",
                       "LOCATION": "campusplan_cache"}}
