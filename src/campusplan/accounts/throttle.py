@@ -51,7 +51,7 @@ def reserve(key: str, limit: int, seconds: int) -> bool:
     until = now + timedelta(seconds=seconds)
     for _ in range(3):
         counters = LoginCounter.objects.filter(key=key)
-        if counters.filter(until__lte=now).update(count=1, until=until):
+        if counters.filter(until__lte=now).update(count=1, until=until, noted=False):
             return True  # an expired window starts again
         if counters.filter(until__gt=now, count__lt=limit).update(count=F("count") + 1):
             return True
@@ -90,9 +90,11 @@ class Attempt:
             release(key)
 
     def failed(self) -> None:
-        counters = LoginCounter.objects.filter(key__in=[k for k, _ in self.keys])
-        counts = dict(counters.values_list("key", "count"))
-        self.locked_now = any(counts.get(k, 0) >= limit for k, limit in self.keys)
+        """Keep the reservations; `locked_now` for the one failure that is first to find a
+        counter full (a conditional UPDATE of `noted`: exactly one lockout event each)."""
+        self.locked_now = any([
+            LoginCounter.objects.filter(key=key, count__gte=limit, noted=False)
+            .update(noted=True) for key, limit in self.keys])
 
 
 def counters_for(username: str, address: str, device: str) -> list[tuple[str, int]]:
