@@ -72,27 +72,33 @@ class Batch:
         self.id = new_batch()
         self.last = self.id
         self.count = 0
+        self.at: dt.datetime | None = None
 
     def digest(self, values: dict) -> str:
         self.last = row_digest(self.last, values)
         self.count += 1
+        self.at = values["at"]
         return self.last
 
     def seal_on_commit(self) -> None:
         if self.count:
-            batch, count, last = self.id, self.count, self.last
-            transaction.on_commit(lambda: seal(batch, count, last))
+            batch, count, last, at = self.id, self.count, self.last, self.at
+            transaction.on_commit(lambda: seal(batch, count, last, at))
 
 
-def seal(batch: str, count: int, last: str, tries: int = 100) -> AuditSeal:
-    """Link a committed batch to the chain's head (retrying when another sealer won)."""
+def seal(batch: str, count: int, last: str, at: dt.datetime | None = None,
+         tries: int = 100) -> AuditSeal:
+    """Link a committed batch to the chain's head (retrying when another sealer won). The
+    seal's time is its last row's, which the archive's `--before` compares."""
+    at = at or timezone.now()
     for _ in range(tries):
         head = AuditSeal.objects.order_by("-id").values_list("digest", flat=True).first()
         prev = head or GENESIS
         try:
             with transaction.atomic():
                 return AuditSeal.objects.create(batch=batch, count=count, last=last, prev=prev,
-                                                digest=seal_digest(prev, batch, count, last))
+                                                digest=seal_digest(prev, batch, count, last),
+                                                at=at)
         except IntegrityError:
             continue
     raise RuntimeError("could not seal an audit batch")  # pragma: no cover - 100 lost races
@@ -201,12 +207,13 @@ def seal_legacy(apps=None) -> None:
     entry_model = apps.get_model("accounts", "AuditEntry") if apps else AuditEntry
     seal_model = apps.get_model("accounts", "AuditSeal") if apps else AuditSeal
     batch = Batch()
-    for e in entry_model.objects.filter(batch="").order_by("id").iterator():
+    rows = entry_model._base_manager  # a plain manager: this one step writes the chain's columns
+    for e in rows.filter(batch="").order_by("id").iterator():
         digest = batch.digest(entry_values(e))
-        entry_model.objects.filter(pk=e.pk).update(batch=batch.id, digest=digest)
+        rows.filter(pk=e.pk).update(batch=batch.id, digest=digest)
     if batch.count:
         head = seal_model.objects.order_by("-id").values_list("digest", flat=True).first()
         prev = head or GENESIS
         seal_model.objects.create(batch=batch.id, count=batch.count, last=batch.last, prev=prev,
                                   digest=seal_digest(prev, batch.id, batch.count, batch.last),
-                                  at=timezone.now())
+                                  at=batch.at)
