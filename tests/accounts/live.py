@@ -137,10 +137,11 @@ def start(tmp: Path, users: list[tuple[str, str]], extra_env: dict | None = None
     subprocess.run([sys.executable, "-c", SETUP % {"users": users}], env=env, check=True,
                    cwd=tmp, timeout=300)
     port = _free_port()
+    log = (tmp / "server.log").open("w")  # closed by stop()
     server = subprocess.Popen(
         [str(GUNICORN), "campusplan.wsgi:application", "-b", f"127.0.0.1:{port}", "-w", "2",
          "--threads", "8", "--timeout", "120", "--log-level", "warning"],
-        env=env, cwd=tmp, stdout=subprocess.DEVNULL, stderr=open(tmp / "server.log", "w"))
+        env=env, cwd=tmp, stdout=subprocess.DEVNULL, stderr=log)
     url = f"http://127.0.0.1:{port}"
     for _ in range(300):
         try:
@@ -155,6 +156,7 @@ def start(tmp: Path, users: list[tuple[str, str]], extra_env: dict | None = None
     def stop() -> None:
         server.terminate()
         server.wait(timeout=30)
+        log.close()
         drop()
 
     return Stack(url, database), stop
