@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "campusplan.accounts",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    "django_cas_ng",  # CAS single sign-on (its session tickets), used when configured
 ]
 
 MIDDLEWARE = [
@@ -172,6 +173,32 @@ LOGIN_LOCK_SECONDS = 15 * 60
 AUTHENTICATION_BACKENDS = ["campusplan.accounts.backends.ThrottledModelBackend"]
 CAMPUSPLAN_REQUIRE_2FA = env_bool("CAMPUSPLAN_REQUIRE_2FA", False)
 OTP_TOTP_ISSUER = "campusplan"
+
+# --- single sign-on (accounts/sso.py): on when configured; local accounts stay ---
+CAMPUSPLAN_SSO_ROLE_CLAIM = os.environ.get("CAMPUSPLAN_SSO_ROLE_CLAIM", "campusplan_role")
+CAMPUSPLAN_SSO_DISTRICT_CLAIM = os.environ.get("CAMPUSPLAN_SSO_DISTRICT_CLAIM", "district_code")
+CAMPUSPLAN_SSO_SCHOOL_CLAIM = os.environ.get("CAMPUSPLAN_SSO_SCHOOL_CLAIM", "school_code")
+_OIDC = os.environ.get("CAMPUSPLAN_OIDC_ISSUER", "").rstrip("/")
+if _OIDC:
+    OIDC_RP_CLIENT_ID = os.environ.get("CAMPUSPLAN_OIDC_CLIENT_ID", "")
+    OIDC_RP_CLIENT_SECRET = os.environ.get("CAMPUSPLAN_OIDC_CLIENT_SECRET", "")
+    OIDC_RP_SIGN_ALGO = os.environ.get("CAMPUSPLAN_OIDC_SIGN_ALGO", "RS256")
+    OIDC_RP_SCOPES = "openid profile"
+    OIDC_OP_AUTHORIZATION_ENDPOINT = (os.environ.get("CAMPUSPLAN_OIDC_AUTHORIZE_URL")
+                                      or f"{_OIDC}/authorize")
+    OIDC_OP_TOKEN_ENDPOINT = os.environ.get("CAMPUSPLAN_OIDC_TOKEN_URL") or f"{_OIDC}/token"
+    OIDC_OP_USER_ENDPOINT = os.environ.get("CAMPUSPLAN_OIDC_USERINFO_URL") or f"{_OIDC}/userinfo"
+    OIDC_OP_JWKS_ENDPOINT = os.environ.get("CAMPUSPLAN_OIDC_JWKS_URL") or f"{_OIDC}/jwks"
+    AUTHENTICATION_BACKENDS.append("campusplan.accounts.sso.OIDCBackend")
+LOGIN_REDIRECT_URL_FAILURE = "/accounts/login/"  # a path: the OIDC library does not reverse it
+CAS_SERVER_URL = os.environ.get("CAMPUSPLAN_CAS_SERVER", "")
+CAS_VERSION = "3"
+CAS_CREATE_USER = True
+CAS_LOGIN_MSG = None
+CAS_LOGGED_MSG = None
+CAS_REDIRECT_URL = "/"
+if CAS_SERVER_URL:
+    AUTHENTICATION_BACKENDS.append("campusplan.accounts.sso.CASBackend")
 
 # 网络安全法 第二十一条: network logs kept no less than six months
 CAMPUSPLAN_AUDIT_RETENTION_DAYS = int(os.environ.get("CAMPUSPLAN_AUDIT_RETENTION_DAYS") or 180)
