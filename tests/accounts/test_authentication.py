@@ -11,7 +11,7 @@ from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from typer.testing import CliRunner
 
-from campusplan.accounts import roles
+from campusplan.accounts import roles, throttle
 from campusplan.accounts.models import AdminGrant, Profile
 from campusplan.cli import app
 from tests import factories
@@ -234,3 +234,32 @@ def test_the_request_id_is_validated_before_it_is_stored(client, given, kept):
     stored = audit_events(kind="denied").latest("id").request_id
     assert stored == res["X-Request-ID"]
     assert (stored == given) is kept and len(stored) <= 36
+
+
+def test_each_administrator_has_their_own_page_and_no_other(client, three):
+    factories.district(code="110108", name="海淀区")
+    pages = {"security": "/accounts/security/", "audit": "/accounts/audit/"}
+    for role, user in three.items():
+        client.force_login(user)
+        for owner, url in pages.items():
+            assert client.get(url).status_code == (200 if owner == role else 404), (role, url)
+    client.force_login(three["audit"])
+    assert "role_granted" in client.get("/accounts/audit/?kind=role_granted").content.decode()
+    assert client.get("/city/").status_code in (403, 404)  # no business scope
+
+
+def test_the_security_administrator_unlocks_and_resets_a_second_factor(client, three):
+    for _ in range(5):
+        throttle.begin("victim", "10.0.0.9")
+    assert throttle.locked("victim", "10.0.0.9")
+    (lock,) = [c for c in throttle.active_locks() if c.count >= 5]
+    victim = get_user_model().objects.create_user("victim")
+    TOTPDevice.objects.create(user=victim, name="phone", confirmed=True)
+    client.force_login(three["security"])
+    assert client.post(f"/accounts/security/locks/{lock.pk}/unlock/").status_code == 302
+    assert not throttle.locked("victim", "10.0.0.9")
+    assert client.post(f"/accounts/security/users/{victim.pk}/second-factor/reset/").status_code == 302
+    assert not TOTPDevice.objects.filter(user=victim).exists()
+    assert [e.field for e in audit_events(kind=None).filter(
+        field__in=["login_unlocked", "second_factor_reset"])] == [
+        "login_unlocked", "second_factor_reset"]

@@ -131,6 +131,7 @@ class LoginCounter(models.Model):
     key = models.CharField(max_length=40, unique=True)
     count = models.PositiveIntegerField(default=0)
     until = models.DateTimeField()
+    limit = models.PositiveIntegerField(default=0)  # the count that locks
     noted = models.BooleanField(default=False)  # the lockout is in the audit trail
 
 

@@ -59,7 +59,7 @@ def reserve(key: str, limit: int, seconds: int) -> bool:
             return False
         try:
             with transaction.atomic():
-                LoginCounter.objects.create(key=key, count=1, until=until)
+                LoginCounter.objects.create(key=key, count=1, until=until, limit=limit)
             return True
         except IntegrityError:  # another attempt created it first: count on it
             continue
@@ -150,6 +150,5 @@ def new_device_cookie(username: str) -> str:
 
 def active_locks() -> list[LoginCounter]:
     """Counters at or over their limit now (for the security administrator's page)."""
-    return list(LoginCounter.objects.filter(until__gt=timezone.now(),
-                                            count__gte=settings.LOGIN_MAX_FAILURES)
+    return list(LoginCounter.objects.filter(until__gt=timezone.now(), count__gte=F("limit"))
                 .order_by("-until"))

@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.contrib.auth import views as auth_views
 from django.utils.translation import gettext_lazy as _
 
+from campusplan.accounts import sso
 from campusplan.accounts.backends import OUTCOME_ATTR
 
 
@@ -12,6 +13,10 @@ class LoginView(auth_views.LoginView):
 
     template_name = "accounts/login.html"
     redirect_authenticated_user = True
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(**kwargs) | {
+            "sso_oidc": sso.oidc_enabled(), "sso_cas": sso.cas_enabled()}
 
     def form_invalid(self, form):
         if getattr(self.request, OUTCOME_ATTR, "") == "locked":

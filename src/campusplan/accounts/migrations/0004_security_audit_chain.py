@@ -58,6 +58,7 @@ class Migration(migrations.Migration):
                 ('key', models.CharField(max_length=40, unique=True)),
                 ('count', models.PositiveIntegerField(default=0)),
                 ('until', models.DateTimeField()),
+                ('limit', models.PositiveIntegerField(default=0)),
                 ('noted', models.BooleanField(default=False)),
             ],
         ),
