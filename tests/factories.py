@@ -17,8 +17,9 @@ from pathlib import Path
 
 from django.contrib.auth import get_user_model
 
+from campusplan.accounts import audit, roles
 from campusplan.accounts.audit import Actor
-from campusplan.accounts.models import Profile
+from campusplan.accounts.models import AuditEntry, Profile
 from campusplan.accounts.tokens import token_create, token_revoke
 from campusplan.assessments.models import AssessmentRun
 from campusplan.schools.models import District, School
@@ -117,6 +118,35 @@ def token(*, user, name: str = "token", revoked: bool = False) -> str:
     if revoked:
         token_revoke(token=record)
     return secret
+
+
+def administrator(*, username: str, role: str, password: str | None = None):
+    """A user holding one of the 三员 roles (system, security, audit), granted as the
+    command line's operator does, with no business profile."""
+    account = get_user_model().objects.create_user(username, password=password)
+    roles.grant(actor=operator("installer"), user=account, role=role)
+    account.refresh_from_db()
+    return account
+
+
+# --- the audit trail (append-only: tests read what came after a mark) ------------------------
+
+
+def audit_mark() -> int:
+    """The newest audit row's id now; `audit_changes(after=…)` reads what came after it."""
+    return AuditEntry.objects.order_by("-id").values_list("id", flat=True).first() or 0
+
+
+def audit_changes(*, after: int = 0):
+    """The change rows (not security events) written after a mark, oldest first."""
+    return AuditEntry.objects.filter(pk__gt=after).exclude(
+        object_type=audit.SECURITY).order_by("id")
+
+
+def audit_events(*, after: int = 0, kind: str | None = None):
+    """The security events written after a mark, oldest first (of one kind if given)."""
+    rows = AuditEntry.objects.filter(pk__gt=after, object_type=audit.SECURITY).order_by("id")
+    return rows.filter(field=kind) if kind else rows
 
 
 def login(client, *, user, password: str = PASSWORD) -> None:

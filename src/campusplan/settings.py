@@ -15,6 +15,15 @@
 | `CAMPUSPLAN_SESSION_SECONDS` | `28800` (8 h)                  | idle timeout of a login session |
 
 Production: docs/deployment.md (`make serve`: gunicorn, static files by whitenoise, DEBUG off).
+
+| `CAMPUSPLAN_REQUIRE_2FA`   | `0`                              | `1`: TOTP for city and district accounts that may change data and for the 三员 |
+| `CAMPUSPLAN_AUDIT_RETENTION_DAYS` | `180` (the minimum)       | audit rows stay online at least this long; older ones may be archived |
+| `CAMPUSPLAN_OIDC_ISSUER`   | unset (no OpenID Connect)        | the provider's base URL; its endpoints are `…/authorize`, `…/token`, `…/userinfo`, `…/jwks` unless set below |
+| `CAMPUSPLAN_OIDC_CLIENT_ID`, `CAMPUSPLAN_OIDC_CLIENT_SECRET` | unset | the client registered at the provider |
+| `CAMPUSPLAN_OIDC_AUTHORIZE_URL`, `…_TOKEN_URL`, `…_USERINFO_URL`, `…_JWKS_URL` | from the issuer | the provider's endpoints |
+| `CAMPUSPLAN_OIDC_SIGN_ALGO` | `RS256`                         | `RS256` (the provider's JWKS) or `HS256` (the client secret) |
+| `CAMPUSPLAN_CAS_SERVER`    | unset (no CAS)                   | the CAS server's URL, e.g. `https://cas.example.edu.cn/cas/` |
+| `CAMPUSPLAN_SSO_ROLE_CLAIM`, `…_DISTRICT_CLAIM`, `…_SCHOOL_CLAIM` | `campusplan_role`, `district_code`, `school_code` | the claim (OIDC) or attribute (CAS) naming the role (city, district, school, auditor) and the scope |
 """
 
 from __future__ import annotations
@@ -56,7 +65,7 @@ def _default_var_dir() -> Path:
 VAR_DIR = Path(os.environ.get("CAMPUSPLAN_VAR_DIR") or _default_var_dir()).resolve()
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "campusplan.accounts.admin_app.CampusplanAdminConfig",  # django.contrib.admin, 系统管理员 only
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -68,6 +77,9 @@ INSTALLED_APPS = [
     "campusplan.schools",
     "campusplan.assessments",
     "campusplan.accounts",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_cas_ng",  # CAS single sign-on (its session tickets), used when configured
 ]
 
 MIDDLEWARE = [
@@ -81,7 +93,10 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "campusplan.accounts.audit.AuditMiddleware",
+    "campusplan.accounts.middleware.SecondFactorMiddleware",
+    "campusplan.accounts.middleware.DeviceCookieMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "campusplan.web.middleware.BusyDatabaseMiddleware",
@@ -123,14 +138,15 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
          "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"})
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# 等保 2.0 level 3 身份鉴别: length, complexity, not common, not one of the last five
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": f"django.contrib.auth.password_validation.{name}"}
-    for name in (
-        "UserAttributeSimilarityValidator",
-        "MinimumLengthValidator",
-        "CommonPasswordValidator",
-        "NumericPasswordValidator",
-    )
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+     "OPTIONS": {"min_length": 10}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "campusplan.accounts.passwords.ComplexityValidator", "OPTIONS": {"classes": 3}},
+    {"NAME": "campusplan.accounts.passwords.HistoryValidator", "OPTIONS": {"keep": 5}},
 ]
 
 # --- i18n: Chinese first. Source strings (msgids) are Chinese; English lives in locale/en. ---
@@ -178,8 +194,46 @@ SESSION_COOKIE_AGE = int(os.environ.get("CAMPUSPLAN_SESSION_SECONDS") or 8 * 360
 # SlidingSessionMiddleware: saving on every request made each page view a database write
 SESSION_SAVE_EVERY_REQUEST = False
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
-LOGIN_MAX_FAILURES = 5  # per user name and address, then locked for LOGIN_LOCK_SECONDS
+# failed logins (accounts/throttle.py), each counted within LOGIN_LOCK_SECONDS: per account and
+# address (or per known device of the account), per address, per account from unknown devices
+LOGIN_MAX_FAILURES = 5
+LOGIN_ADDRESS_MAX_FAILURES = 30
+LOGIN_ACCOUNT_MAX_FAILURES = 20
 LOGIN_LOCK_SECONDS = 15 * 60
+AUTHENTICATION_BACKENDS = ["campusplan.accounts.backends.ThrottledModelBackend"]
+CAMPUSPLAN_REQUIRE_2FA = env_bool("CAMPUSPLAN_REQUIRE_2FA", False)
+OTP_TOTP_ISSUER = "campusplan"
+
+# --- single sign-on (accounts/sso.py): on when configured; local accounts stay ---
+CAMPUSPLAN_SSO_ROLE_CLAIM = os.environ.get("CAMPUSPLAN_SSO_ROLE_CLAIM", "campusplan_role")
+CAMPUSPLAN_SSO_DISTRICT_CLAIM = os.environ.get("CAMPUSPLAN_SSO_DISTRICT_CLAIM", "district_code")
+CAMPUSPLAN_SSO_SCHOOL_CLAIM = os.environ.get("CAMPUSPLAN_SSO_SCHOOL_CLAIM", "school_code")
+_OIDC = os.environ.get("CAMPUSPLAN_OIDC_ISSUER", "").rstrip("/")
+if _OIDC:
+    OIDC_RP_CLIENT_ID = os.environ.get("CAMPUSPLAN_OIDC_CLIENT_ID", "")
+    OIDC_RP_CLIENT_SECRET = os.environ.get("CAMPUSPLAN_OIDC_CLIENT_SECRET", "")
+    OIDC_RP_SIGN_ALGO = os.environ.get("CAMPUSPLAN_OIDC_SIGN_ALGO", "RS256")
+    OIDC_RP_SCOPES = "openid profile"
+    OIDC_OP_AUTHORIZATION_ENDPOINT = (os.environ.get("CAMPUSPLAN_OIDC_AUTHORIZE_URL")
+                                      or f"{_OIDC}/authorize")
+    OIDC_OP_TOKEN_ENDPOINT = os.environ.get("CAMPUSPLAN_OIDC_TOKEN_URL") or f"{_OIDC}/token"
+    OIDC_OP_USER_ENDPOINT = os.environ.get("CAMPUSPLAN_OIDC_USERINFO_URL") or f"{_OIDC}/userinfo"
+    OIDC_OP_JWKS_ENDPOINT = os.environ.get("CAMPUSPLAN_OIDC_JWKS_URL") or f"{_OIDC}/jwks"
+    AUTHENTICATION_BACKENDS.append("campusplan.accounts.sso.OIDCBackend")
+LOGIN_REDIRECT_URL_FAILURE = "/accounts/login/"  # a path: the OIDC library does not reverse it
+CAS_SERVER_URL = os.environ.get("CAMPUSPLAN_CAS_SERVER", "")
+CAS_VERSION = "3"
+CAS_CREATE_USER = True
+CAS_LOGIN_MSG = None
+CAS_LOGGED_MSG = None
+CAS_REDIRECT_URL = "/"
+if CAS_SERVER_URL:
+    AUTHENTICATION_BACKENDS.append("campusplan.accounts.sso.CASBackend")
+
+# 网络安全法 第二十一条: network logs kept no less than six months
+CAMPUSPLAN_AUDIT_RETENTION_DAYS = int(os.environ.get("CAMPUSPLAN_AUDIT_RETENTION_DAYS") or 180)
+if CAMPUSPLAN_AUDIT_RETENTION_DAYS < 180:
+    raise ImproperlyConfigured("CAMPUSPLAN_AUDIT_RETENTION_DAYS must be at least 180")
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache",
                       "LOCATION": "campusplan_cache"}}
 

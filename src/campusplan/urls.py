@@ -11,6 +11,7 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("", include("campusplan.web.urls")),
     path("accounts/", include("campusplan.accounts.urls")),
+    path("", include("campusplan.accounts.sso_urls")),  # /oidc/…, /cas/… when configured
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),

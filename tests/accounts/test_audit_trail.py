@@ -13,6 +13,7 @@ from campusplan.schools.models import School
 from campusplan.usecases.facts import set_fact
 from campusplan.usecases.imports import import_files
 from tests.actors import operator
+from tests.factories import audit_changes, audit_mark
 
 pytestmark = pytest.mark.django_db
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "small-primary.json"
@@ -37,11 +38,11 @@ def test_an_import_audits_every_change_and_a_reimport_none():
 
 def test_a_single_fact_edit_is_audited_with_the_user():
     import_files(actor=operator("tester"), paths=[EXAMPLE])
-    AuditEntry.objects.all().delete()
+    mark = audit_mark()
     user = get_user_model().objects.create_user("editor", password="x-Strong-pass-1")
     school = School.objects.get(code="1101080101")
     set_fact(actor=audit.actor_for(user, "web", "rid-7"), school=school,
              key="video_retention_days", value=30)
-    (entry,) = AuditEntry.objects.exclude(object_type="assessment_run")
+    (entry,) = audit_changes(after=mark).exclude(object_type="assessment_run")
     assert (entry.user, entry.source, entry.request_id) == (user, "web", "rid-7")
     assert (entry.field, entry.before, entry.after) == ("fact.video_retention_days", 15, 30)

@@ -9,16 +9,16 @@ import zipfile
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from campusplan.accounts.models import AuditEntry
 from campusplan.schools.models import Device, FactValue, Room, School, Source
 from tests.api.world import HD, HD1
+from tests.factories import audit_changes
 
 pytestmark = pytest.mark.django_db
 
 
 def state() -> tuple:
     return (FactValue.objects.count(), School.objects.count(), Room.objects.count(),
-            Device.objects.count(), Source.objects.count(), AuditEntry.objects.count(),
+            Device.objects.count(), Source.objects.count(), audit_changes().count(),
             sorted(School.objects.values_list("code", "updated_at")))
 
 

@@ -13,7 +13,7 @@ from campusplan.accounts.models import AuditEntry
 from campusplan.assessments.models import AssessmentRun
 from campusplan.schools.models import FactValue, School
 from tests.api.world import CY, HD, HD1, HD2
-from tests.factories import EXAMPLES
+from tests.factories import EXAMPLES, audit_changes, audit_mark
 from tests.implausible import EXPECTED, FILE
 
 pytestmark = pytest.mark.django_db
@@ -38,7 +38,7 @@ def assert_error(res, status: int, code: str) -> dict:
 
 
 def test_a_fact_write_is_audited_with_source_api(client, world):
-    AuditEntry.objects.all().delete()
+    mark = audit_mark()
     res = put(client, world, "district", FACT_URL, 45, HTTP_X_REQUEST_ID="req-api-1")
     body = res.json()
     assert res.status_code == 200 and body["changed"]
@@ -46,7 +46,7 @@ def test_a_fact_write_is_audited_with_source_api(client, world):
                                 "key": "fact.video_retention_days", "old": 15, "new": 45}]
     assert body["fact"]["value"] == 45 and body["fact"]["source"]["kind"] == "api"
     assert body["fact"]["source"]["actor"] == "haidian"
-    entry, run = AuditEntry.objects.order_by("id")  # the change, then the re-assessment
+    entry, run = audit_changes(after=mark)  # the change, then the re-assessment
     assert (entry.source, entry.user, entry.request_id) == ("api", world.users["district"],
                                                             "req-api-1")
     assert (run.object_type, run.source, run.request_id) == ("assessment_run", "api", "req-api-1")
@@ -56,14 +56,14 @@ def test_a_fact_write_is_audited_with_source_api(client, world):
 
 def test_unchanged_and_invalid_writes_write_nothing(client, world):
     put(client, world, "city", FACT_URL, 45)
-    entries, values = AuditEntry.objects.count(), FactValue.objects.count()
+    entries, values = audit_changes().count(), FactValue.objects.count()
     again = put(client, world, "city", FACT_URL, 45).json()
     assert (again["changed"], again["changes"]) == (False, [])
     body = assert_error(put(client, world, "city", FACT_URL, 99999), 422, "invalid_data")
     assert body["details"][0]["value"] == 99999 and "0–3650" in body["details"][0]["en"]
     assert_error(put(client, world, "city", f"/api/v1/schools/{HD1}/facts/no_such_fact", 1),
                  422, "invalid_data")
-    assert (AuditEntry.objects.count(), FactValue.objects.count()) == (entries, values)
+    assert (audit_changes().count(), FactValue.objects.count()) == (entries, values)
 
 
 def test_fact_history_keeps_every_value_with_provenance(client, world):
@@ -115,13 +115,13 @@ def test_the_new_results_follow_a_fact_write(client, world):
 
 
 def test_an_api_import_is_audited_and_all_or_nothing(client, world):
-    AuditEntry.objects.all().delete()
+    mark = audit_mark()
     doc = json.loads((EXAMPLES / "small-primary.json").read_text(encoding="utf-8"))
     doc["facts"]["video_retention_days"] = 60
     good = SimpleUploadedFile("edit.json", json.dumps(doc).encode())
     res = client.post("/api/v1/imports", {"files": [good]}, **world.headers("school"))
     assert res.status_code == 200 and res.json()["written"] and res.json()["changes_total"] == 1
-    assert list(AuditEntry.objects.order_by("id").values_list("source", "field")) == [
+    assert list(audit_changes(after=mark).values_list("source", "field")) == [
         ("api", "fact.video_retention_days"), ("api", "created")]  # the change, its re-assessment
     assert res.json()["run"] == AssessmentRun.objects.latest("id").pk
     doc["facts"]["video_retention_days"] = 61
@@ -130,7 +130,7 @@ def test_an_api_import_is_audited_and_all_or_nothing(client, world):
     body = assert_error(client.post("/api/v1/imports", {"files": [bad]},
                                     **world.headers("school")), 422, "invalid_data")
     assert body["details"][0]["file"] == "bad.json" and body["details"][0]["path"]
-    assert AuditEntry.objects.count() == 2  # nothing of the invalid file was written
+    assert audit_changes(after=mark).count() == 2  # nothing of the invalid file was written
 
 
 def test_an_import_naming_a_school_outside_the_scope_shows_nothing_of_it(client, world):

@@ -8,6 +8,9 @@ the services themselves, in the same transaction as the change.
 
 from __future__ import annotations
 
+import ipaddress
+import json
+import re
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -18,7 +21,8 @@ from django.db import connection
 from django.db.models import JSONField
 from django.utils import timezone
 
-from campusplan.accounts.choices import AuditSource
+from campusplan.accounts import chain
+from campusplan.accounts.choices import AuditSource, Outcome
 from campusplan.accounts.models import AuditEntry
 from campusplan.schools.bulk import insert_rows, prep
 
@@ -32,6 +36,7 @@ class Actor:
     source: str
     request_id: str = ""
     label: str = ""
+    address: str = ""  # the client's address (HTTP doors), "" at the command line
 
     @property
     def name(self) -> str:
@@ -50,11 +55,13 @@ def current() -> Actor:
 
 
 def actor_for(user=None, source: str = AuditSource.CLI, request_id: str = "",
-              name: str = "") -> Actor:
+              name: str = "", address: str | None = None) -> Actor:
     """Who acts: a signed-in user (else nobody: the operator at the command line, named by
-    `name`), from which door, under which request id."""
+    `name`), from which door, under which request id, from which address (by default the
+    current request's, which the middleware knows)."""
     user = user if getattr(user, "is_authenticated", False) else None
-    return Actor(user, source, request_id or str(uuid.uuid4()), name)
+    address = current().address if address is None else address
+    return Actor(user, source, request_id or str(uuid.uuid4()), name, address)
 
 
 @contextmanager
@@ -72,14 +79,57 @@ def acting(user=None, source: str = AuditSource.CLI, request_id: str = ""):
 
 
 def record(*, object_type: str, object_key: str, school=None, district_code: str = "",
-           field: str = "", before=None, after=None, note: str = "") -> AuditEntry:
+           field: str = "", before=None, after=None, note: str = "", outcome: str = "",
+           user=None, name: str = "") -> AuditEntry:
+    """One audit row as the current actor (or as `user`/`name`, e.g. the account a login
+    attempt named), chained and sealed when its transaction commits."""
     actor = current()
     if school is not None and not district_code:
         district_code = school.district.code
-    return AuditEntry.objects.create(
-        user=actor.user, actor=actor.name, source=actor.source, request_id=actor.request_id,
-        school=school, district_code=district_code, object_type=object_type,
-        object_key=object_key, field=field, before=before, after=after, note=note)
+    user = user if user is not None else actor.user
+    values = {"at": timezone.now(), "actor": (name or (user.get_username() if user else "")
+                                              or actor.name)[:150],
+              "source": actor.source, "request_id": actor.request_id[:36],
+              "district_code": district_code[:12], "object_type": object_type[:40],
+              "object_key": object_key[:200], "field": field[:80], "before": _plain(before),
+              "after": _plain(after), "note": note[:300], "address": actor.address[:45],
+              "outcome": outcome}
+    batch = chain.Batch()
+    entry = AuditEntry.objects.create(user=user, school=school, batch=batch.id,
+                                      digest=batch.digest(values), **values)
+    batch.seal_on_commit()
+    return entry
+
+
+SECURITY = "security"  # object_type of security events; `field` says which event
+
+
+def event(kind: str, outcome: str = Outcome.OK, *, subject: str = "", user=None, name: str = "",
+          note: str = "", detail=None) -> AuditEntry:
+    """A security event (login, logout, lockout, denied access, token use, export, admin
+    change…): who, from where, when, on what, with what outcome."""
+    return record(object_type=SECURITY, object_key=subject, field=kind, outcome=outcome,
+                  user=user, name=name, note=note, after=detail)
+
+
+REQUEST_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:-]{0,35}")
+
+
+def request_id_of(request) -> str:
+    """The client's X-Request-ID when it is a plain token of at most 36 characters (a UUID, a
+    proxy's id), else a new one: what is stored and echoed is never the client's raw text."""
+    given = request.headers.get("X-Request-ID", "")
+    return given if REQUEST_ID.fullmatch(given) else str(uuid.uuid4())
+
+
+def address_of(request) -> str:
+    try:
+        return ipaddress.ip_address(request.META.get("REMOTE_ADDR", "")).compressed
+    except ValueError:
+        return ""
+
+
+DENIED = {401, 403, 404, 405, 429}
 
 
 class AuditMiddleware:
@@ -90,11 +140,29 @@ class AuditMiddleware:
 
     def __call__(self, request):
         source = AuditSource.API if request.path.startswith("/api/") else AuditSource.WEB
-        rid = request.headers.get("X-Request-ID", "")[:36] or str(uuid.uuid4())
-        with acting(getattr(request, "user", None), source, rid):
+        rid = request_id_of(request)
+        user = getattr(request, "user", None)
+        user = user if getattr(user, "is_authenticated", False) else None
+        with acting_as(Actor(user, source, rid, "", address_of(request))):
             response = self.get_response(request)
+            if response.status_code in DENIED:
+                self._denied(request, response)
         response["X-Request-ID"] = rid
         return response
+
+    @staticmethod
+    def _denied(request, response) -> None:
+        """A refused request (403/404 on a scoped object, 401, 429…) in the trail, named by the
+        user the request ended with (an API token names its user after this middleware ran)."""
+        user = getattr(request, "user", None)
+        user = user if getattr(user, "is_authenticated", False) else None
+        event("denied", Outcome.DENIED, subject=f"{request.method} {request.path}"[:200],
+              user=user, note=str(response.status_code))
+
+
+def _plain(value):
+    """A JSON value as the database will return it (tuples as lists, dates as text)."""
+    return None if value is None else json.loads(json.dumps(value, default=str))
 
 
 def _json(value):
@@ -110,9 +178,12 @@ def record_changes(changes, schools: dict, source=None) -> int:
     actor, now = current(), timezone.now()
     at = prep(AuditEntry, "at", now)
     fields = ("at", "user", "actor", "source", "request_id", "school", "district_code",
-              "object_type", "object_key", "field", "before", "after", "note", "import_source")
+              "object_type", "object_key", "field", "before", "after", "note", "import_source",
+              "address", "outcome", "batch", "digest")
     source_id = getattr(source, "pk", None)
     json_field = JSONField()
+    batch = chain.Batch()
+    name, rid, address = actor.name[:150], actor.request_id[:36], actor.address[:45]
 
     def as_json(v):
         return json_field.get_db_prep_save(_json(v), connection)
@@ -124,8 +195,16 @@ def record_changes(changes, schools: dict, source=None) -> int:
             district = school.district.code if school is not None \
                 else c.ref.split("\x1f")[0][:12]
             key = c.school if not c.ref or c.target == "school" else f"{c.school or ''}/{c.ref}"
-            yield (at, getattr(actor.user, "pk", None), actor.name, actor.source,
-                   actor.request_id, getattr(school, "pk", None), district, c.target,
-                   key[:200], c.key[:80], as_json(c.old), as_json(c.new), "", source_id)
+            old, new = _json(c.old), _json(c.new)
+            digest = batch.digest({
+                "at": now, "actor": name, "source": actor.source, "request_id": rid,
+                "district_code": district, "object_type": c.target, "object_key": key[:200],
+                "field": c.key[:80], "before": old, "after": new, "note": "",
+                "address": address, "outcome": ""})
+            yield (at, getattr(actor.user, "pk", None), name, actor.source, rid,
+                   getattr(school, "pk", None), district, c.target, key[:200], c.key[:80],
+                   as_json(old), as_json(new), "", source_id, address, "", batch.id, digest)
 
-    return insert_rows(AuditEntry, fields, rows())
+    done = insert_rows(AuditEntry, fields, rows())
+    batch.seal_on_commit()
+    return done

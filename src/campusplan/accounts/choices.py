@@ -18,3 +18,20 @@ class AuditSource(models.TextChoices):
     CLI = "cli", lazy_label(v.AUDIT_SOURCE, "cli")
     IMPORT = "import", lazy_label(v.AUDIT_SOURCE, "import")
     SYSTEM = "system", lazy_label(v.AUDIT_SOURCE, "system")
+
+
+class AdminRole(models.TextChoices):
+    """The 三员 of 等保 2.0: three administrators apart from each other and from the business
+    roles (Level): accounts and settings, security policy, the audit trail."""
+
+    SYSTEM = "system", lazy_label(v.ADMIN_ROLE, "system")
+    SECURITY = "security", lazy_label(v.ADMIN_ROLE, "security")
+    AUDIT = "audit", lazy_label(v.ADMIN_ROLE, "audit")
+
+
+class Outcome(models.TextChoices):
+    """How a security event ended ("" on the rows of a change, which happened)."""
+
+    OK = "ok", lazy_label(v.OUTCOME, "ok")
+    FAILED = "failed", lazy_label(v.OUTCOME, "failed")
+    DENIED = "denied", lazy_label(v.OUTCOME, "denied")

@@ -12,7 +12,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from campusplan.accounts.choices import AuditSource, Level
+from campusplan.accounts.choices import AdminRole, AuditSource, Level, Outcome
 
 
 class Profile(models.Model):
@@ -43,8 +43,24 @@ class Profile(models.Model):
         return f"督导（{label}）" if self.read_only else label
 
 
+class AppendOnly(models.QuerySet):
+    """The audit trail is append-only: no update or delete through the ORM (the archive step
+    removes archived rows with `_archive_delete`). Tampering below the ORM is what the hash
+    chain (accounts/chain.py) detects."""
+
+    def update(self, **kwargs):
+        raise TypeError("the audit trail is append-only")
+
+    def delete(self):
+        raise TypeError("the audit trail is append-only")
+
+    def _archive_delete(self) -> int:
+        return self._raw_delete(self.db)
+
+
 class AuditEntry(models.Model):
-    """One change: who, when, from where, on what, before → after. Written by services."""
+    """One change or security event: who, when, from which address, on what, before → after,
+    with what outcome. Written by services; chained by accounts/chain.py (`batch`, `digest`)."""
 
     at = models.DateTimeField(default=timezone.now)
     user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
@@ -65,11 +81,84 @@ class AuditEntry(models.Model):
     before = models.JSONField(null=True, blank=True)
     after = models.JSONField(null=True, blank=True)
     note = models.CharField(max_length=300, blank=True)
+    address = models.CharField(_("地址"), max_length=45, blank=True)
+    outcome = models.CharField(_("结果"), max_length=10, blank=True, choices=Outcome.choices)
+    # the rows written by one call share a batch; each row's digest chains the previous one's
+    batch = models.CharField(max_length=32, blank=True, db_index=True)
+    digest = models.CharField(max_length=64, blank=True)
+
+    objects = AppendOnly.as_manager()
 
     class Meta:
         ordering = ["-at", "-id"]
         verbose_name = _("审计记录")
-        indexes = [models.Index(fields=["school", "-at"], name="audit_school_at")]
+        indexes = [models.Index(fields=["school", "-at"], name="audit_school_at"),
+                   models.Index(fields=["object_type", "-at"], name="audit_type_at")]
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None and not kwargs.get("force_insert"):
+            raise TypeError("the audit trail is append-only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise TypeError("the audit trail is append-only")
+
+
+class AuditSeal(models.Model):
+    """One sealed batch of audit rows, linked to the previous seal: the hash chain.
+
+    digest = SHA-256(prev | batch | count | the batch's last row digest). `prev` is unique, so
+    two sealers racing for the same predecessor cannot both win (the loser retries)."""
+
+    at = models.DateTimeField(default=timezone.now)
+    batch = models.CharField(max_length=32, unique=True)
+    count = models.PositiveIntegerField()
+    last = models.CharField(max_length=64)
+    prev = models.CharField(max_length=64, unique=True)
+    digest = models.CharField(max_length=64, unique=True)
+    # set when the batch's rows moved to an archive file (they are verified there)
+    archived_at = models.DateTimeField(null=True, blank=True)
+    archive = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("审计链")
+
+
+class LoginCounter(models.Model):
+    """Failed-login counts, one row per key (account+address, address, account, device),
+    incremented with a conditional UPDATE so parallel attempts cannot overshoot the limit."""
+
+    key = models.CharField(max_length=40, unique=True)
+    count = models.PositiveIntegerField(default=0)
+    until = models.DateTimeField()
+    limit = models.PositiveIntegerField(default=0)  # the count that locks
+    noted = models.BooleanField(default=False)  # the lockout is in the audit trail
+
+
+class PasswordHistory(models.Model):
+    """A user's earlier password hashes, for the history validator (never the passwords)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+                             related_name="+")
+    password = models.CharField(max_length=128)
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+
+
+class AdminGrant(models.Model):
+    """A user's one 三员 role (系统 / 安全 / 审计管理员). One role per user, and no business
+    profile beside it: accounts/roles.py grants and refuses."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+                                related_name="admin_grant")
+    role = models.CharField(_("管理角色"), max_length=10, choices=AdminRole.choices)
+    granted_at = models.DateTimeField(default=timezone.now)
+    granted_by = models.CharField(max_length=150)
+
+    class Meta:
+        verbose_name = _("管理角色")
 
 
 class ApiToken(models.Model):

@@ -91,7 +91,12 @@ def token_authenticate(secret: str) -> ApiToken | None:
 
 
 def _touch(token: ApiToken) -> None:
+    """last_used_at and the audit trail's `token_used`, at most once a minute per token: a
+    write on every API call would serialize reads on SQLite (refused tokens are all recorded,
+    as denied requests)."""
     now = timezone.now()
     if token.last_used_at is None or now - token.last_used_at > TOUCH_EVERY:
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
         token.last_used_at = now
+        audit.event("token_used", subject=str(token.pk), user=token.user,
+                    note=f"{token.prefix}…")

@@ -63,6 +63,20 @@ ROLE: Table = {
 }
 READ_ONLY_ROLE = Term("督导（{level}）", "Auditor ({level})")
 
+# the 三员 of 等保 2.0, apart from the business roles above
+ADMIN_ROLE: Table = {
+    "system": Term("系统管理员", "System administrator"),
+    "security": Term("安全管理员", "Security administrator"),
+    "audit": Term("审计管理员", "Audit administrator"),
+}
+
+# how a security event ended
+OUTCOME: Table = {
+    "ok": Term("成功", "Succeeded", "ok"),
+    "failed": Term("失败", "Failed", "warn"),
+    "denied": Term("拒绝", "Denied", "bad"),
+}
+
 # who provides a purchased service (items 35–43)
 PROVIDER: Table = {
     "school": Term("学校采购", "Bought by the school"),
@@ -155,5 +169,5 @@ TABLES: dict[str, Table] = {
     "status": STATUS, "level": LEVEL, "stage": STAGE, "smart_phase": SMART_PHASE, "role": ROLE,
     "provider": PROVIDER, "funding": FUNDING, "line_kind": LINE_KIND, "price_basis": PRICE_BASIS,
     "source_kind": SOURCE_KIND, "audit_source": AUDIT_SOURCE, "scope_kind": SCOPE_KIND,
-    "workbook_kind": WORKBOOK_KIND,
+    "workbook_kind": WORKBOOK_KIND, "admin_role": ADMIN_ROLE, "outcome": OUTCOME,
 }

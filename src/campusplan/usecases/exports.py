@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
+from campusplan.accounts import audit
 from campusplan.accounts.audit import Actor
 from campusplan.assessments.selectors import stored_assessment
 from campusplan.catalog.loader import Catalog, load_catalog
@@ -65,7 +66,15 @@ def survey(*, actor: Actor, path: Path, district: str | None = None, school: str
     data = sheet_rows(layout, docs, dsv, devices_of(schools=schools))
     kind, scope = ("school", school) if school else ("district", district or "")
     meta = meta_of(catalog, kind, scope, kinds.version, lang)
-    return write_workbook(Path(path), layout, data, meta, lang), len(schools)
+    written = write_workbook(Path(path), layout, data, meta, lang)
+    _audited(actor, "survey", scope, len(schools))
+    return written, len(schools)
+
+
+def _audited(actor: Actor, kind: str, scope: str, schools: int) -> None:
+    """Data leaving the system is a security event (who exported what, from where)."""
+    with audit.acting_as(actor):
+        audit.event("export", subject=f"{kind} {scope}", note=f"{schools} schools")
 
 
 def stored_results(*, schools: list[School], catalog: Catalog, lang: str) -> list[dict]:
@@ -91,4 +100,5 @@ def export(*, actor: Actor, path: Path, district: str | None = None, school: str
     meta = meta_of(catalog, "export", school or district or "", kinds.version, lang)
     paths = write_export(Path(path), layout, docs, dsv, devices_of(schools=schools), results,
                          meta, lang, progress)
+    _audited(actor, "export", school or district or "", len(schools))
     return paths, len(schools)

@@ -8,6 +8,7 @@ import io
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from campusplan.accounts import audit
 from campusplan.accounts.audit import Actor
 from campusplan.planning.phasing import Budget
 from campusplan.reports.city_xlsx import write_city_xlsx
@@ -39,21 +40,30 @@ def _build(write: Callable[[io.BytesIO], None]) -> bytes:
     return buf.getvalue()
 
 
+def _audited(actor: Actor, report: Report, schools: int) -> Report:
+    """A report leaving the system is a security event (who downloaded what, from where)."""
+    with audit.acting_as(actor):
+        audit.event("download", subject=report.filename,
+                    note=f"{schools} schools, run {report.run or '-'}")
+    return report
+
+
 def school_report(*, actor: Actor, school: School, lang: str = "zh",
                   budget: Budget = DEFAULT_BUDGET) -> Report:
     p = planned(actor=actor, schools=[school], budget=budget, lang=lang)
     content = _build(lambda buf: write_school_docx(p, school.code, buf))
-    return Report(content, f"{school.code}-report.docx", DOCX, p)
+    return _audited(actor, Report(content, f"{school.code}-report.docx", DOCX, p), 1)
 
 
 def district_report(*, actor: Actor, district: District, schools: list[School],
                     lang: str = "zh", budget: Budget = DEFAULT_BUDGET) -> Report:
     p = planned(actor=actor, schools=schools, budget=budget, lang=lang)
-    return Report(_build(lambda buf: write_district_xlsx(p, buf)),
-                  f"{district.code}-district.xlsx", XLSX, p)
+    return _audited(actor, Report(_build(lambda buf: write_district_xlsx(p, buf)),
+                                  f"{district.code}-district.xlsx", XLSX, p), len(schools))
 
 
 def city_report(*, actor: Actor, schools: list[School], lang: str = "zh",
                 budget: Budget = DEFAULT_BUDGET) -> Report:
     p = planned(actor=actor, schools=schools, budget=budget, lang=lang)
-    return Report(_build(lambda buf: write_city_xlsx(p, buf)), "city.xlsx", XLSX, p)
+    return _audited(actor, Report(_build(lambda buf: write_city_xlsx(p, buf)), "city.xlsx",
+                                  XLSX, p), len(schools))

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from campusplan.accounts import roles
 from campusplan.accounts.choices import Level
 from campusplan.accounts.scope import can_edit, profile_of
 from campusplan.catalog import vocabulary
@@ -34,13 +35,27 @@ def workspace_url(user) -> str:
 
 def role_label(user) -> str:
     p = profile_of(user)
-    return "" if p is None else vocabulary.role_label(p.level, p.read_only, active_lang())
+    if p is None:  # one of the 三员, or nobody
+        role = roles.role_of(user)
+        return vocabulary.label(vocabulary.ADMIN_ROLE, role, active_lang()) if role else ""
+    return vocabulary.role_label(p.level, p.read_only, active_lang())
+
+
+ADMIN_LINKS = {  # the 三员's one page each
+    roles.SYSTEM: ("admin", _("系统管理"), "admin:index"),
+    roles.SECURITY: ("security", _("安全策略"), "accounts:security"),
+    roles.AUDIT: ("audit", _("审计记录"), "accounts:audit"),
+}
 
 
 def nav_links(user) -> list[NavLink]:
     """全市 / 本区 / 本校 as the scope allows, the catalog, and 导入 for users who may edit."""
     p = profile_of(user)
     links: list[NavLink] = []
+    role = roles.role_of(user) if p is None else None
+    if role is not None:
+        key, label, url = ADMIN_LINKS[role]
+        links.append(NavLink(key, str(label), reverse(url)))
     if p is not None and p.level == Level.CITY:
         links.append(NavLink("city", str(_("全市")), reverse("web:city")))
     if p is not None and p.level == Level.DISTRICT:
