@@ -16,7 +16,7 @@ def seal_existing(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('accounts', '0003_api_token'),
+        ('accounts', '0004_rate_windows'),
         ('schools', '0002_rename_approved_data_center'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
