@@ -6,7 +6,7 @@ from django import template
 from django.utils.translation import gettext
 
 from campusplan.catalog import vocabulary
-from campusplan.i18n import active_lang
+from campusplan.i18n import active_lang, local_time
 from campusplan.web import catalog_source, nav
 
 register = template.Library()
@@ -70,3 +70,10 @@ def shown(value) -> str:
 def get(mapping, key):
     """mapping[key] in a template (None when missing)."""
     return mapping.get(key) if hasattr(mapping, "get") else None
+
+
+@register.filter
+def when(value, seconds: bool = False) -> str:
+    """A stored moment on the reader's clock (Asia/Shanghai), the one format of every page:
+    2026-12-01 23:05 (with `:1`, seconds too). Unknown → —."""
+    return local_time(value, "%Y-%m-%d %H:%M:%S" if seconds else "%Y-%m-%d %H:%M")
