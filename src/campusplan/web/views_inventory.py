@@ -32,7 +32,7 @@ def _fact(scope: Scope, key: str) -> Fact | None:
 
 
 def _read(scope: Scope, key: str, raw: str):
-    prefix = "room." if scope == Scope.room else ""
+    prefix = "room." if scope == Scope.room else "fact."
     column = facts.column_of(catalog(), f"{prefix}{key}")
     return column.from_cell(raw.strip()[:200]) if column is not None else raw
 
