@@ -14,6 +14,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from campusplan.accounts.scope import can_edit, school_for, visible_audit, visible_schools
@@ -37,13 +38,21 @@ def _read(scope: Scope, key: str, raw: str):
     return column.from_cell(raw.strip()[:200]) if column is not None else raw
 
 
+SAID = {  # what a bulk edit did, for rooms and for schools
+    "rooms": (gettext_lazy("所选房间的取值未改变，未写入任何数据。"),
+              gettext_lazy("已修改 %(n)s 处（共选 %(total)s 间房间），并重新评估（评估批次 #%(run)s）。")),
+    "schools": (gettext_lazy("所选学校的取值未改变，未写入任何数据。"),
+                gettext_lazy("已修改 %(n)s 处（共选 %(total)s 所学校），并重新评估（评估批次 #%(run)s）。")),
+}
+
+
 def _say(request: HttpRequest, result, what: str) -> None:
+    same, done = SAID[what]
     if result.run is None:
-        messages.info(request, _("所选%(what)s的取值未改变，未写入任何数据。") % {"what": what})
+        messages.info(request, str(same))
         return
-    messages.success(request, _("已修改 %(n)s 处（共选 %(total)s %(what)s），并重新评估（评估批次 #%(run)s）。")
-                     % {"n": result.changed, "total": result.targets, "what": what,
-                        "run": result.run.pk})
+    messages.success(request, str(done) % {"n": result.changed, "total": result.targets,
+                                           "run": result.run.pk})
 
 
 def _refused(request: HttpRequest, exc: ImportInvalid) -> None:
@@ -68,7 +77,7 @@ def rooms_bulk(request: HttpRequest, code: str) -> HttpResponse:
     except ImportInvalid as exc:
         _refused(request, exc)
         return back
-    _say(request, result, _("间房间"))
+    _say(request, result, "rooms")
     return back
 
 
@@ -102,7 +111,7 @@ def _bulk_schools(request: HttpRequest) -> None:
     except ImportInvalid as exc:
         _refused(request, exc)
         return
-    _say(request, result, _("所学校"))
+    _say(request, result, "schools")
 
 
 def _choices(scope: Scope) -> list[tuple[str, str]]:
