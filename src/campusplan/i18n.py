@@ -7,7 +7,10 @@ a request (migrations, the shell) the language is the default, Chinese.
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.conf import settings
+from django.utils import timezone
 from django.utils.functional import lazy
 from django.utils.translation import get_language
 
@@ -23,3 +26,13 @@ def _label(table: Table, key: str) -> str:
 
 
 lazy_label = lazy(_label, str)
+
+
+def local_time(value: dt.datetime | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
+    """A stored moment as the reader's clock shows it (TIME_ZONE, Asia/Shanghai): the database
+    keeps UTC, and an f-string of it would read eight hours early. Unknown → —."""
+    if value is None:
+        return "—"
+    if timezone.is_aware(value):
+        value = timezone.localtime(value)
+    return value.strftime(fmt)

@@ -15,7 +15,7 @@ from campusplan.engine.assessment import run
 from campusplan.engine.evaluate import specs
 from campusplan.engine.inputs import load_json_files, validate_inputs
 from campusplan.planning.phasing import Budget, phase, yearly_totals
-from campusplan.planning.plan import LINE_SCHEMA, plan_lines
+from campusplan.planning.plan import LINE_SCHEMA, device_life, plan_lines
 from campusplan.planning.prices import default_prices
 from campusplan.planning.whatif import grow
 from tests.engine.helpers import AS_OF, CATALOG, school
@@ -198,3 +198,16 @@ def test_plan_cli(tmp_path):
               "--as-of", str(dt.date(2026, 11, 1))])
     assert res.exit_code == 0, res.output
     assert "必配·安全" in res.output and "年度预算" in res.output
+
+
+def test_device_life_is_the_rule_the_refresh_applies():
+    """Age and the year the service life ends; due from the day it is as old as its life."""
+    bought = dt.date(2019, 9, 1)
+    life = device_life(bought, 6, dt.date(2025, 8, 31))
+    assert life.refresh_year == 2025 and not life.due and 5.9 < life.age_years < 6
+    assert device_life(bought, 6, dt.date(2025, 9, 2)).due
+    unknown_life = device_life(bought, None, dt.date(2025, 9, 2))
+    assert unknown_life.refresh_year is None and not unknown_life.due
+    assert unknown_life.age_years > 6
+    no_date = device_life(None, 6, dt.date(2025, 9, 2))
+    assert no_date.age_years is None and no_date.refresh_year is None and not no_date.due

@@ -22,7 +22,7 @@ from django.urls.exceptions import NoReverseMatch
 
 from campusplan.assessments.models import AssessmentRun
 from campusplan.schools.models import FactValue, School
-from tests.web.world import DISTRICT_NAMES, HAIDIAN, NAMES, ROLES, XICHENG, A, B, C, Role
+from tests.web.world import DISTRICT_NAMES, HAIDIAN, NAMES, ROLES, XICHENG, A, B, C, D, Role
 
 pytestmark = pytest.mark.django_db
 
@@ -97,7 +97,16 @@ EXPECTED_GET = {
     "web:school_report": lambda role, kw: _school_page(role, kw["code"]),
     "web:import": lambda role, kw: 200 if role.can_edit() else 403,
     "web:import_confirm": lambda role, kw: 405,  # POST only
+    "web:audit": lambda role, kw: 200,  # every role reads its own scope's trail
+    "web:rooms_bulk": lambda role, kw: 405,  # POST only
+    "web:district_bulk": lambda role, kw: _bulk_page(role, kw["code"]),
 }
+
+
+def _bulk_page(role: Role, code: str) -> int:
+    """A district's bulk edit: its dashboard's answer, and 403 for a reader."""
+    status = _district_page(role, code)
+    return 403 if status == 200 and not role.can_edit() else status
 
 
 def body_text(response) -> str:
@@ -222,6 +231,22 @@ def test_fact_edits_only_inside_the_scope(world, role_key, code, status):
                            headers={"HX-Request": "true"})
     assert response.status_code == status
     assert _retention(code) == (45 if status == 200 else before)
+
+
+FIRST_ROOM = {A: "101", B: "001", C: "101", D: "A01"}  # C (violations.json) lists no rooms
+
+
+@pytest.mark.parametrize(("role_key", "code", "status"), [
+    ("city", D, 302), ("haidian", B, 302), ("school", A, 302),
+    ("haidian", D, 404), ("school", B, 404), ("auditor", A, 403), ("auditor", D, 404),
+])
+def test_bulk_room_edits_only_inside_the_scope(world, role_key, code, status):
+    _role, client = client_for(role_key, world)
+    before = FactValue.objects.count()
+    response = client.post(f"/school/{code}/rooms/bulk/", {
+        "rooms": [FIRST_ROOM[code]], "key": "info_points", "value": "13"})
+    assert response.status_code == status
+    assert (FactValue.objects.count() > before) == (status == 302)
 
 
 @pytest.mark.parametrize("role_key", ["auditor", "anonymous"])

@@ -15,6 +15,7 @@ from django.db.models import QuerySet
 from django.http import Http404
 
 from campusplan.accounts.choices import Level
+from campusplan.accounts.models import AuditEntry
 from campusplan.engine.document import is_school_code
 from campusplan.schools.models import District, School
 
@@ -146,3 +147,17 @@ def _school_refusal(code, district, stored, visible, allowed, user) -> Refusal |
     if code in stored or district not in allowed:
         return Refusal(code, *OUTSIDE)
     return None
+
+
+def visible_audit(user):
+    """The audit entries a user may read: a city user every entry, a district user those of its
+    district (its schools, its runs and services), a school user its school's."""
+    from_models = AuditEntry.objects.select_related("school")
+    p = profile_of(user)
+    if p is None:
+        return from_models.none()
+    if p.level == Level.CITY:
+        return from_models
+    if p.level == Level.DISTRICT:
+        return from_models.filter(district_code=p.district.code)
+    return from_models.filter(school_id=p.school_id)

@@ -125,7 +125,9 @@ class Explainer:
 
     # --- the values behind a sentence: a condition's parts, a school's rows ---------------------
 
-    def _env(self, spec: Spec, school: dict, row: dict | None = None):
+    def env(self, spec: Spec, school: dict, row: dict | None = None):
+        """The values a check's expression reads for this school (and row, for per-row
+        conditions)."""
         def env(ns: str, name: str):
             if ns == "param":
                 return self.params[name].value
@@ -136,10 +138,12 @@ class Explainer:
             return school.get(f"{ns}.{name}")
         return env
 
-    def reasons(self, text: str, spec: Spec, school: dict, holds: bool) -> str:
-        """The parts of an `a or b` / `a and b` condition that came out `holds` for this school,
-        in words: why a data centre is allowed (「班级数 31 超过 30」) or why it is not."""
-        node, env = ex.parse(text), self._env(spec, school)
+    def reasons(self, text: str, spec: Spec, school: dict, holds: bool,
+                row: dict | None = None) -> str:
+        """The parts of an `a or b` / `a and b` condition that came out `holds` for this school
+        (or one of its rows), in words: why a data centre is allowed (「班级数 31 超过 30」) or why
+        it is not."""
+        node, env = ex.parse(text), self.env(spec, school, row)
         parts = node.args if isinstance(node, ex.Logic) else (node,)
         words = [self._words(p, env) for p in parts if evaluate(p, env) is holds]
         return self.t("joiner").join(words)
@@ -169,7 +173,7 @@ class Explainer:
             return None
         rows = [r for r in self._rows(source.collection.of, school["school_id"])
                 if source.type == "*" or r[source.collection.type_column] == source.type]
-        results = [run(source.condition, self._env(spec, school, r)) for r in rows]
+        results = [run(source.condition, self.env(spec, school, r)) for r in rows]
         return Tally(len(rows), results.count(True), results.count(False), results.count(None))
 
     def _rows(self, collection: str, school_id: str) -> list[dict]:

@@ -14,6 +14,7 @@ required and optional work). `tier_names(catalog)` gives their names.
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 import polars as pl
 
@@ -109,6 +110,33 @@ def _once_per_school(df: pl.DataFrame, prices: PriceCatalog) -> pl.DataFrame:
     return pl.concat([rest, merged])
 
 
+YEAR_DAYS = 365.25
+
+
+@dataclass(frozen=True)
+class DeviceLife:
+    """A device's age and when its service life ends (None where the purchase date or the
+    price line's service life is unknown — never guessed)."""
+
+    age_years: float | None
+    service_life_years: int | None
+    refresh_year: int | None  # the year its service life ends: when the plan replaces it
+    due: bool  # at or past the end of its service life on the day asked
+
+
+def device_life(purchased: dt.date | None, service_life_years: int | None,
+                as_of: dt.date) -> DeviceLife:
+    """The one rule of end-of-life refresh: a device is due once it is as old as its price
+    line's service life (refresh_lines plans it; the school page shows it)."""
+    if purchased is None:
+        return DeviceLife(None, service_life_years, None, False)
+    age = (as_of - purchased).days / YEAR_DAYS
+    if service_life_years is None:
+        return DeviceLife(age, None, None, False)
+    end = purchased + dt.timedelta(days=service_life_years * YEAR_DAYS)
+    return DeviceLife(age, service_life_years, end.year, age >= service_life_years)
+
+
 def refresh_lines(assessment: Assessment, prices: PriceCatalog, lang: str,
                   as_of: dt.date) -> list[dict]:
     """Devices older than their line's service life become replacement lines (refresh tier)."""
@@ -122,9 +150,10 @@ def refresh_lines(assessment: Assessment, prices: PriceCatalog, lang: str,
         line = prices.by_key().get(d["kind"])
         if line is None or line.service_life_years is None:
             continue
-        age = (as_of - d["purchased"]).days / 365.25
-        if age < line.service_life_years:
+        life = device_life(d["purchased"], line.service_life_years, as_of)
+        if not life.due:
             continue
+        age = life.age_years
         zh = lang.startswith("zh")
         why = (f"{d['purchased']:%Y-%m} 购置，已使用 {age:.1f} 年，超过使用年限 "
                f"{line.service_life_years} 年") if zh else (

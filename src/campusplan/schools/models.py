@@ -15,6 +15,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from campusplan.i18n import local_time
 from campusplan.schools.choices import ProvidedBy, SmartPhase, SourceKind
 
 STAGES = ("primary", "junior", "senior")
@@ -49,7 +50,7 @@ class Source(models.Model):
     summary = models.JSONField(default=dict, blank=True)
 
     def __str__(self) -> str:
-        return f"{self.kind} {self.file_name} {self.actor} {self.created_at:%Y-%m-%d %H:%M}"
+        return f"{self.kind} {self.file_name} {self.actor} {local_time(self.created_at)}"
 
 
 def _count(label: str) -> models.PositiveIntegerField:

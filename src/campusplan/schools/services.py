@@ -127,9 +127,10 @@ def import_bundle(*, bundle: Bundle, catalog: Catalog, kinds: DeviceKinds, sourc
 
 
 def fact_bundle(*, school: School, key: str, value, where: Location, room: Room | None = None,
-                service: PurchasedService | None = None) -> Bundle:
-    """One value of a school, room or service as a bundle, so it takes the import path."""
-    bundle = Bundle()
+                service: PurchasedService | None = None, into: Bundle | None = None) -> Bundle:
+    """One value of a school, room or service as a bundle, so it takes the import path; `into`
+    adds it to a bundle of several (a bulk edit: one value for many rooms or schools)."""
+    bundle = into if into is not None else Bundle()
     entry = bundle.school(school.code, where)
     if room is not None:
         entry.rooms[room.code] = Entry(room.code, where, {f"room.{key}": Val(value, where)})

@@ -38,7 +38,8 @@ class FactResult:
     run: AssessmentRun | None  # None when nothing changed
 
 
-def _source(actor: Actor, via: str) -> Source:
+def source_for(actor: Actor, via: str) -> Source:
+    """A web-form (or API, CLI) source for values an actor sets by hand."""
     return Source(kind=SOURCE_KIND.get(actor.source, SourceKind.FORM), user=actor.user,
                   actor=actor.name, file_name=via)
 
@@ -48,7 +49,7 @@ def set_fact(*, actor: Actor, school: School, key: str, value, room: Room | None
     """Raises ImportInvalid (located, bilingual problems) when the value is refused. `via`
     names the channel in the value's provenance (e.g. the API token's name)."""
     catalog = load_catalog()
-    source = _source(actor, via)
+    source = source_for(actor, via)
     where = Location(file=source.file_name, sheet=source.kind)
     bundle = fact_bundle(school=school, key=key, value=value, where=where, room=room,
                          service=service)
@@ -68,7 +69,7 @@ def clear_fact(*, actor: Actor, school: School, key: str, room: Room | None = No
                service: PurchasedService | None = None, via: str = "") -> FactResult:
     """Make a known value unknown again (recorded with its provenance, audited, the school
     re-assessed): the result that read it becomes unknown, never zero."""
-    source = _source(actor, via)
+    source = source_for(actor, via)
     plan = clear_plan(school=school, key=key, room=room, service=service,
                       where=Location(file=source.file_name, sheet=source.kind))
     if not plan.changes:

@@ -1,17 +1,27 @@
-"""The school's audit trail as rows a person reads: what changed (a room, a service by its
-category's label, an assessment run), which value by the survey workbook's name for it, and the
-values as the reader's language calls them (a room type's label, not its key)."""
+"""The audit trail (a school's, or every entry the reader may see) as rows a person reads: what
+changed (a room, a service by its category's label, an assessment run), which value by the
+survey workbook's name for it, and the values as the reader's language calls them (a room
+type's label, not its key); and the filters the audit pages share."""
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
+from urllib.parse import urlencode
 
+from django.core.paginator import Paginator
+from django.db.models import QuerySet
+from django.http import QueryDict
+from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from campusplan.accounts.choices import AuditSource
 from campusplan.accounts.models import AuditEntry
 from campusplan.catalog import vocabulary as v
 from campusplan.catalog.loader import Catalog
 from campusplan.engine.explain import LIST_SEP
+from campusplan.web import catalog_source
 from campusplan.web.facts import field_label, subject_text, value_text
 
 RUN = "assessment_run"
@@ -55,3 +65,89 @@ def row(entry: AuditEntry, catalog: Catalog, lang: str) -> AuditRow:
 
 def rows(entries, catalog: Catalog, lang: str) -> list[AuditRow]:
     return [row(e, catalog, lang) for e in entries]
+
+
+# --- filters: who, from where, when, which school, which value ---------------------------------
+
+
+@dataclass(frozen=True)
+class AuditFilters:
+    """The audit trail's filters from the query string. Dates are the reader's calendar days
+    (Asia/Shanghai), so 「12-01」 means 00:00–24:00 there, not in UTC. A value that does not
+    parse is ignored, never an error page."""
+
+    user: str = ""
+    source: str = ""
+    since: dt.date | None = None
+    until: dt.date | None = None
+    school: str = ""
+    field: str = ""
+
+    @classmethod
+    def from_query(cls, query: QueryDict) -> AuditFilters:
+        source = query.get("source", "")
+        return cls(user=query.get("user", "").strip()[:150],
+                   source=source if source in AuditSource.values else "",
+                   since=_day(query.get("since")), until=_day(query.get("until")),
+                   school=query.get("school", "").strip()[:20],
+                   field=query.get("field", "").strip()[:80])
+
+    def apply(self, entries: QuerySet) -> QuerySet:
+        if self.user:
+            entries = entries.filter(actor=self.user)
+        if self.source:
+            entries = entries.filter(source=self.source)
+        if self.since:
+            entries = entries.filter(at__gte=_midnight(self.since))
+        if self.until:
+            entries = entries.filter(at__lt=_midnight(self.until + dt.timedelta(days=1)))
+        if self.school:
+            entries = entries.filter(school__code=self.school)
+        if self.field:
+            entries = entries.filter(field=self.field)
+        return entries
+
+    def query(self, **changes) -> str:
+        """The filters as a query string (for the pager's links), with `changes` applied."""
+        values = {"user": self.user, "source": self.source, "school": self.school,
+                  "field": self.field, "since": self.since.isoformat() if self.since else "",
+                  "until": self.until.isoformat() if self.until else ""} | changes
+        return urlencode({k: v for k, v in values.items() if v})
+
+    @property
+    def without_field(self) -> str:
+        return self.query(field="")
+
+    @property
+    def active(self) -> bool:
+        return any((self.user, self.source, self.since, self.until, self.school, self.field))
+
+
+def _day(text: str | None) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat((text or "").strip()[:10]) if text else None
+    except ValueError:
+        return None
+
+
+def _midnight(day: dt.date) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(day, dt.time()))
+
+
+def source_choices() -> list[tuple[str, str]]:
+    return [(str(value), str(label)) for value, label in AuditSource.choices]
+
+
+PAGE_SIZE = 100
+
+
+def trail_context(request, entries: QuerySet, *, by_school: bool) -> dict:
+    """A filtered, paginated page of `entries` (already scoped), newest first, as rows."""
+    filters = AuditFilters.from_query(request.GET)
+    shown = filters.apply(entries).select_related("school").order_by("-at", "-id")
+    page = Paginator(shown, PAGE_SIZE).get_page(request.GET.get("page"))
+    return {"page": page, "rows": rows(page, catalog_source.get_catalog(), get_language()),
+            "filters": filters, "source_choices": source_choices(),
+            "by_school": by_school, "field_label": field_label(
+                catalog_source.get_catalog(), filters.field, get_language())
+            if filters.field else ""}

@@ -22,6 +22,7 @@ from campusplan.exchange.documents import SEP
 from campusplan.exchange.inventory import load_kinds
 from campusplan.exchange.layout import Column, build_layout
 from campusplan.exchange.problems import Problem
+from campusplan.i18n import local_time
 from campusplan.schools.models import FactValue, School, Source
 from campusplan.web.school import lang_code
 
@@ -153,7 +154,7 @@ def _provenance(fv: FactValue) -> str:
         parts.append(f"{fv.sheet} {fv.column}{fv.row or ''}".strip())
     if source.actor:
         parts.append(source.actor)
-    parts.append(f"{fv.recorded_at:%Y-%m-%d %H:%M}")
+    parts.append(local_time(fv.recorded_at))
     return " · ".join(parts)
 
 

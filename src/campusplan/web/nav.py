@@ -67,4 +67,6 @@ def nav_links(user) -> list[NavLink]:
     links.append(NavLink("catalog", str(_("规范目录")), reverse("web:catalog")))
     if can_edit(user):
         links.append(NavLink("import", str(_("导入")), reverse("web:import")))
+    if p is not None:
+        links.append(NavLink("audit", str(_("审计记录")), reverse("web:audit")))
     return links

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from campusplan.web import views, views_dashboards, views_import, views_school
+from campusplan.web import views, views_dashboards, views_import, views_inventory, views_school
 
 app_name = "web"
 
@@ -18,6 +18,9 @@ urlpatterns = [
     path("school/<str:code>/facts/<str:key>/", views_school.fact_edit, name="fact"),
     path("school/<str:code>/audit/", views_school.school_audit, name="school_audit"),
     path("school/<str:code>/report.docx", views_school.school_report, name="school_report"),
+    path("district/<str:code>/bulk/", views_inventory.schools_bulk, name="district_bulk"),
+    path("school/<str:code>/rooms/bulk/", views_inventory.rooms_bulk, name="rooms_bulk"),
+    path("audit/", views_inventory.audit_page, name="audit"),
     path("import/", views_import.import_page, name="import"),
     path("import/<str:token>/confirm/", views_import.import_confirm, name="import_confirm"),
     path("import/<str:token>/discard/", views_import.import_discard, name="import_discard"),

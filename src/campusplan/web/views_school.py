@@ -5,7 +5,6 @@ user's scope, 403 when an auditor tries to change something."""
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -13,11 +12,12 @@ from django.views.decorators.http import require_GET, require_POST
 
 from campusplan.accounts.models import AuditEntry
 from campusplan.accounts.scope import can_edit, school_for
+from campusplan.exchange.inventory import load_kinds
 from campusplan.schools.models import School
 from campusplan.schools.services import ImportInvalid
 from campusplan.usecases.facts import clear_fact, set_fact
 from campusplan.usecases.reports import school_report as school_report_of
-from campusplan.web import audit, downloads, facts
+from campusplan.web import audit, downloads, facts, inventory
 from campusplan.web import school as sp
 from campusplan.web.http import Lazy, actor, catalog, is_partial, lang, vary_htmx
 
@@ -50,8 +50,18 @@ def school_page(request: HttpRequest, code: str) -> HttpResponse:
     context |= {"profile": sp.profile(school, lang()), "history": sp.history(school),
                 "fact_areas": Lazy(lambda: facts.fact_areas(catalog(), school, lang())),
                 "facts_version": facts.version(school), "editable": can_edit(request.user),
-                "nav": _nav(request, school)}
+                "nav": _nav(request, school)} | _inventory_context(school)
     return vary_htmx(render(request, "web/school/page.html", context))
+
+
+def _inventory_context(school: School) -> dict:
+    """Rooms by type with their verdicts, devices with their service life (computed only when
+    the cached fragment is missing), and the room facts a bulk edit may set."""
+    cat = catalog()
+    code = "zh" if lang().startswith("zh") else "en"
+    return {"room_types": Lazy(lambda: inventory.room_types(cat, school, lang())),
+            "devices": Lazy(lambda: inventory.devices(school, load_kinds(cat), lang())),
+            "room_fact_choices": [(f.key, f.label.get(code)) for f in inventory.bulk_facts(cat)]}
 
 
 def _nav(request: HttpRequest, school: School) -> str:
@@ -97,12 +107,12 @@ def _refused(request, school, fact, current, raw: str, message: str) -> HttpResp
 @login_required
 @require_GET
 def school_audit(request: HttpRequest, code: str) -> HttpResponse:
+    """The school's change log, filterable (who, from where, when, which value: a fact's own
+    history is this page with `field=fact.<key>`)."""
     school = school_for(request.user, code)
-    entries = AuditEntry.objects.filter(school=school).order_by("-at", "-id")
-    page = Paginator(entries, 100).get_page(request.GET.get("page"))
-    rows = audit.rows(page, catalog(), lang())
+    entries = AuditEntry.objects.filter(school=school)
     return render(request, "web/school/audit.html",
-                  {"school": school, "page": page, "rows": rows})
+                  {"school": school, **audit.trail_context(request, entries, by_school=False)})
 
 
 @login_required

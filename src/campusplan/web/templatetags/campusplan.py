@@ -7,7 +7,7 @@ from django.utils.translation import gettext
 
 from campusplan.catalog import vocabulary
 from campusplan.engine.rollup import comparable
-from campusplan.i18n import active_lang
+from campusplan.i18n import active_lang, local_time
 from campusplan.web import catalog_source, nav
 
 register = template.Library()
@@ -88,3 +88,9 @@ def rate(score, strong: bool = False) -> dict:
             "judged": _field(score, "judged") if score is not None else None,
             "comparable": comparable(completeness, threshold), "threshold": threshold,
             "strong": strong}
+
+@register.filter
+def when(value, seconds: bool = False) -> str:
+    """A stored moment on the reader's clock (Asia/Shanghai), the one format of every page:
+    2026-12-01 23:05 (with `:1`, seconds too). Unknown → —."""
+    return local_time(value, "%Y-%m-%d %H:%M:%S" if seconds else "%Y-%m-%d %H:%M")
