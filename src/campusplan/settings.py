@@ -60,6 +60,8 @@ INSTALLED_APPS = [
     "campusplan.schools",
     "campusplan.assessments",
     "campusplan.accounts",
+    "django_filters",
+    "django_tables2",
 ]
 
 MIDDLEWARE = [
