@@ -141,7 +141,8 @@ class SchoolFilter(ListFilter):
                                           method="_failing_requirement")
     failing_item = df.TypedChoiceFilter(label=_("未达标的配置项（必配）"), choices=item_choices,
                                         coerce=int, method="_failing_item")
-    ordering = NullsLastOrdering(label=_("排序"), fields=tuple(SCHOOL_ORDER.items()))
+    ordering = NullsLastOrdering(label=_("排序"),
+                                 fields=tuple((f, p) for p, f in SCHOOL_ORDER.items()))
 
     RANGES = {"rate": ("rate_from", "rate_to"),
               "completeness": ("completeness_from", "completeness_to")}
@@ -192,7 +193,8 @@ class ResultFilter(ListFilter):
     requirement = df.CharFilter(label=_("配置要求"), field_name="requirement_id", max_length=20)
     level = df.ChoiceFilter(label=_("级别"), choices=tuple((x.value, x.label) for x in Level))
     status = df.ChoiceFilter(label=_("状态"), choices=RESULT_STATUS, method="_status")
-    ordering = NullsLastOrdering(label=_("排序"), fields=tuple(RESULT_ORDER.items()))
+    ordering = NullsLastOrdering(label=_("排序"),
+                                 fields=tuple((f, p) for p, f in RESULT_ORDER.items()))
 
     class Meta:
         model = ResultRow

@@ -107,8 +107,13 @@ def listing(*, actor: Actor, kind: str, params: Mapping | QueryDict | None = Non
     """The actor's rows of `kind` ("schools" or "results"), filtered and ordered by `params`."""
     if kind not in KINDS:
         raise InvalidFilter({"kind": [kind]})
-    data = _query_dict(params)
-    filters = FILTERSETS[kind](data, queryset=_base_rows(actor, kind))
+    return filtered(kind=kind, rows=_base_rows(actor, kind), params=params)
+
+
+def filtered(*, kind: str, rows: QuerySet, params: Mapping | QueryDict | None) -> Listing:
+    """Rows already in a scope (e.g. one run's results the caller sees) through the list's
+    FilterSet; InvalidFilter names each parameter that does not parse."""
+    filters = FILTERSETS[kind](_query_dict(params), queryset=rows)
     if not filters.is_valid():
         raise InvalidFilter({k: [str(m) for m in ms] for k, ms in filters.errors.items()})
     rows = filters.qs
