@@ -5,6 +5,7 @@ filters back."""
 from __future__ import annotations
 
 import io
+from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
@@ -14,9 +15,9 @@ from tests.web.test_browser import browser, log_in, page  # noqa: F401  (fixture
 pytestmark = [pytest.mark.browser, pytest.mark.django_db]
 
 
-def list_rows(page) -> list[list[str]]:
+def list_rows(tab) -> list[list[str]]:
     """The list table's rows as the reader sees them (code, name, …)."""
-    return page.eval_on_selector_all(
+    return tab.eval_on_selector_all(
         "#list-table tbody tr", "rows => rows.map(r => [...r.cells].map(c => c.innerText.trim()))")
 
 
@@ -27,8 +28,7 @@ def workbook_rows(content: bytes) -> list[list]:
     return rows[blank + 2:]  # below the heading lines, the blank row and the header
 
 
-def test_worst_requirement_to_failing_schools_and_their_workbook(live_server, page, world,
-                                                                  tmp_path):
+def test_worst_requirement_to_failing_schools_and_their_workbook(live_server, page, world):  # noqa: F811
     log_in(page, live_server.url, "city")
     page.goto(f"{live_server.url}/city/")
     worst = page.locator("a[data-failing]").first
@@ -41,11 +41,11 @@ def test_worst_requirement_to_failing_schools_and_their_workbook(live_server, pa
     assert page.locator("[data-count]").first.get_attribute("data-count") == str(failing)
     with page.expect_download() as download:
         page.click("#export-xlsx")  # click 2
-    exported = workbook_rows(open(download.value.path(), "rb").read())
+    exported = workbook_rows(Path(download.value.path()).read_bytes())
     assert [[str(r[0]), r[1]] for r in exported] == [row[:2] for row in shown]
 
 
-def test_a_saved_view_restores_its_filters(live_server, page, world):
+def test_a_saved_view_restores_its_filters(live_server, page, world):  # noqa: F811
     log_in(page, live_server.url, "city")
     page.goto(f"{live_server.url}/lists/schools/")
     everything = list_rows(page)
