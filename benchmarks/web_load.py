@@ -157,7 +157,7 @@ def main() -> None:
             cookie = login(base, user, password)
             urllib.request.urlopen(urllib.request.Request(url, headers={"Cookie": cookie}))
             r = measure(url, cookie, args.seconds, Path(fh.name))
-            ok = r["errors"] == 0 and r["p95"] < target
+            ok = r["requests"] > 0 and r["errors"] == 0 and r["p95"] < target
             failed |= not ok
             print(f"{name:16} {r['requests']:6} requests  errors {r['errors']}  "
                   f"p50 {r['p50']:6.1f} ms  p95 {r['p95']:6.1f} ms  p99 {r['p99']:6.1f} ms  "
@@ -168,7 +168,10 @@ def main() -> None:
                 baseline = r["p95"]
     finally:
         server.terminate()
-        server.wait(10)
+        try:
+            server.wait(30)
+        except subprocess.TimeoutExpired:
+            server.kill()
     sys.exit(1 if failed else 0)
 
 
