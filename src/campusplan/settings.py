@@ -80,6 +80,9 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_cas_ng",  # CAS single sign-on (its session tickets), used when configured
+
+    "django_filters",
+    "django_tables2",
 ]
 
 MIDDLEWARE = [

@@ -222,7 +222,9 @@ def _append(ws, values: dict) -> None:
 
 
 def urls(role, catalog: Catalog) -> list[str]:
-    out = ["/", "/catalog/", "/catalog/?level=optional", "/catalog/params/", "/accounts/tokens/"]
+    out = ["/", "/catalog/", "/catalog/?level=optional", "/catalog/params/", "/accounts/tokens/",
+           "/lists/schools/?ordering=-rate", "/lists/schools/?status=violation&rate_from=x",
+           "/lists/results/?status=failing&per_page=100", "/search/?q=学"]
     out += [f"/catalog/item/{it.number}/" for it in catalog.standard.items()]
     if role.level == "city":
         out.append("/city/")
@@ -293,6 +295,10 @@ def test_english_downloads(world, login, product_catalog, tmp_path):
     check_cells(probe, "district workbook",
                 xlsx_cells(city.get(f"/district/{HAIDIAN}/workbook.xlsx").content))
     check_cells(probe, "city workbook", xlsx_cells(city.get("/city/workbook.xlsx").content))
+    check_cells(probe, "school list", xlsx_cells(
+        city.get("/lists/schools.xlsx?status=failing&type=211").content))
+    check_cells(probe, "result list", xlsx_cells(
+        city.get("/lists/results.xlsx?status=gap&level=required").content))
     path, _n = survey(actor=operator(), path=tmp_path / "survey-en.xlsx", school=A, lang="en")
     check_cells(probe, "survey", xlsx_cells(path))
     blank, _n = survey(actor=operator(), path=tmp_path / "blank-en.xlsx", lang="en")

@@ -17,14 +17,14 @@ def links(html: str) -> dict[str, str]:
 
 
 @pytest.mark.parametrize(("role_key", "expected", "label"), [
-    ("city", {"city": "/city/", "catalog": "/catalog/", "import": "/import/",
-              "audit": "/audit/"}, "市级"),
-    ("haidian", {"district": f"/district/{HAIDIAN}/", "catalog": "/catalog/",
-                 "import": "/import/", "audit": "/audit/"}, "区级"),
-    ("school", {"school": f"/school/{A}/", "catalog": "/catalog/", "import": "/import/",
-                "audit": "/audit/"}, "校级"),
-    ("auditor", {"district": f"/district/{HAIDIAN}/", "catalog": "/catalog/",
-                 "audit": "/audit/"}, "督导（区级）"),
+    ("city", {"city": "/city/", "lists": "/lists/schools/", "catalog": "/catalog/",
+              "import": "/import/", "audit": "/audit/"}, "市级"),
+    ("haidian", {"district": f"/district/{HAIDIAN}/", "lists": "/lists/schools/",
+                 "catalog": "/catalog/", "import": "/import/", "audit": "/audit/"}, "区级"),
+    ("school", {"school": f"/school/{A}/", "lists": "/lists/schools/", "catalog": "/catalog/",
+                "import": "/import/", "audit": "/audit/"}, "校级"),
+    ("auditor", {"district": f"/district/{HAIDIAN}/", "lists": "/lists/schools/",
+                 "catalog": "/catalog/", "audit": "/audit/"}, "督导（区级）"),
 ])
 def test_links_by_role(world, login, role_key, expected, label):
     html = login(world[role_key]).get("/catalog/").content.decode()

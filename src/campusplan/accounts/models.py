@@ -196,3 +196,24 @@ class RateWindow(models.Model):
     key = models.CharField(max_length=100, unique=True)
     count = models.PositiveIntegerField(default=0)
     expires_at = models.DateTimeField(db_index=True)
+
+class SavedView(models.Model):
+    """A user's named list view: which list and the query string of its filters, sort and page
+    size (usecases.lists keeps only the list's own parameters). Opening it opens the list."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+                             related_name="saved_views")
+    kind = models.CharField(max_length=10)  # schools | results
+    name = models.CharField(_("名称"), max_length=80)
+    query = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["kind", "name"]
+        verbose_name = _("保存的视图")
+        verbose_name_plural = _("保存的视图")
+        constraints = [models.UniqueConstraint(fields=["user", "kind", "name"],
+                                               name="saved_view_once")]
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.kind} {self.name}"

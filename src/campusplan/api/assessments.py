@@ -19,11 +19,14 @@ from campusplan.accounts import scope
 from campusplan.accounts.choices import Level
 from campusplan.api.auth import actor, school_of, user_of, whole_district
 from campusplan.api.errors import ApiError
+from campusplan.api.listing import listing_of
 from campusplan.api.schemas import (
     DistrictCode,
     LevelName,
     PageIn,
+    RequirementId,
     SchoolCode,
+    Search,
     StatusName,
     order,
     orderings,
@@ -33,9 +36,10 @@ from campusplan.api.schemas import (
 )
 from campusplan.assessments import dashboards
 from campusplan.assessments.models import AssessmentRun, ResultRow
-from campusplan.assessments.selectors import current_rows, explanations
+from campusplan.assessments.selectors import explanations
 from campusplan.catalog.loader import load_catalog
 from campusplan.usecases import runs, scoping
+from campusplan.usecases.filters import RESULT_ORDER
 
 router = Router(tags=["assessments 达标评估"])
 
@@ -132,18 +136,22 @@ class RunFilter(Schema):
 
 
 class ResultFilter(Schema):
+    """The parameters of the web's result list (usecases.filters.ResultFilter), same names."""
+
+    q: Search | None = Field(None, description="学校名称或标识码包含")
     district: DistrictCode | None = None
     school: SchoolCode | None = None
     item: int | None = Field(None, ge=1, le=1000)
-    requirement: str | None = Field(None, pattern=r"^[0-9a-z.\-]{1,20}$")
-    status: StatusName | None = None
+    area: Literal[tuple(a.key for a in load_catalog().standard.areas)] | None = Field(
+        None, description="领域 / area of the standard")
+    requirement: RequirementId | None = None
+    status: StatusName | Literal["failing"] | None = Field(
+        None, description="状态；failing = 未达标或违规 / gap or violation")
     level: LevelName | None = None
-    ordering: orderings("school", "requirement_id", "item", "status") = "school"
+    ordering: orderings(*RESULT_ORDER) = "school"
     lang: Literal["zh", "en"] = Field("zh", description="说明的语言 / language of explanations")
 
 
-RESULT_ORDER = {"school": "school__code", "requirement_id": "requirement_id", "item": "item",
-                "status": "status"}
 
 
 # --- scoping --------------------------------------------------------------------------------
@@ -193,17 +201,9 @@ def _run(request, run_id: int) -> AssessmentRun:
     return run
 
 
-def _filtered(rows: QuerySet, f: ResultFilter) -> QuerySet:
-    if f.district:
-        rows = rows.filter(school__district__code=f.district)
-    if f.school:
-        rows = rows.filter(school__code=f.school)
-    for field in ("item", "status", "level"):
-        if getattr(f, field) is not None:
-            rows = rows.filter(**{field: getattr(f, field)})
-    if f.requirement:
-        rows = rows.filter(requirement_id=f.requirement)
-    return order(rows.select_related("school__district"), f.ordering, RESULT_ORDER)
+def _filtered(request, rows: QuerySet, f: ResultFilter) -> QuerySet:
+    """The rows through the web result list's FilterSet (one definition of every filter)."""
+    return listing_of(request, "results", f, rows.select_related("school__district")).rows
 
 
 def _result_out(r: ResultRow, said: dict) -> dict[str, Any]:
@@ -260,18 +260,14 @@ def run_results(request, filters: Query[ResultFilter], page: Query[PageIn],
     run = _run(request, run_id)
     visible = scope.visible_schools(user_of(request)).values("pk")
     rows = ResultRow.objects.filter(run=run, school__in=visible)
-    return _results_page(_filtered(rows, filters), page, filters.lang)
+    return _results_page(_filtered(request, rows, filters), page, filters.lang)
 
 
 @router.get("/results", response=responses(page_of(ResultOut, "LatestResultPage")),
             summary="每所学校最近一次的评估结果 / each school's latest results")
 def result_list(request, filters: Query[ResultFilter], page: Query[PageIn]):
-    schools = scope.visible_schools(user_of(request))
-    if filters.district:
-        schools = schools.filter(district__code=filters.district)
-    if filters.school:
-        schools = schools.filter(code=filters.school)
-    return _results_page(_filtered(current_rows(schools=schools), filters), page, filters.lang)
+    found = listing_of(request, "results", filters)  # the caller's current rows, filtered
+    return _results_page(found.rows, page, filters.lang)
 
 
 @router.get("/scores", response=responses(page_of(SchoolScoreOut, "SchoolScorePage")),

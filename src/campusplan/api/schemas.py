@@ -38,6 +38,8 @@ DistrictCode = Annotated[str, Field(pattern=CODE, description="行政区划代�
 FactKey = Annotated[str, Field(pattern=KEY, description="指标字典中的 key",
                                examples=[next(f.key for f in load_catalog().facts.facts
                                                   if f.scope == Scope.school)])]
+RequirementId = Annotated[str, Field(pattern=r"^[0-9a-z.\-]{1,20}$", description="要求编号",
+                                     examples=["22-7"])]
 Search = Annotated[str, Field(min_length=1, max_length=100, pattern=TEXT)]
 RoomCode = Annotated[str, Field(min_length=1, max_length=60, pattern=TEXT, description="房间编号",
                                examples=["101"])]

@@ -5,21 +5,23 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from django.db.models import Count, Q
+from django.db.models import Count
 from ninja import Field, Path, Query, Router, Schema
 
 from campusplan.accounts import scope
 from campusplan.accounts.choices import Level
 from campusplan.api.auth import actor, school_of, user_of
 from campusplan.api.errors import ApiError
+from campusplan.api.listing import listing_of
 from campusplan.api.schemas import (
     ChangeOut,
     DistrictCode,
     FactKey,
     OutValue,
     PageIn,
+    RequirementId,
     RoomCode,
     SchoolCode,
     Search,
@@ -46,6 +48,7 @@ from campusplan.schools.models import (
     School,
 )
 from campusplan.usecases.facts import clear_fact, set_fact
+from campusplan.usecases.filters import SCHOOL_ORDER
 
 router = Router(tags=["schools 学校"])
 Subject = Literal["school", "room", "service"]
@@ -63,6 +66,14 @@ class SchoolOut(Schema):
     teachers: int | None
     smart_phase: str
     updated_at: dt.datetime
+
+
+class SchoolRowOut(SchoolOut):
+    rate: float | None = Field(description="达标率（必配，0–1）；未评估为空")
+    completeness: float | None
+    gaps: int | None
+    violations: int | None
+    unknown: int | None
 
 
 class SchoolDetailOut(SchoolOut):
@@ -126,12 +137,27 @@ class ServiceOut(Schema):
     facts: dict[str, OutValue]
 
 
+Percent = Annotated[float, Field(ge=0, le=100, description="百分数 / percent")]
+
+
 class SchoolFilter(Schema):
+    """The parameters of the web's school list (usecases.filters.SchoolFilter), same names."""
+
     district: DistrictCode | None = None
     type: str | None = Field(None, pattern=r"^[0-9]{3}$", description="办学类型代码")
     smart_phase: Literal["none", "exploration", "pilot", "general"] | None = None
     q: Search | None = Field(None, description="名称或标识码包含")
-    ordering: orderings("code", "name", "district", "updated_at") = "code"
+    status: Literal["violation", "gap", "failing", "met", "unknown", "unassessed"] | None = Field(
+        None, description="有违规 / 有未达标 / 二者之一 / 必配全部达标 / 有未知 / 未评估")
+    rate_from: Percent | None = Field(None, description="达标率 ≥（%）")
+    rate_to: Percent | None = Field(None, description="达标率 <（%）")
+    completeness_from: Percent | None = Field(None, description="数据完整度 ≥（%）")
+    completeness_to: Percent | None = Field(None, description="数据完整度 <（%）")
+    failing_requirement: RequirementId | None = Field(
+        None, description="该配置要求未达标或违规的学校 / schools failing this requirement")
+    failing_item: int | None = Field(None, ge=1, le=1000,
+                                     description="该配置项有必配要求未达标或违规的学校")
+    ordering: orderings(*SCHOOL_ORDER) = "code"
 
 
 class FactFilter(Schema):
@@ -273,24 +299,17 @@ def _service(school: School, pk: int) -> PurchasedService:
 
 # --- schools --------------------------------------------------------------------------------
 
-SCHOOL_ORDER = {"code": "code", "name": "name", "district": "district__code",
-                "updated_at": "updated_at"}
+def school_row_out(s: School) -> dict[str, Any]:
+    return school_out(s) | {k: getattr(s, k) for k in
+                            ("rate", "completeness", "gaps", "violations", "unknown")}
 
 
-@router.get("/schools", response=responses(page_of(SchoolOut, "SchoolPage")),
+@router.get("/schools", response=responses(page_of(SchoolRowOut, "SchoolPage")),
             summary="学校列表 / schools in your scope")
 def school_list(request, filters: Query[SchoolFilter], page: Query[PageIn]):
-    rows = scope.visible_schools(user_of(request))
-    if filters.district:
-        rows = rows.filter(district__code=filters.district)
-    if filters.type:
-        rows = rows.filter(school_type=filters.type)
-    if filters.smart_phase:
-        rows = rows.filter(smart_phase="" if filters.smart_phase == "none"
-                           else filters.smart_phase)
-    if filters.q:
-        rows = rows.filter(Q(name__contains=filters.q) | Q(code__contains=filters.q))
-    return paginate(order(rows, filters.ordering, SCHOOL_ORDER), page, school_out)
+    """The web's school list as JSON: the same filters (usecases.filters), the same rows."""
+    found = listing_of(request, "schools", filters)
+    return paginate(found.rows, page, school_row_out)
 
 
 @router.get("/schools/{code}", response=responses(SchoolDetailOut, 404),

@@ -44,7 +44,10 @@ def equity_context(rows: list[dict], lang: str) -> dict:
     return {"equity_measures": measures,
             "equity": [r | {"label": _district_name(r["code"], r["name"], lang),
                             "stage_label": v.label(v.STAGE, r["stage"], lang),
-                            "row_cells": [r["cells"][m["key"]] for m in measures]}
+                            "row_cells": [r["cells"][m["key"]]
+                                          | {"link": school_list(district=r["code"],
+                                                                 ordering=m["key"])}
+                                          for m in measures]}
                        for r in rows],
             "equity_thresholds": [(v.label(v.STAGE, st, lang), eq.thresholds[st])
                                   for st in eq.stages] if eq else [],
@@ -89,16 +92,46 @@ def _district_name(code: str, name: str, lang: str) -> str:
     return name if lang_code(lang) == "zh" else code_name(districts(), code, lang)
 
 
-def _requirements(rows: list[dict], lang: str) -> list[dict]:
-    """`worst` / `common_gaps` rows with the item's title and the area (from the catalog)."""
+def _requirements(rows: list[dict], lang: str, district: str = "") -> list[dict]:
+    """`worst` / `common_gaps` rows with the item's title, the area (from the catalog) and the
+    lists behind their numbers."""
     index = requirement_index(catalog())
     out = []
     for r in rows:
         spot = index.get(r["requirement_id"])
         item = f"{spot.item.number} {spot.item.title_in(lang)}" if spot and spot.item else ""
         out.append(r | {"item_label": item, "area": spot.area.name.get(lang_code(lang))
-                        if spot else "", "failing": r["gap"] + r["violation"]})
+                        if spot else "", "failing": r["gap"] + r["violation"],
+                        "links": _requirement_links(r, district)})
     return out
+
+
+def school_list(**params) -> str:
+    """The school list behind a figure (its filters in the URL)."""
+    return f"{reverse('web:school_list')}?{urlencode({k: x for k, x in params.items() if x})}"
+
+
+def result_list(**params) -> str:
+    return f"{reverse('web:result_list')}?{urlencode({k: x for k, x in params.items() if x})}"
+
+
+def figure_links(district: str = "") -> dict[str, str]:
+    """A set of school figures (a district's, or the city's with `district` empty) → its lists."""
+    d = {"district": district}
+    return {"schools": school_list(**d), "rate": school_list(**d, ordering="rate"),
+            "completeness": school_list(**d, ordering="completeness"),
+            "gaps": school_list(**d, status="gap"),
+            "violations": school_list(**d, status="violation"),
+            "unknown": school_list(**d, status="unknown"),
+            "unassessed": school_list(**d, status="unassessed")}
+
+
+def _requirement_links(row: dict, district: str = "") -> dict[str, str]:
+    req = {"district": district, "requirement": row["requirement_id"]}
+    return {"schools": school_list(district=district, failing_requirement=row["requirement_id"]),
+            "gap": result_list(**req, status="gap"),
+            "violation": result_list(**req, status="violation"),
+            "judged": result_list(**req, level="required")}
 
 
 def _pct(value) -> float | None:
@@ -109,8 +142,8 @@ def _pct(value) -> float | None:
 
 
 def city_context(overview: dict, lang: str) -> dict:
-    rows = [d | {"label": _district_name(d["code"], d["name"], lang)}
-            for d in overview["districts"]]
+    rows = [d | {"label": _district_name(d["code"], d["name"], lang),
+                 "links": figure_links(d["code"])} for d in overview["districts"]]
     total = rated({k: sum(d.get(k) or 0 for d in rows)
                    for k in ("met", "judged", "unknown", "applicable")})
     areas = [a | {"name": a["name_zh"] if lang_code(lang) == "zh" else a["name_en"]}
@@ -119,9 +152,11 @@ def city_context(overview: dict, lang: str) -> dict:
         "districts": rows,
         "totals": total | {"districts": len(rows), "schools": sum(d["schools"] for d in rows),
                            "violations": sum(d.get("violations") or 0 for d in rows)},
+        "links": figure_links(),
         "areas": areas, **equity_context(overview["equity"], lang),
         "worst": _requirements(overview["worst"], lang), "run": overview.get("run"),
         "district_chart": {"names": [d["label"] for d in rows],
+                           "urls": [d["links"]["schools"] for d in rows],
                            "rate": [_pct(d["rate"]) for d in rows],
                            "completeness": [_pct(d["completeness"]) for d in rows],
                            "labels": {"rate": str(_("达标率")),
@@ -137,7 +172,8 @@ def _area_chart(area: dict) -> dict:
     """One area's required results (met / gap / violation / unknown) as a doughnut's data."""
     return {"id": f"area-{area['key']}", "data_id": f"area-{area['key']}-data",
             "name": area["name"],
-            "data": [{"name": str(label), "value": area[key], "color": STATUS_COLORS[key]}
+            "data": [{"name": str(label), "value": area[key], "color": STATUS_COLORS[key],
+                      "url": result_list(area=area["key"], level="required", status=key)}
                      for key, label in STATUS_SERIES]}
 
 
@@ -204,19 +240,32 @@ def type_choices(district: District, user, lang: str) -> list[tuple[str, str]]:
 
 def district_context(overview: dict, table: TableQuery, lang: str) -> dict:
     d = overview["district"]
-    schools = [s | {"type_label": code_name(school_types(), s["type"], lang)}
-               for s in overview["schools"]]
+    schools = [s | {"type_label": code_name(school_types(), s["type"], lang),
+                    "links": {k: result_list(school=s["code"], status=st) for k, st in
+                              (("gaps", "gap"), ("violations", "violation"),
+                               ("unknown", "unknown"))}} for s in overview["schools"]]
     bins = overview["distribution"]
     run = overview.get("run") or {}
     return {
-        "district": d | {"label": _district_name(d["code"], d["name"], lang)},
+        "district": d | {"label": _district_name(d["code"], d["name"], lang),
+                         "links": figure_links(d["code"])},
         "schools": schools, "table": table, "headers": _headers(table),
         # the school table is cached per district, newest run and query (web/templates)
         "table_version": run.get("id", 0), "school_base": reverse("web:school", args=["-"])[:-2],
-        "common_gaps": _requirements(overview["common_gaps"], lang), "run": overview.get("run"),
+        "common_gaps": _requirements(overview["common_gaps"], lang, d["code"]),
+        "run": overview.get("run"),
         **equity_context(overview.get("equity", []), lang),
         "distribution_chart": {
             "labels": [b["label"] if b["label"] != "未评估" else str(_("未评估")) for b in bins],
-            "counts": [b["count"] for b in bins], "name": str(_("学校数"))},
+            "counts": [b["count"] for b in bins], "name": str(_("学校数")),
+            "urls": [_band_link(b["label"], d["code"]) for b in bins]},
     }
 
+
+
+def _band_link(label: str, district: str) -> str:
+    """A histogram band (「50–60%」, 「未评估」) → the district's schools in it."""
+    if label == "未评估":
+        return school_list(district=district, status="unassessed")
+    lo, hi = label.rstrip("%").split("–")
+    return school_list(district=district, rate_from=lo, rate_to=hi if hi != "100" else "")

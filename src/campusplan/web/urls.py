@@ -1,6 +1,13 @@
 from django.urls import path
 
-from campusplan.web import views, views_dashboards, views_import, views_inventory, views_school
+from campusplan.web import (
+    views,
+    views_dashboards,
+    views_import,
+    views_inventory,
+    views_lists,
+    views_school,
+)
 
 app_name = "web"
 
@@ -21,6 +28,23 @@ urlpatterns = [
     path("district/<str:code>/bulk/", views_inventory.schools_bulk, name="district_bulk"),
     path("school/<str:code>/rooms/bulk/", views_inventory.rooms_bulk, name="rooms_bulk"),
     path("audit/", views_inventory.audit_page, name="audit"),
+
+    path("lists/schools/", views_lists.list_page, {"kind": "schools"}, name="school_list"),
+    path("lists/schools.xlsx", views_lists.list_export, {"kind": "schools", "fmt": "xlsx"},
+         name="school_list_xlsx"),
+    path("lists/schools.csv", views_lists.list_export, {"kind": "schools", "fmt": "csv"},
+         name="school_list_csv"),
+    path("lists/schools/views/", views_lists.view_save, {"kind": "schools"},
+         name="school_view_save"),
+    path("lists/results/", views_lists.list_page, {"kind": "results"}, name="result_list"),
+    path("lists/results.xlsx", views_lists.list_export, {"kind": "results", "fmt": "xlsx"},
+         name="result_list_xlsx"),
+    path("lists/results.csv", views_lists.list_export, {"kind": "results", "fmt": "csv"},
+         name="result_list_csv"),
+    path("lists/results/views/", views_lists.view_save, {"kind": "results"},
+         name="result_view_save"),
+    path("lists/views/<int:view_id>/delete/", views_lists.view_delete, name="view_delete"),
+    path("search/", views_lists.search, name="search"),
     path("import/", views_import.import_page, name="import"),
     path("import/<str:token>/confirm/", views_import.import_confirm, name="import_confirm"),
     path("import/<str:token>/discard/", views_import.import_discard, name="import_discard"),

@@ -30,7 +30,7 @@
         legend: { bottom: 0, itemWidth: 10, itemHeight: 10, textStyle: { fontSize: 11 } },
         series: [{
           type: "pie", radius: ["42%", "70%"], center: ["50%", "44%"], label: { show: false },
-          data: d.map((s) => ({ name: s.name, value: s.value, itemStyle: { color: s.color } })),
+          data: d.map((s) => ({ name: s.name, value: s.value, url: s.url, itemStyle: { color: s.color } })),
         }],
       };
     },
@@ -41,9 +41,16 @@
         tooltip: { trigger: "axis", axisPointer: { type: "shadow" } },
         xAxis: { type: "category", data: d.labels, axisLabel: { interval: 0, fontSize: 11 } },
         yAxis: { type: "value", minInterval: 1, name: d.name },
-        series: [{ name: d.name, type: "bar", data: d.counts, itemStyle: { color: COLORS.bar }, barMaxWidth: 40 }],
+        series: [{ name: d.name, type: "bar", data: d.counts, itemStyle: { color: COLORS.bar }, barMaxWidth: 40, cursor: "pointer" }],
       };
     },
+  };
+
+  // drill-down: a bar or a segment opens the list behind it (the URL comes with the data)
+  const links = {
+    districts: (d, p) => d.urls && d.urls[p.dataIndex],
+    area: (d, p) => p.data && p.data.url,
+    distribution: (d, p) => d.urls && d.urls[p.dataIndex],
   };
 
   function render() {
@@ -54,6 +61,12 @@
       if (!build || !d) return;
       const chart = window.echarts.getInstanceByDom(el) || window.echarts.init(el, null, { renderer: "canvas" });
       chart.setOption(Object.assign({ animation: false }, build(d)), true);
+      const link = links[el.dataset.chart];
+      chart.off("click");
+      chart.on("click", function (p) {
+        const url = link && link(d, p);
+        if (url) window.location.href = url;
+      });
       window.addEventListener("resize", () => chart.resize());
     });
   }
