@@ -67,7 +67,7 @@ def test_rate_range_and_status(world, login):
     assert codes_on_page(html) == sorted(c for c, s in scores.items() if s.rate < 0.5)
     html = city.get("/lists/schools/?status=violation").content.decode()
     assert codes_on_page(html) == sorted(c for c, s in scores.items() if s.violations)
-    assert city.get("/lists/schools/?rate_from=abc").status_code == 400
+    assert city.get("/lists/schools/?rate_from=abc").status_code == 422
 
 
 def test_result_list_filters_and_csv_export(world, login):

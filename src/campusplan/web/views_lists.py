@@ -33,7 +33,7 @@ def list_page(request: HttpRequest, kind: str) -> HttpResponse:
         errors = {}
     except lists.InvalidFilter as e:  # the form shows what is wrong, the table nothing
         found, errors, status = lists.refused(actor=who, kind=kind, params=request.GET), \
-            e.errors, 400
+            e.errors, 422
     lp.dress_form(found, request.user)
     table = lp.table_for(found, lang(), request.GET)
     query = lists.clean_query(kind, request.GET)
@@ -54,7 +54,7 @@ def list_export(request: HttpRequest, kind: str, fmt: str) -> HttpResponse:
         out = lists.export(actor=actor(request), kind=kind, params=request.GET, fmt=fmt,
                            lang=lang())
     except lists.InvalidFilter as e:
-        return HttpResponse(str(e), status=400, content_type="text/plain; charset=utf-8")
+        return HttpResponse(str(e), status=422, content_type="text/plain; charset=utf-8")
     except lists.TooLarge as e:
         message = _("行数过多（%(rows)s 行，上限 %(max)s 行），请先缩小筛选范围。") % {
             "rows": e.rows, "max": lists.MAX_EXPORT_ROWS}
