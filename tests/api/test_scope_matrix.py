@@ -102,6 +102,8 @@ ENDPOINTS = [
     ("get", "/runs/{run}/results?status=gap", None, ALL),
     ("get", "/runs/{cy_run}/results", None, CITY_ONLY),
     ("get", "/results?level=required", None, ALL),
+    ("get", "/scores", None, ALL),
+    ("get", "/scores/districts", None, ALL),
     ("post", "/runs", {"school": HD1}, written(201)),
     ("post", "/runs", {"school": HD2}, written(201, school_ok=False)),
     ("post", "/runs", {"school": CY}, written(201, outside=True)),
