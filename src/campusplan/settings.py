@@ -8,6 +8,8 @@
 | `CAMPUSPLAN_HTTPS`         | on when DEBUG is off             | secure cookies, HSTS             |
 | `CAMPUSPLAN_VAR_DIR`       | `var/` of the checkout, else `./var` | SQLite file, collected static |
 | `DATABASE_URL`             | `sqlite:///<var>/campusplan.sqlite3` | e.g. `postgres://user@host/db` |
+| `CAMPUSPLAN_TASKS_IMMEDIATE` | `0`                            | `1`: run background tasks in the request |
+| `CAMPUSPLAN_EMAIL_HOST`    | empty: no e-mail                 | SMTP server for notifications (`_PORT`, `_TLS`, `_USER`, `_PASSWORD`, `_FROM`) |
 """
 
 from __future__ import annotations
@@ -60,6 +62,8 @@ INSTALLED_APPS = [
     "campusplan.schools",
     "campusplan.assessments",
     "campusplan.accounts",
+    "django_tasks",
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [
@@ -102,7 +106,31 @@ def _default_database_url() -> str:
 DATABASES = {
     "default": dj_database_url.parse(os.environ.get("DATABASE_URL") or _default_database_url())
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # writers of one school are serialised (accounts.versions): every transaction takes
+    # SQLite's write lock at BEGIN, others wait for it (up to `timeout` seconds); WAL lets
+    # readers go on meanwhile
+    DATABASES["default"].setdefault("OPTIONS", {}).update({
+        "transaction_mode": "IMMEDIATE", "timeout": 30,
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"})
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- background tasks (usecases.jobs): the database backend, no extra server. The worker is
+# `manage.py db_worker` (started by `make run`); CAMPUSPLAN_TASKS_IMMEDIATE=1 runs each task at
+# once in the request instead (tests, a single-process demo).
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"
+                     if env_bool("CAMPUSPLAN_TASKS_IMMEDIATE", False)
+                     else "django_tasks_db.DatabaseBackend"}}
+
+# --- e-mail: notifications are mailed when a backend is configured (CAMPUSPLAN_EMAIL_HOST),
+# else only shown in the app
+EMAIL_HOST = os.environ.get("CAMPUSPLAN_EMAIL_HOST", "")
+EMAIL_PORT = int(os.environ.get("CAMPUSPLAN_EMAIL_PORT", "25"))
+EMAIL_USE_TLS = env_bool("CAMPUSPLAN_EMAIL_TLS", False)
+EMAIL_HOST_USER = os.environ.get("CAMPUSPLAN_EMAIL_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("CAMPUSPLAN_EMAIL_PASSWORD", "")
+DEFAULT_FROM_EMAIL = os.environ.get("CAMPUSPLAN_EMAIL_FROM", "campusplan@localhost")
+CAMPUSPLAN_EMAIL = bool(EMAIL_HOST)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": f"django.contrib.auth.password_validation.{name}"}

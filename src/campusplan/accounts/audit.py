@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from campusplan.accounts.choices import AuditSource
 from campusplan.accounts.models import AuditEntry
+from campusplan.accounts.versions import audit_key
 from campusplan.schools.bulk import insert_rows, prep
 
 
@@ -102,15 +103,18 @@ def _json(value):
     return value if value is None or isinstance(value, bool | int | float | str) else str(value)
 
 
-def record_changes(changes, schools: dict, source=None) -> int:
+def record_changes(changes, schools: dict, source=None, versions: dict | None = None) -> int:
     """The audit rows of an applied import plan, in one fast insert (every change, before → after).
 
-    `changes` are exchange Change records; `schools` maps school codes to stored schools.
+    `changes` are exchange Change records; `schools` maps school codes to stored schools;
+    `versions` the school versions the write produced (accounts.versions).
     """
+    versions = versions or {}
     actor, now = current(), timezone.now()
     at = prep(AuditEntry, "at", now)
     fields = ("at", "user", "actor", "source", "request_id", "school", "district_code",
-              "object_type", "object_key", "field", "before", "after", "note", "import_source")
+              "object_type", "object_key", "field", "before", "after", "note", "import_source",
+              "school_version")
     source_id = getattr(source, "pk", None)
     json_field = JSONField()
 
@@ -123,9 +127,10 @@ def record_changes(changes, schools: dict, source=None) -> int:
             # a district-level service's ref starts with its district code
             district = school.district.code if school is not None \
                 else c.ref.split("\x1f")[0][:12]
-            key = c.school if not c.ref or c.target == "school" else f"{c.school or ''}/{c.ref}"
+            target, key, field = audit_key(c)
             yield (at, getattr(actor.user, "pk", None), actor.name, actor.source,
-                   actor.request_id, getattr(school, "pk", None), district, c.target,
-                   key[:200], c.key[:80], as_json(c.old), as_json(c.new), "", source_id)
+                   actor.request_id, getattr(school, "pk", None), district, target,
+                   key, field, as_json(c.old), as_json(c.new), "", source_id,
+                   versions.get(c.school))
 
     return insert_rows(AuditEntry, fields, rows())
