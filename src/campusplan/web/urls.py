@@ -20,4 +20,5 @@ urlpatterns = [
     path("school/<str:code>/report.docx", views_school.school_report, name="school_report"),
     path("import/", views_import.import_page, name="import"),
     path("import/<str:token>/confirm/", views_import.import_confirm, name="import_confirm"),
+    path("import/<str:token>/changes/", views_import.import_changes, name="import_changes"),
 ]
