@@ -52,4 +52,6 @@ def nav_links(user) -> list[NavLink]:
     links.append(NavLink("catalog", str(_("规范目录")), reverse("web:catalog")))
     if can_edit(user):
         links.append(NavLink("import", str(_("导入")), reverse("web:import")))
+    if p is not None and not p.read_only and p.level != Level.SCHOOL:
+        links.append(NavLink("users", str(_("账号")), reverse("web:users")))
     return links

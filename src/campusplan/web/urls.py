@@ -1,6 +1,12 @@
 from django.urls import path
 
-from campusplan.web import views, views_dashboards, views_import, views_school
+from campusplan.web import (
+    views,
+    views_accounts,
+    views_dashboards,
+    views_import,
+    views_school,
+)
 
 app_name = "web"
 
@@ -19,6 +25,13 @@ urlpatterns = [
     path("school/<str:code>/audit/", views_school.school_audit, name="school_audit"),
     path("school/<str:code>/report.docx", views_school.school_report, name="school_report"),
     path("import/", views_import.import_page, name="import"),
+    path("users/", views_accounts.users, name="users"),
+    path("users/school-accounts/", views_accounts.school_accounts, name="school_accounts"),
+    path("users/<str:username>/reset/", views_accounts.user_reset, name="user_reset"),
+    path("users/<str:username>/active/", views_accounts.user_active, name="user_active"),
+    path("password/", views_accounts.password, name="password"),
+    path("notifications/", views_accounts.notification_list, name="notifications"),
+    path("notifications/bell/", views_accounts.bell, name="bell"),
     path("import/<str:token>/confirm/", views_import.import_confirm, name="import_confirm"),
     path("import/<str:token>/changes/", views_import.import_changes, name="import_changes"),
 ]

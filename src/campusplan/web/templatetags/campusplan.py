@@ -7,6 +7,7 @@ from django.utils.translation import gettext
 
 from campusplan.catalog import vocabulary
 from campusplan.i18n import active_lang
+from campusplan.usecases import notifications
 from campusplan.web import catalog_source, nav
 
 register = template.Library()
@@ -15,6 +16,11 @@ register = template.Library()
 @register.simple_tag
 def nav_links(user) -> list[nav.NavLink]:
     return nav.nav_links(user)
+
+
+@register.simple_tag
+def unread_notifications(user) -> int:
+    return notifications.unread_count(user=user)
 
 
 @register.simple_tag
