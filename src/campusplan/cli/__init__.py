@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import typer
 
-from campusplan.cli import assess, catalog, data, demo, plan, report, token
+from campusplan.cli import assess, catalog, data, demo, plan, report, token, users
 from campusplan.cli.docs import cli_markdown
 
 app = typer.Typer(help="中小学校信息化建设规划与达标评估系统 campusplan", no_args_is_help=True)
@@ -24,6 +24,7 @@ app.command("export")(data.export_cmd)
 app.command("assess-stored")(assess.assess_stored_cmd)
 app.add_typer(catalog.app, name="catalog")
 app.add_typer(token.app, name="token")
+app.add_typer(users.app, name="users")
 app.add_typer(report.app, name="report")
 
 
