@@ -5,6 +5,7 @@ from campusplan.web import (
     views_accounts,
     views_dashboards,
     views_import,
+    views_jobs,
     views_school,
 )
 
@@ -32,6 +33,10 @@ urlpatterns = [
     path("password/", views_accounts.password, name="password"),
     path("notifications/", views_accounts.notification_list, name="notifications"),
     path("notifications/bell/", views_accounts.bell, name="bell"),
+    path("jobs/<int:job_id>/", views_jobs.job_page, name="job"),
+    path("jobs/<int:job_id>/file/", views_jobs.job_file, name="job_file"),
+    path("jobs/city-workbook/", views_jobs.city_workbook_job, name="city_workbook_job"),
+    path("jobs/reassess/<str:code>/", views_jobs.district_reassess_job, name="reassess_job"),
     path("import/<str:token>/confirm/", views_import.import_confirm, name="import_confirm"),
     path("import/<str:token>/changes/", views_import.import_changes, name="import_changes"),
 ]

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from campusplan.accounts.scope import can_edit
 from campusplan.exchange.documents import Plan
+from campusplan.usecases import jobs
 from campusplan.usecases.imports import import_files
 from campusplan.web import imports
 from campusplan.web.http import actor, catalog, lang
@@ -114,6 +115,11 @@ def import_confirm(request: HttpRequest, token: str) -> HttpResponse:
     if path is None:
         messages.error(request, _("上传的文件已过期或不存在，请重新上传。"))
         return redirect("web:import")
+    if request.POST.get("background") == "1":  # a district's or the city's file: a job
+        job = jobs.start(actor=actor(request), kind=jobs.IMPORT, params={
+            "paths": [str(path)], "files": path.name, "choices": _choices(request),
+            "inventory_complete": request.POST.get("inventory_complete") == "1"})
+        return redirect("web:job", job_id=job.pk)
     result = import_files(actor=actor(request), paths=[path], choices=_choices(request),
                           inventory_complete=request.POST.get("inventory_complete") == "1")
     if result.unresolved and not result.problems and not result.refused:
