@@ -1,6 +1,7 @@
 # campusplan — developer entry points. See docs/development/setup.md.
 #
 #   make run    set up, migrate the SQLite database, load the demo (when the CLI has it), serve
+#               (with the background-task worker, manage.py db_worker, beside the server)
 #   make test   set up, install the browser, lint, run the tests on SQLite and on PostgreSQL
 #
 # Every setup step leaves a stamp (inside what it built) or a real file behind, so a second run
@@ -46,6 +47,8 @@ run: setup
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py createcachetable
 	if $(BIN)/campusplan demo --help >/dev/null 2>&1; then $(BIN)/campusplan demo; fi
+	# the background worker (imports, workbooks, re-assessments) runs beside the server
+	$(PY) manage.py db_worker --no-startup-delay & worker=$$!; trap 'kill $$worker' EXIT; \
 	CAMPUSPLAN_DEBUG=$${CAMPUSPLAN_DEBUG:-1} $(PY) manage.py runserver $(ADDR)
 
 test: setup browser-deps lint check test-sqlite test-postgres
