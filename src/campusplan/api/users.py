@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from ninja import Field, Router, Schema
+from ninja import Field, Router, Schema, Status
 
 from campusplan.accounts.models import Notification
 from campusplan.accounts.notices import text as notice_text
@@ -92,7 +92,7 @@ def user_list(request):
              summary="新建账号（返回初始密码）/ create an account")
 def user_create(request, payload: UserIn):
     try:
-        return 201, accounts.create_user(actor=actor(request), **payload.dict())
+        return Status(201, accounts.create_user(actor=actor(request), **payload.dict()))
     except AccountError as exc:
         raise _refused(exc) from None
 
@@ -101,7 +101,8 @@ def user_create(request, payload: UserIn):
                                                           status=201),
              summary="为区内每所没有账号的学校建账号 / one account per school")
 def school_accounts(request, payload: SchoolAccountsIn):
-    return 201, accounts.school_accounts(actor=actor(request), district=payload.district)
+    return Status(201, accounts.school_accounts(actor=actor(request),
+                                              district=payload.district))
 
 
 @router.post("/users/{username}/reset-password", response=responses(IssuedOut, 403, 404),
@@ -128,7 +129,7 @@ def my_password(request, payload: PasswordIn):
                                  new=payload.new_password)
     except AccountError as exc:
         raise _refused(exc) from None
-    return 204, None
+    return Status(204, None)
 
 
 @router.get("/me/notifications", response=responses(list[NotificationOut]),
@@ -146,4 +147,4 @@ def my_notifications(request, unread: bool = False):
              summary="全部标为已读 / mark all read")
 def my_notifications_read(request):
     notifications.mark_read(actor=actor(request))
-    return 204, None
+    return Status(204, None)
