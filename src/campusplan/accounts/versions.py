@@ -58,9 +58,16 @@ def versions_in(metas: Iterable[dict]) -> dict[str, int]:
     out: dict[str, int] = {}
     for meta in metas:
         for key, value in meta.items():
-            if key.startswith(VERSION_KEY) and str(value).strip().isdigit():
-                out[key[len(VERSION_KEY):]] = int(str(value).strip())
+            if key.startswith(VERSION_KEY) and (n := _count(value)) is not None:
+                out[key[len(VERSION_KEY):]] = n
     return out
+
+
+def _count(value) -> int | None:
+    """A version cell as read back (a spreadsheet gives 3 as 3.0); anything else is none."""
+    text = str(value).strip()
+    text = text[:-2] if text.endswith(".0") else text
+    return int(text) if text.isdigit() else None
 
 
 def meta_rows(schools: Iterable[School]) -> dict[str, int]:

@@ -62,8 +62,8 @@ def _upload(request: HttpRequest) -> HttpResponse:
 
 def _dry_run(request: HttpRequest, token: str, path) -> HttpResponse:
     result = import_files(actor=actor(request), paths=[path], dry_run=True)
-    if result.refused or not result.ok or not result.plan.changes:
-        imports.discard(request.user, token)
+    if result.refused or not result.report.ok or not result.plan.changes:
+        imports.discard(request.user, token)  # kept with conflicts: the user chooses
     return _result_page(request, result, path, token=token)
 
 
