@@ -17,9 +17,10 @@ def links(html: str) -> dict[str, str]:
 
 
 @pytest.mark.parametrize(("role_key", "expected", "label"), [
-    ("city", {"city": "/city/", "catalog": "/catalog/", "import": "/import/"}, "市级"),
+    ("city", {"city": "/city/", "catalog": "/catalog/", "import": "/import/",
+              "users": "/users/"}, "市级"),
     ("haidian", {"district": f"/district/{HAIDIAN}/", "catalog": "/catalog/",
-                 "import": "/import/"}, "区级"),
+                 "import": "/import/", "users": "/users/"}, "区级"),
     ("school", {"school": f"/school/{A}/", "catalog": "/catalog/", "import": "/import/"}, "校级"),
     ("auditor", {"district": f"/district/{HAIDIAN}/", "catalog": "/catalog/"}, "督导（区级）"),
 ])
