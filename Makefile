@@ -1,8 +1,10 @@
 # campusplan — developer entry points. See docs/development/setup.md.
 #
 #   make run    set up, migrate the SQLite database, load the demo (when the CLI has it), serve
-#               with Django's development server, DEBUG off (the app's own error pages)
-#   make serve  the production stack: migrate, collect static files, gunicorn (docs/deployment.md)
+#               with Django's development server, DEBUG off (the app's own error pages), and the
+#               background-task worker (manage.py db_worker) beside it
+#   make serve  the production stack: migrate, collect static files, gunicorn and the worker
+#               (docs/deployment.md)
 #   make test   set up, install the browser, lint, run the tests on SQLite and on PostgreSQL
 #
 # Every setup step leaves a stamp (inside what it built) or a real file behind, so a second run
@@ -60,13 +62,18 @@ run: setup $(SECRET_KEY_FILE)
 	$(PY) manage.py createcachetable
 	if $(BIN)/campusplan demo --help >/dev/null 2>&1; then $(BIN)/campusplan demo; fi
 	$(RUN_ENV) $(PY) manage.py collectstatic --noinput --verbosity 0
+	# the background worker (imports, workbooks, re-assessments) runs beside the server
+	$(RUN_ENV) $(PY) manage.py db_worker --no-startup-delay & worker=$$!; trap 'kill $$worker' EXIT; \
 	$(RUN_ENV) $(PY) manage.py runserver $(ADDR)
 
 # The production stack (docs/deployment.md): `campusplan serve` migrates, collects the static
-# files when they changed and execs gunicorn. HTTPS stays on unless CAMPUSPLAN_HTTPS=0.
+# files when they changed and runs gunicorn; the task worker runs beside it. HTTPS stays on
+# unless CAMPUSPLAN_HTTPS=0.
+SERVE_ENV = CAMPUSPLAN_DEBUG=0 CAMPUSPLAN_SECRET_KEY=$${CAMPUSPLAN_SECRET_KEY:-$$(cat $(SECRET_KEY_FILE))}
 serve: setup $(SECRET_KEY_FILE)
-	CAMPUSPLAN_DEBUG=0 CAMPUSPLAN_SECRET_KEY=$${CAMPUSPLAN_SECRET_KEY:-$$(cat $(SECRET_KEY_FILE))} \
-	  $(BIN)/campusplan serve --bind $(ADDR)
+	$(SERVE_ENV) $(PY) manage.py migrate --noinput
+	$(SERVE_ENV) $(PY) manage.py db_worker --no-startup-delay & worker=$$!; trap 'kill $$worker' EXIT; \
+	$(SERVE_ENV) $(BIN)/campusplan serve --bind $(ADDR)
 
 test: setup browser-deps lint check test-sqlite test-postgres
 

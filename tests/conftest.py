@@ -4,6 +4,7 @@ once per session. Stored data comes from tests/factories.py (through the use cas
 from __future__ import annotations
 
 import pytest
+from django.conf import settings
 
 from campusplan.catalog import load_catalog
 from campusplan.exchange.inventory import load_kinds
@@ -23,3 +24,13 @@ def kinds(catalog):
 @pytest.fixture(scope="session")
 def layout(catalog, kinds):
     return build_layout(catalog, kinds.labels())
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix, tmp_path_factory):
+    """SQLite tests run on a file, as the product does: an in-memory database shared between
+    threads (shared cache) refuses a second writer at once instead of letting it wait, so the
+    concurrency tests could not show writers serialising (tests/usecases/test_concurrency.py)."""
+    db = settings.DATABASES["default"]
+    if db["ENGINE"].endswith("sqlite3"):
+        db.setdefault("TEST", {})["NAME"] = str(tmp_path_factory.mktemp("db") / "test.sqlite3")

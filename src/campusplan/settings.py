@@ -14,8 +14,6 @@
 | `CAMPUSPLAN_API_TOKENS_PER_USER` | `10`                       | active API tokens one user may hold |
 | `CAMPUSPLAN_SESSION_SECONDS` | `28800` (8 h)                  | idle timeout of a login session |
 
-Production: docs/deployment.md (`make serve`: gunicorn, static files by whitenoise, DEBUG off).
-
 | `CAMPUSPLAN_REQUIRE_2FA`   | `0`                              | `1`: TOTP for city and district accounts that may change data and for the 三员 |
 | `CAMPUSPLAN_AUDIT_RETENTION_DAYS` | `180` (the minimum)       | audit rows stay online at least this long; older ones may be archived |
 | `CAMPUSPLAN_OIDC_ISSUER`   | unset (no OpenID Connect)        | the provider's base URL; its endpoints are `…/authorize`, `…/token`, `…/userinfo`, `…/jwks` unless set below |
@@ -24,6 +22,10 @@ Production: docs/deployment.md (`make serve`: gunicorn, static files by whitenoi
 | `CAMPUSPLAN_OIDC_SIGN_ALGO` | `RS256`                         | `RS256` (the provider's JWKS) or `HS256` (the client secret) |
 | `CAMPUSPLAN_CAS_SERVER`    | unset (no CAS)                   | the CAS server's URL, e.g. `https://cas.example.edu.cn/cas/` |
 | `CAMPUSPLAN_SSO_ROLE_CLAIM`, `…_DISTRICT_CLAIM`, `…_SCHOOL_CLAIM` | `campusplan_role`, `district_code`, `school_code` | the claim (OIDC) or attribute (CAS) naming the role (city, district, school, auditor) and the scope |
+| `CAMPUSPLAN_TASKS_IMMEDIATE` | `0`                            | `1`: run background tasks in the request |
+| `CAMPUSPLAN_EMAIL_HOST`    | empty: no e-mail                 | SMTP server for notifications (`_PORT`, `_TLS`, `_USER`, `_PASSWORD`, `_FROM`) |
+
+Production: docs/deployment.md (`make serve`: gunicorn, static files by whitenoise, DEBUG off).
 """
 
 from __future__ import annotations
@@ -80,9 +82,10 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_cas_ng",  # CAS single sign-on (its session tickets), used when configured
-
     "django_filters",
     "django_tables2",
+    "django_tasks",
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [
@@ -100,6 +103,7 @@ MIDDLEWARE = [
     "campusplan.accounts.audit.AuditMiddleware",
     "campusplan.accounts.middleware.SecondFactorMiddleware",
     "campusplan.accounts.middleware.DeviceCookieMiddleware",
+    "campusplan.web.middleware.PasswordChangeRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "campusplan.web.middleware.BusyDatabaseMiddleware",
@@ -134,12 +138,31 @@ DATABASES = {
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # BEGIN IMMEDIATE takes the write lock when a transaction starts, so a writer waits its turn
-    # (busy timeout) instead of failing at once when a read transaction upgrades; WAL lets pages
-    # read while a long import writes. Still locked after the timeout: 409 (BusyDatabaseMiddleware).
+    # (busy timeout) instead of failing at once when a read transaction upgrades: writers of one
+    # school are serialised (accounts.versions) and the audit "before" values chain; WAL lets
+    # pages read while a long import writes. Still locked after the timeout: 409
+    # (BusyDatabaseMiddleware).
     DATABASES["default"].setdefault("OPTIONS", {}).update(
-        {"transaction_mode": "IMMEDIATE", "timeout": 10,
+        {"transaction_mode": "IMMEDIATE", "timeout": 30,
          "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"})
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- background tasks (usecases.jobs): the database backend, no extra server. The worker is
+# `manage.py db_worker` (started by `make run`); CAMPUSPLAN_TASKS_IMMEDIATE=1 runs each task at
+# once in the request instead (tests, a single-process demo).
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"
+                     if env_bool("CAMPUSPLAN_TASKS_IMMEDIATE", False)
+                     else "django_tasks_db.DatabaseBackend"}}
+
+# --- e-mail: notifications are mailed when a backend is configured (CAMPUSPLAN_EMAIL_HOST),
+# else only shown in the app
+EMAIL_HOST = os.environ.get("CAMPUSPLAN_EMAIL_HOST", "")
+EMAIL_PORT = int(os.environ.get("CAMPUSPLAN_EMAIL_PORT", "25"))
+EMAIL_USE_TLS = env_bool("CAMPUSPLAN_EMAIL_TLS", False)
+EMAIL_HOST_USER = os.environ.get("CAMPUSPLAN_EMAIL_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("CAMPUSPLAN_EMAIL_PASSWORD", "")
+DEFAULT_FROM_EMAIL = os.environ.get("CAMPUSPLAN_EMAIL_FROM", "campusplan@localhost")
+CAMPUSPLAN_EMAIL = bool(EMAIL_HOST)
 
 # 等保 2.0 level 3 身份鉴别: length, complexity, not common, not one of the last five
 AUTH_PASSWORD_VALIDATORS = [

@@ -18,9 +18,10 @@ def links(html: str) -> dict[str, str]:
 
 @pytest.mark.parametrize(("role_key", "expected", "label"), [
     ("city", {"city": "/city/", "lists": "/lists/schools/", "catalog": "/catalog/",
-              "import": "/import/", "audit": "/audit/"}, "市级"),
+              "import": "/import/", "audit": "/audit/", "users": "/users/"}, "市级"),
     ("haidian", {"district": f"/district/{HAIDIAN}/", "lists": "/lists/schools/",
-                 "catalog": "/catalog/", "import": "/import/", "audit": "/audit/"}, "区级"),
+                 "catalog": "/catalog/", "import": "/import/", "audit": "/audit/",
+                 "users": "/users/"}, "区级"),
     ("school", {"school": f"/school/{A}/", "lists": "/lists/schools/", "catalog": "/catalog/",
                 "import": "/import/", "audit": "/audit/"}, "校级"),
     ("auditor", {"district": f"/district/{HAIDIAN}/", "lists": "/lists/schools/",

@@ -55,7 +55,7 @@ class AccountAdmin(SystemAdministrator, UserAdmin):
 
 
 class ProfileAdmin(SystemAdministrator, admin.ModelAdmin):
-    list_display = ("user", "level", "district", "school", "read_only")
+    list_display = ("user", "level", "district", "school", "read_only", "must_change_password")
     list_filter = ("level", "read_only")
 
     def has_change_permission(self, request, obj=None):

@@ -24,6 +24,7 @@ from django.utils import timezone
 from campusplan.accounts import chain
 from campusplan.accounts.choices import AuditSource, Outcome
 from campusplan.accounts.models import AuditEntry
+from campusplan.accounts.versions import audit_key
 from campusplan.schools.bulk import insert_rows, prep
 
 
@@ -170,16 +171,18 @@ def _json(value):
     return value if value is None or isinstance(value, bool | int | float | str) else str(value)
 
 
-def record_changes(changes, schools: dict, source=None) -> int:
+def record_changes(changes, schools: dict, source=None, versions: dict | None = None) -> int:
     """The audit rows of an applied import plan, in one fast insert (every change, before → after).
 
-    `changes` are exchange Change records; `schools` maps school codes to stored schools.
+    `changes` are exchange Change records; `schools` maps school codes to stored schools;
+    `versions` the school versions the write produced (accounts.versions).
     """
+    versions = versions or {}
     actor, now = current(), timezone.now()
     at = prep(AuditEntry, "at", now)
     fields = ("at", "user", "actor", "source", "request_id", "school", "district_code",
               "object_type", "object_key", "field", "before", "after", "note", "import_source",
-              "address", "outcome", "batch", "digest")
+              "address", "outcome", "batch", "digest", "school_version")
     source_id = getattr(source, "pk", None)
     json_field = JSONField()
     batch = chain.Batch()
@@ -194,16 +197,17 @@ def record_changes(changes, schools: dict, source=None) -> int:
             # a district-level service's ref starts with its district code
             district = school.district.code if school is not None \
                 else c.ref.split("\x1f")[0][:12]
-            key = c.school if not c.ref or c.target == "school" else f"{c.school or ''}/{c.ref}"
+            target, key, field = audit_key(c)
             old, new = _json(c.old), _json(c.new)
             digest = batch.digest({
                 "at": now, "actor": name, "source": actor.source, "request_id": rid,
-                "district_code": district, "object_type": c.target, "object_key": key[:200],
-                "field": c.key[:80], "before": old, "after": new, "note": "",
+                "district_code": district, "object_type": target, "object_key": key,
+                "field": field, "before": old, "after": new, "note": "",
                 "address": address, "outcome": ""})
             yield (at, getattr(actor.user, "pk", None), name, actor.source, rid,
-                   getattr(school, "pk", None), district, c.target, key[:200], c.key[:80],
-                   as_json(old), as_json(new), "", source_id, address, "", batch.id, digest)
+                   getattr(school, "pk", None), district, target, key, field,
+                   as_json(old), as_json(new), "", source_id, address, "", batch.id, digest,
+                   versions.get(c.school))
 
     done = insert_rows(AuditEntry, fields, rows())
     batch.seal_on_commit()

@@ -24,6 +24,8 @@ class Profile(models.Model):
     school = models.ForeignKey("schools.School", null=True, blank=True,
                                on_delete=models.PROTECT, related_name="+")
     read_only = models.BooleanField(_("督导（只读）"), default=False)
+    # an initial or reset password: the next sign-in must change it (accounts.views)
+    must_change_password = models.BooleanField(_("须修改密码"), default=False)
 
     class Meta:
         verbose_name = _("用户范围")
@@ -88,6 +90,9 @@ class AuditEntry(models.Model):
     digest = models.CharField(max_length=64, blank=True)
 
     objects = AppendOnly.as_manager()
+
+    # the school's data version this write produced (schools.versions): "changed since n"
+    school_version = models.PositiveIntegerField(null=True, blank=True)
 
     class Meta:
         ordering = ["-at", "-id"]
@@ -197,6 +202,7 @@ class RateWindow(models.Model):
     count = models.PositiveIntegerField(default=0)
     expires_at = models.DateTimeField(db_index=True)
 
+
 class SavedView(models.Model):
     """A user's named list view: which list and the query string of its filters, sort and page
     size (usecases.lists keeps only the list's own parameters). Opening it opens the list."""
@@ -217,3 +223,62 @@ class SavedView(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} {self.kind} {self.name}"
+
+
+class Notification(models.Model):
+    """A message to one user, shown under the bell and mailed when e-mail is configured.
+
+    Stored as a kind and its parameters, rendered when read in the reader's language
+    (accounts.notices); `url` is where it leads."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+                             related_name="notifications", db_index=False)
+    kind = models.CharField(max_length=40)
+    params = models.JSONField(default=dict, blank=True)
+    url = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    read_at = models.DateTimeField(null=True, blank=True)
+    emailed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("通知")
+        verbose_name_plural = _("通知")
+        indexes = [models.Index(fields=["user", "read_at"], name="notification_unread")]
+
+
+class Job(models.Model):
+    """A long operation run by the background worker (usecases.jobs), with its progress: the
+    page polls it and shows the result when done."""
+
+    QUEUED, RUNNING, DONE, FAILED = "queued", "running", "done", "failed"
+    STATES = ((QUEUED, _("排队中")), (RUNNING, _("进行中")), (DONE, _("已完成")),
+              (FAILED, _("失败")))
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                             on_delete=models.SET_NULL, related_name="jobs")
+    kind = models.CharField(max_length=30)
+    params = models.JSONField(default=dict, blank=True)
+    state = models.CharField(max_length=10, choices=STATES, default=QUEUED)
+    stage = models.CharField(max_length=200, blank=True)
+    done = models.PositiveIntegerField(default=0)
+    total = models.PositiveIntegerField(null=True, blank=True)
+    result = models.JSONField(default=dict, blank=True)
+    file_path = models.CharField(max_length=500, blank=True)  # a produced file, under var/jobs
+    created_at = models.DateTimeField(default=timezone.now)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("后台任务")
+        verbose_name_plural = _("后台任务")
+
+    @property
+    def percent(self) -> int:
+        if self.state == self.DONE:
+            return 100
+        return min(99, int(100 * self.done / self.total)) if self.total else 0
+
+    @property
+    def finished(self) -> bool:
+        return self.state in (self.DONE, self.FAILED)

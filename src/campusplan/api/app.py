@@ -17,6 +17,7 @@ from campusplan.api import (
     imports,
     plans,
     schools,
+    users,
 )
 from campusplan.api.auth import ClientRate, SessionAuth, TokenAuth, user_of
 from campusplan.api.schemas import responses
@@ -74,5 +75,5 @@ def me(request):
 
 
 for router in (me_router, catalog.router, districts.router, schools.router,
-               assessments.router, plans.router, imports.router, exports.router):
+               assessments.router, plans.router, imports.router, exports.router, users.router):
     api.add_router("", router)

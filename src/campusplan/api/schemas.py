@@ -160,6 +160,20 @@ def change_out(c) -> dict[str, Any]:
             "key": c.key, "old": plain(c.old), "new": plain(c.new)}
 
 
+class ConflictOut(Schema):
+    id: str = Field(description="冲突单元格：<学校>[/<房间>]:<项>，用于 choices")
+    reason: str = Field(description="changed（生成后已被修改）| inventory（清单计数与填报值不同）")
+    change: ChangeOut = Field(description="old：现存值；new：文件或表单中的值")
+    then: Any = Field(None, description="生成工作簿/表单时的值")
+    by: str = Field("", description="此后修改者")
+    at: str | None = None
+
+
+def conflict_out(c) -> dict[str, Any]:
+    return {"id": c.id, "reason": c.reason, "change": change_out(c.change),
+            "then": plain(c.then), "by": c.by, "at": c.at.isoformat() if c.at else None}
+
+
 class StageOut(Schema):
     classes: int | None = None
     students: int | None = None

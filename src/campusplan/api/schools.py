@@ -30,6 +30,7 @@ from campusplan.api.schemas import (
     Value,
     WhereOut,
     change_out,
+    conflict_out,
     order,
     orderings,
     page_of,
@@ -47,7 +48,7 @@ from campusplan.schools.models import (
     Room,
     School,
 )
-from campusplan.usecases.facts import clear_fact, set_fact
+from campusplan.usecases.facts import FactConflict, clear_fact, set_fact
 from campusplan.usecases.filters import SCHOOL_ORDER
 
 router = Router(tags=["schools 学校"])
@@ -66,6 +67,7 @@ class SchoolOut(Schema):
     teachers: int | None
     smart_phase: str
     updated_at: dt.datetime
+    version: int = Field(description="数据版本：每次写入加一；写入指标时回传以发现冲突")
 
 
 class SchoolRowOut(SchoolOut):
@@ -103,6 +105,9 @@ class FactValueOut(Schema):
 
 class FactIn(Schema):
     value: Value
+    version: int | None = Field(None, ge=0, description="读取时学校的数据版本（version）；"
+                                "此后该值被他人修改则 409，不写入")
+    force: bool = Field(False, description="即使冲突也写入")
 
 
 class FactWriteOut(Schema):
@@ -243,7 +248,8 @@ def _facts_by(rows, field: str, types: dict) -> dict[int, dict[str, OutValue]]:
 def school_out(s: School) -> dict[str, Any]:
     return {"code": s.code, "name": s.name, "district": s.district.code,
             "district_name": s.district.name, "type": s.school_type, "teachers": s.teachers,
-            "smart_phase": s.smart_phase or "none", "updated_at": s.updated_at}
+            "smart_phase": s.smart_phase or "none", "updated_at": s.updated_at,
+            "version": s.version}
 
 
 def _stages(s: School) -> dict[str, dict]:
@@ -260,9 +266,16 @@ def _via(request) -> str:
     return f"api:{name}" if name else "api"
 
 
-def _written(request, school: School, key: str, value, **subject) -> dict[str, Any]:
-    changes = set_fact(actor=actor(request), school=school, key=key, value=value,
-                       via=_via(request), **subject).changes
+def _written(request, school: School, key: str, payload: FactIn, **subject) -> dict[str, Any]:
+    try:
+        changes = set_fact(actor=actor(request), school=school, key=key, value=payload.value,
+                           via=_via(request), version=payload.version, force=payload.force,
+                           **subject).changes
+    except FactConflict as exc:
+        raise ApiError(409, "conflict", f"该值在版本 {payload.version} 之后已被修改，未写入",
+                       f"the value changed after version {payload.version}; nothing written",
+                       details=[conflict_out(c) | {"version": exc.version}
+                                for c in exc.conflicts]) from None
     return _fact_answer(request, school, key, changes, subject)
 
 
@@ -363,7 +376,7 @@ def fact_history(request, code: SchoolCode, key: FactKey, page: Query[PageIn]):
 def fact_write(request, code: SchoolCode, key: FactKey, payload: FactIn):
     """Validated like an imported value (same service); unchanged values write nothing."""
     school = school_of(request, code, edit=True)
-    return _written(request, school, key, payload.value)
+    return _written(request, school, key, payload)
 
 
 @router.put("/schools/{code}/rooms/{room}/facts/{key}",
@@ -371,7 +384,7 @@ def fact_write(request, code: SchoolCode, key: FactKey, payload: FactIn):
             summary="写入一个房间指标 / set a room fact")
 def room_fact_write(request, code: SchoolCode, room: RoomCode, key: FactKey, payload: FactIn):
     school = school_of(request, code, edit=True)
-    return _written(request, school, key, payload.value, room=_room(school, room))
+    return _written(request, school, key, payload, room=_room(school, room))
 
 
 @router.put("/schools/{code}/services/{service_id}/facts/{key}",
@@ -380,8 +393,7 @@ def room_fact_write(request, code: SchoolCode, room: RoomCode, key: FactKey, pay
 def service_fact_write(request, code: SchoolCode, key: FactKey, payload: FactIn,
                        service_id: int = Path(..., ge=1, le=2**62)):
     school = school_of(request, code, edit=True)
-    return _written(request, school, key, payload.value,
-                    service=_service(school, service_id))
+    return _written(request, school, key, payload, service=_service(school, service_id))
 
 
 @router.delete("/schools/{code}/facts/{key}",

@@ -25,7 +25,7 @@ from campusplan.cli.options import (
     setup_django,
     zh,
 )
-from campusplan.cli.render import print_changes, print_problems
+from campusplan.cli.render import parse_choices, print_changes, print_conflicts, print_problems
 
 Mapping = Annotated[Path | None, typer.Option("--mapping", help="设备类型映射 YAML（默认内置）")]
 
@@ -52,16 +52,32 @@ def import_cmd(
     user: User = "", mapping: Mapping = None, lang: Lang = "zh",
     limit: Annotated[int, typer.Option(help="最多显示多少条问题/变化")] = 200,
     progress: ShowProgress = None,
+    force: Annotated[bool, typer.Option(
+        "--force", help="冲突处一律采用文件中的值 / take the file's value at every conflict")] = False,
+    keep_stored: Annotated[bool, typer.Option(
+        "--keep-stored", help="冲突处一律保留现存值 / keep the stored value at every conflict")
+    ] = False,
+    choose: Annotated[list[str] | None, typer.Option(
+        "--choose", help="逐个冲突选择：<冲突 id>=file|stored（可重复）")] = None,
+    inventory_complete: Annotated[bool, typer.Option(
+        "--inventory-complete", help="设备清单完整：其计数可替换填报值")] = False,
 ) -> None:
-    """导入调查表、清单或 JSON（全部成功才写入）/ Import files, all or nothing."""
+    """导入调查表、清单或 JSON（全部成功才写入；有冲突时退出码 3，不写入）/ Import files, all
+    or nothing (exit code 3 on conflicts, nothing written)."""
     setup_django()
     from campusplan.usecases.imports import import_files
 
+    choices = parse_choices(choose or [], lang)
+    on_conflict = "file" if force else "stored" if keep_stored else None
     with progress_bar(progress) as bar:
         report = import_files(actor=actor(user), paths=files, dry_run=dry_run,
-                              kinds_path=mapping, progress=bar)
+                              kinds_path=mapping, progress=bar, choices=choices,
+                              on_conflict=on_conflict, inventory_complete=inventory_complete)
     for note in report.notes:
         console.print(f"[dim]{note.message(lang)}[/dim]")
+    if report.unresolved and not report.problems:
+        print_conflicts(report.unresolved, lang)
+        raise typer.Exit(3)
     if not report.ok:
         print_problems(report.problems, lang, limit)
         raise typer.Exit(2)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import polars as pl
+import typer
 from rich.table import Table
 
 from campusplan.catalog import vocabulary as vocab
@@ -92,3 +93,31 @@ def _show(value) -> str:
     if value is None:
         return "—"
     return getattr(value, "asset_tag", None) or str(value)
+
+
+def print_conflicts(conflicts, lang: str) -> None:
+    """Cells changed since the file was made (or stated counts an inventory would replace):
+    nothing was written; choose with --choose ID=file|stored, --force or --keep-stored."""
+    z = zh(lang)
+    table = Table(title="冲突：文件生成后数据已被修改，未写入" if z
+                  else "Conflicts: the data changed since the file was made; nothing written")
+    for col in (("冲突 id", "原值", "现存值", "文件值", "修改者") if z
+                else ("conflict id", "then", "stored", "file", "changed by")):
+        table.add_column(col, overflow="fold")
+    for c in conflicts:
+        table.add_row(c.id, str(c.then), str(c.change.old), str(c.change.new), c.by)
+    console.print(table)
+    console.print("用 --choose <冲突 id>=file|stored 逐个选择，或 --force / --keep-stored" if z
+                  else "choose with --choose <conflict id>=file|stored, or --force / --keep-stored")
+
+
+def parse_choices(raw: list[str], lang: str) -> dict[str, str]:
+    out = {}
+    for item in raw:
+        cid, _eq, choice = item.rpartition("=")
+        if not cid or choice not in ("file", "stored"):
+            console.print(f"[red]--choose {item}[/red]: " + (
+                "应为 <冲突 id>=file|stored" if zh(lang) else "expected <conflict id>=file|stored"))
+            raise typer.Exit(2)
+        out[cid] = choice
+    return out

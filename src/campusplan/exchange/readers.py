@@ -108,7 +108,9 @@ def read_xlsx(path: Path, limits: Limits = DEFAULT_LIMITS,
                                     Location(file=path.name, sheet=title)))
             continue
         if title == META_SHEET:
-            doc.meta = {str(r[0]): str(r[1]) for r in rows[:100] if len(r) > 1 and r[0]}
+            # a row per school carries its data version (version.<code>)
+            doc.meta = {str(r[0]): str(r[1]) for r in rows[:limits.max_rows]
+                        if len(r) > 1 and r[0]}
             continue
         table = _table(rows, path.name, title, limits, problems)
         if table is not None:
@@ -263,4 +265,7 @@ def read_json(path: Path) -> Document:
     except (json.JSONDecodeError, RecursionError) as exc:
         raise fail(f"JSON 格式错误：{exc}", f"malformed JSON: {exc}", Location(file=path.name)) \
             from None
-    return Document(path=path, format="json", data=data)
+    meta = data.get("meta") if isinstance(data, dict) else None  # an export's, with versions
+    return Document(path=path, format="json", data=data,
+                    meta={str(k): str(v) for k, v in meta.items()} if isinstance(meta, dict)
+                    else {})

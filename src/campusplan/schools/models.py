@@ -73,6 +73,9 @@ class School(models.Model):
     profile_source = models.ForeignKey(Source, null=True, blank=True, on_delete=models.PROTECT,
                                        related_name="+")
     updated_at = models.DateTimeField(auto_now=True)
+    # bumped by every write of the school's data (schools.versions): a workbook or form made
+    # at version n knows which of its cells changed since (docs/data-exchange.md)
+    version = models.PositiveIntegerField(_("数据版本"), default=0, db_index=True)
     # the stage profile: counts only (STAGE_COLUMNS maps engine keys to these fields)
     primary_classes = _count(_("小学班级数"))
     primary_students = _count(_("小学学生数"))

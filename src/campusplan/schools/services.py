@@ -120,9 +120,15 @@ def import_bundle(*, bundle: Bundle, catalog: Catalog, kinds: DeviceKinds, sourc
     report = ImportReport(files=bundle.files, plan=plan, dry_run=dry_run, notes=plan.notes)
     if plan.problems or dry_run or not plan.changes:
         return report
+    return write_report(report=report, source=source, progress=progress)
+
+
+def write_report(*, report: ImportReport, source: dict | Source,
+                 progress: Callable | None = None) -> ImportReport:
+    """Write a planned (dry-run) report's changes; the use case decides it may (conflicts)."""
     source = Source(**source) if isinstance(source, dict) else source
-    report.schools = apply_in_transaction(plan=plan, source=source, progress=progress)
-    report.source = source
+    report.schools = apply_in_transaction(plan=report.plan, source=source, progress=progress)
+    report.source, report.dry_run = source, False
     return report
 
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from django.db import transaction
 
-from campusplan.accounts import audit
+from campusplan.accounts import audit, versions
 from campusplan.accounts.audit import Actor
 from campusplan.assessments.models import AssessmentRun
 from campusplan.catalog.loader import load_catalog
@@ -89,12 +89,12 @@ def set_fact_many(*, actor: Actor, key: str, value, schools: Sequence[str] = (),
     targets = _targets(actor, schools, rooms)
     source = source_for(actor, via)
     if value is None:
-        plan = _clear_plan(targets, key, source)
-        if not plan.changes:
-            return BulkResult(len(targets), [], None)
         with audit.acting_as(actor), transaction.atomic():
-            stored = apply_in_transaction(plan=plan, source=source)
-            audit.record_changes(plan.changes, stored, source=source)
+            versions.lock(codes={s.code for s, _r in targets})  # plan after it: "before" chains
+            plan = _clear_plan(targets, key, source)
+            if plan.changes:
+                stored = apply_in_transaction(plan=plan, source=source)
+                _audited(plan, stored, source)
         return _reassessed(actor, len(targets), plan.changes, targets)
     return _set(actor, targets, key, value, source)
 
@@ -107,13 +107,20 @@ def _set(actor: Actor, targets, key: str, value, source) -> BulkResult:
                          path=school.code if room is None else f"{school.code}/{room.code}")
         fact_bundle(school=school, key=key, value=value, where=where, room=room, into=bundle)
     with audit.acting_as(actor), transaction.atomic():
+        versions.lock(codes={s.code for s, _r in targets})
         report = import_bundle(bundle=bundle, catalog=catalog, kinds=load_kinds(catalog),
                                source=source)
         if not report.ok:
             raise ImportInvalid(report.problems)
         if report.source is not None:
-            audit.record_changes(report.plan.changes, report.schools, source=report.source)
+            _audited(report.plan, report.schools, report.source)
     return _reassessed(actor, len(targets), report.plan.changes, targets)
+
+
+def _audited(plan: Plan, stored: dict, source) -> None:
+    """Inside the locked transaction: the changed schools' new versions and the audit rows."""
+    new = versions.bump({c.school for c in plan.changes if c.school})
+    audit.record_changes(plan.changes, stored, source=source, versions=new)
 
 
 def _clear_plan(targets, key: str, source) -> Plan:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from campusplan.accounts import audit
+from campusplan.accounts import audit, versions
 from campusplan.accounts.audit import Actor
 from campusplan.assessments.selectors import stored_assessment
 from campusplan.catalog.loader import Catalog, load_catalog
@@ -65,7 +65,7 @@ def survey(*, actor: Actor, path: Path, district: str | None = None, school: str
     dsv = _json_district_services(district, school, catalog)
     data = sheet_rows(layout, docs, dsv, devices_of(schools=schools))
     kind, scope = ("school", school) if school else ("district", district or "")
-    meta = meta_of(catalog, kind, scope, kinds.version, lang)
+    meta = meta_of(catalog, kind, scope, kinds.version, lang) | versions.meta_rows(schools)
     written = write_workbook(Path(path), layout, data, meta, lang)
     _audited(actor, "survey", scope, len(schools))
     return written, len(schools)
@@ -97,7 +97,8 @@ def export(*, actor: Actor, path: Path, district: str | None = None, school: str
     dsv = _json_district_services(district, school, catalog)
     results = stored_results(schools=schools, catalog=catalog, lang=lang) if with_results \
         else None
-    meta = meta_of(catalog, "export", school or district or "", kinds.version, lang)
+    meta = meta_of(catalog, "export", school or district or "", kinds.version, lang) \
+        | versions.meta_rows(schools)
     paths = write_export(Path(path), layout, docs, dsv, devices_of(schools=schools), results,
                          meta, lang, progress)
     _audited(actor, "export", school or district or "", len(schools))

@@ -10,9 +10,10 @@ from dataclasses import dataclass
 
 from django.db import transaction
 
-from campusplan.accounts import audit
+from campusplan.accounts import audit, versions
 from campusplan.accounts.audit import Actor
 from campusplan.accounts.choices import AuditSource
+from campusplan.accounts.versions import Conflict
 from campusplan.assessments.models import AssessmentRun
 from campusplan.catalog.loader import load_catalog
 from campusplan.exchange.documents import Change
@@ -39,42 +40,68 @@ class FactResult:
 
 
 def source_for(actor: Actor, via: str) -> Source:
-    """A web-form (or API, CLI) source for values an actor sets by hand."""
     return Source(kind=SOURCE_KIND.get(actor.source, SourceKind.FORM), user=actor.user,
                   actor=actor.name, file_name=via)
 
 
+class FactConflict(Exception):
+    """The value changed since the form was made (its version): nothing was written."""
+
+    def __init__(self, conflicts: list[Conflict], version: int):
+        super().__init__(f"{len(conflicts)} conflict(s)")
+        self.conflicts, self.version = conflicts, version
+
+
+def _write(plan, source: Source, school: School, current: dict[str, int],
+           version: int | None, force: bool) -> dict:
+    """Inside the locked transaction: refuse a write over a newer value, else write and audit."""
+    if version is not None and not force:
+        found = versions.conflicts(plan, expected={school.code: version}, current=current)
+        if found:
+            raise FactConflict(found, current.get(school.code, 0))
+    stored = apply_in_transaction(plan=plan, source=source)
+    new = versions.bump([school.code])
+    audit.record_changes(plan.changes, stored, source=source, versions=new)
+    return stored
+
+
 def set_fact(*, actor: Actor, school: School, key: str, value, room: Room | None = None,
-             service: PurchasedService | None = None, via: str = "") -> FactResult:
-    """Raises ImportInvalid (located, bilingual problems) when the value is refused. `via`
-    names the channel in the value's provenance (e.g. the API token's name)."""
+             service: PurchasedService | None = None, via: str = "",
+             version: int | None = None, force: bool = False) -> FactResult:
+    """Raises ImportInvalid (located, bilingual problems) when the value is refused, and
+    FactConflict when `version` (the school's, when the form was made) is older than the
+    value's last write, unless `force`. `via` names the channel in the value's provenance
+    (e.g. the API token's name)."""
     catalog = load_catalog()
     source = source_for(actor, via)
     where = Location(file=source.file_name, sheet=source.kind)
     bundle = fact_bundle(school=school, key=key, value=value, where=where, room=room,
                          service=service)
     with audit.acting_as(actor), transaction.atomic():
+        current = versions.lock(codes=[school.code])  # plan after the lock: "before" chains
         report = import_bundle(bundle=bundle, catalog=catalog, kinds=load_kinds(catalog),
-                               source=source)
+                               source=source, dry_run=True)
         if not report.ok:
             raise ImportInvalid(report.problems)
-        if report.source is not None:
-            audit.record_changes(report.plan.changes, report.schools, source=report.source)
+        if report.plan.changes:
+            _write(report.plan, source, school, current, version, force)
     if not report.plan.changes:
         return FactResult([], None)
     return FactResult(report.plan.changes, runs.assess(actor=actor, schools=[school])[0])
 
 
 def clear_fact(*, actor: Actor, school: School, key: str, room: Room | None = None,
-               service: PurchasedService | None = None, via: str = "") -> FactResult:
+               service: PurchasedService | None = None, via: str = "",
+               version: int | None = None, force: bool = False) -> FactResult:
     """Make a known value unknown again (recorded with its provenance, audited, the school
     re-assessed): the result that read it becomes unknown, never zero."""
     source = source_for(actor, via)
-    plan = clear_plan(school=school, key=key, room=room, service=service,
-                      where=Location(file=source.file_name, sheet=source.kind))
+    with audit.acting_as(actor), transaction.atomic():
+        current = versions.lock(codes=[school.code])
+        plan = clear_plan(school=school, key=key, room=room, service=service,
+                          where=Location(file=source.file_name, sheet=source.kind))
+        if plan.changes:
+            _write(plan, source, school, current, version, force)
     if not plan.changes:
         return FactResult([], None)
-    with audit.acting_as(actor), transaction.atomic():
-        stored = apply_in_transaction(plan=plan, source=source)
-        audit.record_changes(plan.changes, stored, source=source)
     return FactResult(plan.changes, runs.assess(actor=actor, schools=[school])[0])

@@ -13,10 +13,11 @@ from pathlib import Path
 
 from django.db import transaction
 
-from campusplan.accounts import audit
+from campusplan.accounts import audit, versions
 from campusplan.accounts.audit import Actor
 from campusplan.accounts.choices import AuditSource
 from campusplan.accounts.scope import Refusal, Touched
+from campusplan.accounts.versions import Conflict
 from campusplan.assessments.models import AssessmentRun
 from campusplan.catalog.loader import load_catalog
 from campusplan.exchange.bundle import Bundle
@@ -26,7 +27,13 @@ from campusplan.exchange.limits import DEFAULT_LIMITS, Limits
 from campusplan.exchange.problems import Problem
 from campusplan.schools.choices import SourceKind
 from campusplan.schools.selectors import school_names
-from campusplan.schools.services import ImportReport, import_bundle, read_bundle, source_fields
+from campusplan.schools.services import (
+    ImportReport,
+    import_bundle,
+    read_bundle,
+    source_fields,
+    write_report,
+)
 from campusplan.usecases import runs, scoping
 
 SOURCE_KIND = {AuditSource.API: SourceKind.API}  # provenance of an import, by door
@@ -38,11 +45,14 @@ class ImportResult:
     dry_run: bool
     refused: list[Refusal] = field(default_factory=list)
     report: ImportReport | None = None  # None when refused: nothing was planned
+    conflicts: list[Conflict] = field(default_factory=list)  # cells changed since the file
+    unresolved: list[Conflict] = field(default_factory=list)  # without a choice: none written
     run: AssessmentRun | None = None  # the re-assessment of what it changed
 
     @property
     def ok(self) -> bool:
-        return not self.refused and self.report is not None and self.report.ok
+        return not self.refused and self.report is not None and self.report.ok \
+            and not self.unresolved
 
     @property
     def written(self) -> bool:
@@ -75,7 +85,11 @@ def _district_in(entry) -> str | None:
 
 def import_files(*, actor: Actor, paths: Iterable[Path], dry_run: bool = False,
                  kinds_path: Path | None = None, limits: Limits = DEFAULT_LIMITS,
-                 progress: Callable | None = None) -> ImportResult:
+                 progress: Callable | None = None, choices: dict[str, str] | None = None,
+                 on_conflict: str | None = None,
+                 inventory_complete: bool = False) -> ImportResult:
+    """`choices` (conflict id → "file" | "stored") settles conflicts one by one, `on_conflict`
+    all the others at once; a conflict left open writes nothing (docs/data-exchange.md)."""
     catalog, paths = load_catalog(), [Path(p) for p in paths]
     kinds = load_kinds(catalog, kinds_path)
     bundle = read_bundle(paths=paths, catalog=catalog, kinds=kinds, limits=limits,
@@ -85,21 +99,38 @@ def import_files(*, actor: Actor, paths: Iterable[Path], dry_run: bool = False,
     # school elsewhere is skipped exactly like one naming no school, so the answer never tells
     # whether that school exists
     names = school_names(scoping.schools_of(actor)) if bundle.snipeit else {}
-    result.refused = scoping.import_refusals(actor, touched(bundle, names))
+    named = touched(bundle, names)
+    result.refused = scoping.import_refusals(actor, named)
     if result.refused:
         return result
     source = source_fields(paths=paths, bundle=bundle, user=actor.user, actor=actor.name,
                            kind=SOURCE_KIND.get(actor.source, SourceKind.IMPORT))
     with audit.acting_as(actor), transaction.atomic():
+        current = versions.lock(codes=set(named.schools) | named.matched,
+                                districts={d for d in named.schools.values() if d}
+                                | named.districts)
         result.report = import_bundle(bundle=bundle, catalog=catalog, kinds=kinds,
-                                      source=source, dry_run=dry_run, progress=progress,
-                                      names=names)
-        if result.written:
-            audit.record_changes(result.plan.changes, result.report.schools,
-                                 source=result.report.source)
+                                      source=source, dry_run=True, names=names)
+        if not result.report.ok:
+            return result
+        result.conflicts = versions.conflicts(
+            result.plan, expected=versions.versions_in(bundle.templates), current=current,
+            inventory_complete=inventory_complete)
+        result.unresolved = versions.resolve(result.plan, result.conflicts, choices or {},
+                                             on_conflict)
+        if not dry_run and not result.unresolved and result.plan.changes:
+            write(result.report, source, progress)
     if result.written:
         result.run = reassess_after(actor=actor, plan=result.plan)
     return result
+
+
+def write(report: ImportReport, source, progress: Callable | None = None) -> None:
+    """Inside the locked transaction: the changes, the schools' new versions, the audit rows."""
+    write_report(report=report, source=source, progress=progress)
+    new = versions.bump({c.school for c in report.plan.changes if c.school})
+    audit.record_changes(report.plan.changes, report.schools, source=report.source,
+                         versions=new)
 
 
 def reassess_after(*, actor: Actor, plan: Plan) -> AssessmentRun | None:

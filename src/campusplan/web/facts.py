@@ -12,7 +12,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Max
 from django.utils.translation import gettext_lazy as _
 
 from campusplan.catalog.loader import Catalog
@@ -156,11 +155,6 @@ def _provenance(fv: FactValue) -> str:
         parts.append(source.actor)
     parts.append(local_time(fv.recorded_at))
     return " · ".join(parts)
-
-
-def version(school: School) -> int:
-    """Changes whenever any value of the school is written (every write inserts a row)."""
-    return FactValue.objects.filter(school=school).aggregate(v=Max("id"))["v"] or 0
 
 
 def stored(school: School) -> dict[str, FactValue]:

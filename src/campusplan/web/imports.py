@@ -11,15 +11,19 @@ of what a file touches is the use case's (usecases.imports), the same for every 
 
 from __future__ import annotations
 
+import csv
+import io
 import re
 import secrets
 import shutil
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import quote
 
 from django.conf import settings
 from django.core.files.uploadhandler import StopUpload, TemporaryFileUploadHandler
+from django.http import HttpResponse
 from django.utils.text import get_valid_filename
 from django.utils.translation import gettext as _
 
@@ -160,3 +164,45 @@ def problem_rows(problems: list[Problem], lang: str, limit: int = 500) -> list[d
 
 def notes(problems: list[Problem], lang: str) -> list[str]:
     return [p.zh if lang.startswith("zh") else p.en for p in problems]
+
+
+@dataclass(frozen=True)
+class ConflictRow:
+    id: str
+    school: str
+    subject: str
+    field: str
+    then: object
+    stored: object
+    new: object
+    by: str
+    inventory: bool
+
+
+def conflict_rows(conflicts, catalog: Catalog, lang: str) -> list[ConflictRow]:
+    def shown(c: Change, v: object) -> object:
+        return _value(value_text(catalog, c.key, v, lang))
+
+    return [ConflictRow(k.id, k.change.school or "", subject_text(catalog, k.change.ref, lang),
+                        _field(k.change, catalog, lang), shown(k.change, k.then),
+                        shown(k.change, k.change.old), shown(k.change, k.change.new), k.by,
+                        k.reason == "inventory") for k in conflicts]
+
+
+def changes_csv(plan: Plan, catalog: Catalog, lang: str, name: str) -> HttpResponse:
+    """Every change of a preview as a CSV (UTF-8 with BOM, for Excel); cells that could be read
+    as a formula are prefixed with '."""
+    out = io.StringIO()
+    out.write("\ufeff")
+    writer = csv.writer(out)
+    writer.writerow([_("学校"), _("对象"), _("字段"), _("修改前"), _("修改后"), _("位置")])
+    for r in preview(plan, catalog, lang, limit=len(plan.changes)):
+        writer.writerow([_safe(v) for v in (r.school, r.subject, r.field, r.old, r.new, r.where)])
+    response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(name)}.changes.csv"
+    return response
+
+
+def _safe(v: object) -> str:
+    text = "" if v is None else str(v)
+    return f"'{text}" if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text

@@ -1,11 +1,15 @@
 """Chinese first: the UI language is the one picked in the header switch, else LANGUAGE_CODE.
-And a sliding session expiry that does not write the session on every request."""
+And a sliding session expiry that does not write the session on every request, the password
+page first for a user whose password is an initial or reset one, our own pages for a busy
+database, and the Permissions-Policy header."""
 
 import time
 
 from django.conf import settings
-from django.http import HttpRequest
+from django.http import HttpRequest, JsonResponse
 from django.middleware.locale import LocaleMiddleware
+from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils import translation
 
 from campusplan.web import errors
@@ -79,3 +83,25 @@ class PermissionsPolicyMiddleware:
         response = self.get_response(request)
         response.setdefault("Permissions-Policy", settings.PERMISSIONS_POLICY)
         return response
+
+
+class PasswordChangeRequiredMiddleware:
+    """A user with an initial or reset password sees only the password page until they change
+    it (and may still sign out, switch language, load static files)."""
+
+    OPEN = ("/password/", "/accounts/logout/", "/accounts/login/", "/i18n/", "/static/")
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest):
+        user = getattr(request, "user", None)
+        profile = getattr(user, "profile", None) if getattr(user, "is_authenticated", False) \
+            else None
+        if profile is not None and profile.must_change_password \
+                and not request.path.startswith(self.OPEN):
+            if request.path.startswith("/api/"):
+                return JsonResponse({"code": "password_change_required", "zh": "请先修改初始密码",
+                                     "en": "change the initial password first"}, status=403)
+            return redirect(f"{reverse('web:password')}?next={request.path}")
+        return self.get_response(request)

@@ -71,4 +71,6 @@ def nav_links(user) -> list[NavLink]:
         links.append(NavLink("import", str(_("导入")), reverse("web:import")))
     if p is not None:
         links.append(NavLink("audit", str(_("审计记录")), reverse("web:audit")))
+    if p is not None and not p.read_only and p.level != Level.SCHOOL:
+        links.append(NavLink("users", str(_("账号")), reverse("web:users")))
     return links

@@ -2,9 +2,11 @@ from django.urls import path
 
 from campusplan.web import (
     views,
+    views_accounts,
     views_dashboards,
     views_import,
     views_inventory,
+    views_jobs,
     views_lists,
     views_school,
 )
@@ -46,6 +48,18 @@ urlpatterns = [
     path("lists/views/<int:view_id>/delete/", views_lists.view_delete, name="view_delete"),
     path("search/", views_lists.search, name="search"),
     path("import/", views_import.import_page, name="import"),
+    path("users/", views_accounts.users, name="users"),
+    path("users/school-accounts/", views_accounts.school_accounts, name="school_accounts"),
+    path("users/<str:username>/reset/", views_accounts.user_reset, name="user_reset"),
+    path("users/<str:username>/active/", views_accounts.user_active, name="user_active"),
+    path("password/", views_accounts.password, name="password"),
+    path("notifications/", views_accounts.notification_list, name="notifications"),
+    path("notifications/bell/", views_accounts.bell, name="bell"),
+    path("jobs/<int:job_id>/", views_jobs.job_page, name="job"),
+    path("jobs/<int:job_id>/file/", views_jobs.job_file, name="job_file"),
+    path("jobs/city-workbook/", views_jobs.city_workbook_job, name="city_workbook_job"),
+    path("jobs/reassess/<str:code>/", views_jobs.district_reassess_job, name="reassess_job"),
     path("import/<str:token>/confirm/", views_import.import_confirm, name="import_confirm"),
     path("import/<str:token>/discard/", views_import.import_discard, name="import_discard"),
+    path("import/<str:token>/changes/", views_import.import_changes, name="import_changes"),
 ]

@@ -9,7 +9,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from campusplan.accounts.scope import visible_schools
+from campusplan.accounts.scope import can_edit, visible_schools
 from campusplan.assessments import dashboards as data
 from campusplan.usecases import reports
 from campusplan.web import dashboards as dp
@@ -44,7 +44,7 @@ def district(request: HttpRequest, code: str) -> HttpResponse:
     table = dp.TableQuery.from_query(request.GET)
     overview = data.district_overview(user=request.user, code=code, **table.kwargs())
     context = dp.district_context(overview, table, lang()) | {
-        "nav": dp.district_nav(request.user),
+        "nav": dp.district_nav(request.user), "editable_district": can_edit(request.user),
         "type_choices": dp.type_choices(district, request.user, lang())}
     template = "web/dashboards/_district_schools.html" if is_partial(request) \
         else "web/dashboards/district.html"

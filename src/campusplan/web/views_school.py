@@ -8,6 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from campusplan.accounts.models import AuditEntry
@@ -15,7 +16,7 @@ from campusplan.accounts.scope import can_edit, school_for
 from campusplan.exchange.inventory import load_kinds
 from campusplan.schools.models import School
 from campusplan.schools.services import ImportInvalid
-from campusplan.usecases.facts import clear_fact, set_fact
+from campusplan.usecases.facts import FactConflict, clear_fact, set_fact
 from campusplan.usecases.reports import school_report as school_report_of
 from campusplan.web import audit, downloads, facts, inventory
 from campusplan.web import school as sp
@@ -49,7 +50,7 @@ def school_page(request: HttpRequest, code: str) -> HttpResponse:
         return vary_htmx(render(request, "web/school/_results.html", context))
     context |= {"profile": sp.profile(school, lang()), "history": sp.history(school),
                 "fact_areas": Lazy(lambda: facts.fact_areas(catalog(), school, lang())),
-                "facts_version": facts.version(school), "editable": can_edit(request.user),
+                "facts_version": school.version, "editable": can_edit(request.user),
                 "nav": _nav(request, school)} | _inventory_context(school)
     return vary_htmx(render(request, "web/school/page.html", context))
 
@@ -82,26 +83,37 @@ def fact_edit(request: HttpRequest, code: str, key: str) -> HttpResponse:
     raw = request.POST.get("value", "")
     value = facts.parse(cat, key, raw)
     current = facts.stored(school).get(key)
+    version = request.POST.get("version", "")
+    version = int(version) if version.isdigit() else None
     try:
         if value is None:
-            clear_fact(actor=actor(request), school=school, key=key)
+            clear_fact(actor=actor(request), school=school, key=key, version=version)
         else:
-            set_fact(actor=actor(request), school=school, key=key, value=value)
+            set_fact(actor=actor(request), school=school, key=key, value=value, version=version)
     except ImportInvalid as exc:
         return _refused(request, school, fact, current, raw,
                         facts.problem_text(exc.problems, lang()))
+    except FactConflict as exc:
+        by = exc.conflicts[0].by
+        message = _("打开此页后，%(by)s 已将此值改为 %(value)s；再次保存将覆盖。") % {
+            "by": by, "value": facts.fact_row(fact, current, lang()).display}
+        return _refused(request, school, fact, current, raw, message, status=409,
+                        row_version=exc.version)
+    school.refresh_from_db()  # the form's next save starts from this version
     row = facts.fact_row(fact, facts.stored(school).get(key), lang())
     context = _results_context(request, school) | {
         "row": row, "editable": True, "history": sp.history(school)}
     return render(request, "web/school/_fact_saved.html", context)
 
 
-def _refused(request, school, fact, current, raw: str, message: str) -> HttpResponse:
-    """The row again with the submitted text and the reason next to the field (422)."""
+def _refused(request, school, fact, current, raw: str, message: str, status: int = 422,
+             row_version: int | None = None) -> HttpResponse:
+    """The row again with the submitted text and the reason next to the field (422; 409 when
+    the value changed since the page was made: saving again overwrites it knowingly)."""
     row = facts.fact_row(fact, current, lang(), raw=raw, error=message)
     return render(request, "web/school/_fact_row.html",
-                  {"school": school, "row": row, "editable": True,
-                   "fact_base": _fact_base(school)}, status=422)
+                  {"school": school, "row": row, "editable": True, "row_version": row_version,
+                   "fact_base": _fact_base(school)}, status=status)
 
 
 @login_required

@@ -8,6 +8,7 @@ from django.utils.translation import gettext
 from campusplan.catalog import vocabulary
 from campusplan.engine.rollup import comparable
 from campusplan.i18n import active_lang, local_time
+from campusplan.usecases import notifications
 from campusplan.web import catalog_source, nav
 
 register = template.Library()
@@ -16,6 +17,11 @@ register = template.Library()
 @register.simple_tag
 def nav_links(user) -> list[nav.NavLink]:
     return nav.nav_links(user)
+
+
+@register.simple_tag
+def unread_notifications(user) -> int:
+    return notifications.unread_count(user=user)
 
 
 @register.simple_tag
