@@ -18,6 +18,7 @@ from campusplan.accounts.audit import Actor
 from campusplan.accounts.choices import AuditSource
 from campusplan.accounts.scope import Refusal, Touched
 from campusplan.assessments.models import AssessmentRun
+from campusplan.campaigns.services import SchoolLocked, assert_unlocked
 from campusplan.catalog.loader import load_catalog
 from campusplan.exchange.bundle import Bundle
 from campusplan.exchange.documents import SEP, Plan, snipeit_codes
@@ -39,6 +40,7 @@ class ImportResult:
     refused: list[Refusal] = field(default_factory=list)
     report: ImportReport | None = None  # None when refused: nothing was planned
     run: AssessmentRun | None = None  # the re-assessment of what it changed
+    locked: bool = False  # it names a school whose campaign submission is locked
 
     @property
     def ok(self) -> bool:
@@ -82,7 +84,7 @@ def import_files(*, actor: Actor, paths: Iterable[Path], dry_run: bool = False,
                          progress=progress)
     result = ImportResult(files=bundle.files or [p.name for p in paths], dry_run=dry_run)
     result.refused = scoping.import_refusals(actor, touched(bundle))
-    if result.refused:
+    if result.refused or _locked(result, bundle, dry_run):
         return result
     source = source_fields(paths=paths, bundle=bundle, user=actor.user, actor=actor.name,
                            kind=SOURCE_KIND.get(actor.source, SourceKind.IMPORT))
@@ -95,6 +97,18 @@ def import_files(*, actor: Actor, paths: Iterable[Path], dry_run: bool = False,
     if result.written:
         result.run = reassess_after(actor=actor, plan=result.plan)
     return result
+
+
+def _locked(result: ImportResult, bundle: Bundle, dry_run: bool) -> bool:
+    """A school submitted in a campaign is refused whole (campaigns.services.assert_unlocked)."""
+    names = touched(bundle)
+    try:
+        assert_unlocked(codes=set(names.schools) | names.matched,
+                        where={code: e.where for code, e in bundle.schools.items()})
+    except SchoolLocked as exc:
+        result.report = ImportReport(result.files, Plan(problems=exc.problems), dry_run)
+        result.locked = True
+    return result.locked
 
 
 def reassess_after(*, actor: Actor, plan: Plan) -> AssessmentRun | None:
