@@ -49,6 +49,8 @@ def nav_links(user) -> list[NavLink]:
     if p is not None and p.level == Level.SCHOOL:
         links.append(NavLink("school", str(_("本校")),
                              reverse("web:school", args=[p.school.code])))
+    if p is not None:
+        links.append(NavLink("campaigns", str(_("填报任务")), reverse("web:campaigns")))
     links.append(NavLink("catalog", str(_("规范目录")), reverse("web:catalog")))
     if can_edit(user):
         links.append(NavLink("import", str(_("导入")), reverse("web:import")))
