@@ -2,6 +2,7 @@
 one user per role) plus a school user of B and a district user of Xicheng."""
 
 import datetime as dt
+import os
 
 import pytest
 
@@ -9,6 +10,9 @@ from campusplan.usecases import campaigns
 from tests import factories
 from tests.actors import as_user
 from tests.web import world as w
+
+# the browser test drives Playwright's event loop in the test thread (see tests/web/conftest.py)
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 TODAY = dt.date.today()
 
