@@ -21,6 +21,7 @@ from campusplan.accounts.scope import Refusal
 from campusplan.api.auth import actor, require_edit
 from campusplan.api.errors import ApiError
 from campusplan.api.schemas import ChangeOut, Message, change_out, responses
+from campusplan.campaigns.services import SchoolLocked
 from campusplan.schools.services import ImportInvalid
 from campusplan.usecases.imports import ImportResult, import_files
 
@@ -93,6 +94,8 @@ def import_upload(request, files: File[list[UploadedFile]], form: Form[ImportFor
         raise ApiError(403, "forbidden", "文件涉及您权限范围之外的学校或区，未写入任何数据",
                        "the files name schools or districts outside your scope; nothing "
                        "was written", details=[_refusal(r) for r in result.refused])
+    if result.locked:
+        raise SchoolLocked(result.problems)  # 409
     if not result.ok:
         raise ImportInvalid(result.problems)
     return _out(result, form.limit)

@@ -27,6 +27,8 @@ class SchoolLocked(ImportInvalid):
 class TransitionRefused(Exception):
     """A campaign step the current state does not allow (e.g. approving what was not submitted)."""
 
+    status = 409  # the API's answer
+
     def __init__(self, zh: str, en: str):
         super().__init__(en)
         self.zh, self.en = zh, en

@@ -37,6 +37,8 @@ from campusplan.usecases.imports import ImportResult
 class CampaignInvalid(TransitionRefused):
     """Input a campaign step cannot take (no reason given, an unknown area…): nothing written."""
 
+    status = 422
+
 
 # --- scope ---------------------------------------------------------------------------------------
 
