@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import typer
 
-from campusplan.cli import assess, catalog, data, demo, plan, report, token
+from campusplan.cli import assess, campaign, catalog, data, demo, plan, report, token
 from campusplan.cli.docs import cli_markdown
 
 app = typer.Typer(help="中小学校信息化建设规划与达标评估系统 campusplan", no_args_is_help=True)
@@ -25,6 +25,7 @@ app.command("assess-stored")(assess.assess_stored_cmd)
 app.add_typer(catalog.app, name="catalog")
 app.add_typer(token.app, name="token")
 app.add_typer(report.app, name="report")
+app.add_typer(campaign.app, name="campaign")
 
 
 @app.command("cli-docs", hidden=True)
