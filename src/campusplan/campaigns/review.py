@@ -21,6 +21,12 @@ class Rule(BaseModel):
     note: str = ""
 
 
+    def text(self, lang: str) -> str:
+        """The note in one language: "中文…。English…" split after the Chinese sentence."""
+        zh, _sep, en = self.note.partition("。")
+        return f"{zh}。" if lang.startswith("zh") else en.strip()
+
+
 class Rules(BaseModel):
     model_config = ConfigDict(extra="forbid")
     version: str

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.utils.translation import gettext as _
+
 from campusplan.assessments.selectors import run_rate
 from campusplan.campaigns.selectors import campaign_fact_keys, official_parts, rates
 from campusplan.campaigns.selectors import latest_campaign as cs_latest
@@ -35,6 +37,11 @@ def serves(catalog: Catalog) -> dict[str, list[str]]:
 class FormRow:
     row: facts.FactRow
     serves: list[str]
+
+    @property
+    def requirements(self) -> list[tuple[str, int]]:
+        """(requirement id, item number) of what the fact serves: 22-1 is of item 22."""
+        return [(r, int(r.split("-")[0])) for r in self.serves if r.split("-")[0].isdigit()]
 
     @property
     def range(self) -> str:
@@ -89,13 +96,19 @@ class TrendPoint:
     rate: float | None
 
 
+def official_name(campaign) -> str:
+    """The official run's name in the reader's language (the stored label is Chinese data)."""
+    return _("%(year)s学年 正式评估") % {"year": campaign.school_year}
+
+
 def dashboard_panel(actor, schools, districts) -> dict:
     """The dashboards' campaign figures: the latest campaign's 上报率 / 及时率 and the trend of
     the compliance rate over the confirmed campaigns' official runs."""
     latest = cs_latest(uc.visible_campaigns(actor))
     by_campaign: dict[int, tuple[str, list[int]]] = {}
     for part in official_parts(districts):
-        by_campaign.setdefault(part.campaign_id, (part.run.label, []))[1].append(part.run_id)
+        by_campaign.setdefault(part.campaign_id, (official_name(part.campaign),
+                                                  []))[1].append(part.run_id)
     trend = [TrendPoint(label, run_rate(run_ids=ids, schools=schools))
              for label, ids in by_campaign.values()]
     return {"campaign": latest, "campaign_rates": rates(latest, schools) if latest else None,

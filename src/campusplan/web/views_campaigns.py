@@ -259,8 +259,10 @@ def campaign_review(request: HttpRequest, pk: int, code: str) -> HttpResponse:
     rows = cs.review_rows(campaign, schools, cat)
     labels = {d.key: cp.value_label(cat, d.key, lang())
               for r in rows for d in r.differences}
+    notes = {w.key: w.rule.text(lang()) for r in rows for w in r.warnings}
     return render(request, "web/campaigns/review.html", {
         "campaign": campaign, "district": district, "rows": rows, "labels": labels,
+        "notes": notes, "official": cp.official_name(campaign),
         "rates": cs.rates(campaign, schools), "nav": "campaigns",
         "editable": can_edit(request.user),
         "part": campaign.districts.filter(district=district).first(),
@@ -291,7 +293,8 @@ def campaign_confirm(request: HttpRequest, pk: int, code: str) -> HttpResponse:
     try:
         part = uc.confirm_district(actor=me, campaign=campaign, district=code)
         messages.success(request, _("已确认 %(district)s：%(label)s（评估批次 #%(run)d）。") % {
-            "district": part.district.name, "label": part.run.label, "run": part.run_id})
+            "district": part.district.name, "label": cp.official_name(campaign),
+            "run": part.run_id})
     except TransitionRefused as exc:
         _refused(request, exc)
     return redirect("web:campaign", pk)
