@@ -107,6 +107,7 @@ def test_a_whole_campaign(live_server, browser, world, last_year, catalog, monke
         row.locator("button[type=submit]").click()
     page.wait_for_function("() => document.querySelector('#f-video_retention_days').value == '60'")
     assert "用于" in page.locator(".fact-meta").first.inner_text()
+    page.evaluate("window.scrollTo(0, 0)")
     screenshot(page, tmp_path, "campaign-form.png")
     page.goto(f"{base}/campaigns/{pk}/school/{B}/")
     page.click("#submit-form button")

@@ -23,7 +23,7 @@ from campusplan.accounts.choices import Level
 from campusplan.accounts.scope import can_edit, profile_of, visible_districts, visible_schools
 from campusplan.assessments.selectors import run_diff
 from campusplan.campaigns import selectors as cs
-from campusplan.campaigns.choices import LOCKED, OPEN, State
+from campusplan.campaigns.choices import LOCKED, OPEN
 from campusplan.campaigns.services import TransitionRefused
 from campusplan.schools.services import ImportInvalid
 from campusplan.usecases import campaigns as uc
