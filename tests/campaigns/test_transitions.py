@@ -129,6 +129,9 @@ def test_approval_keeps_the_values_and_the_lock_unlock_needs_a_reason(actors, ca
     campaigns.approve(actor=actors["haidian"], campaign=campaign, codes=[A])
     sub = campaign.submissions.get(school__code=A)
     assert sub.state == State.APPROVED and sub.accepted["fact.video_retention_days"] == 15
+    approved = trail(campaign, A)[-1]
+    assert (approved.before, approved.after["state"], approved.actor, approved.source) == (
+        "submitted", "approved", "haidian", "web")
     with pytest.raises(SchoolLocked):
         campaigns.save_fact(actor=actors["school"], campaign=campaign, code=A,
                             key="video_retention_days", value=30)

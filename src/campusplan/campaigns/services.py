@@ -98,8 +98,10 @@ def campaign_create(*, school_year: int, title: str, as_of: dt.date, deadline: d
 
 def move(submission: Submission, to: State, *, allowed: Iterable[State],
          reasons: list[dict] | None = None) -> State:
-    """Move one submission to `to` if its state is one of `allowed`; the state it left."""
-    before = State(submission.state)
+    """Move one submission to `to` if its state is one of `allowed`; the state it left. Call
+    inside a transaction: the row is re-read locked, so two steps at once cannot both pass."""
+    before = State(Submission.objects.select_for_update().values_list("state", flat=True)
+                   .get(pk=submission.pk))
     if before not in set(allowed):
         raise TransitionRefused(
             f"{submission.school.name}：当前状态为“{before.label}”，不能改为“{State(to).label}”",

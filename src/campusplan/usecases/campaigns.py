@@ -157,10 +157,14 @@ def _filling(actor: Actor, campaign: Campaign, code: str) -> Submission:
 
 
 def _started(actor: Actor, sub: Submission) -> None:
-    if sub.state == State.NOT_STARTED:
-        with audit.acting_as(actor):
+    if sub.state != State.NOT_STARTED:
+        return
+    try:
+        with audit.acting_as(actor), transaction.atomic():
             before = services.move(sub, State.IN_PROGRESS, allowed=[State.NOT_STARTED])
             _record(sub, before)
+    except TransitionRefused:  # another request started it meanwhile: nothing to do
+        pass
 
 
 def save_fact(*, actor: Actor, campaign: Campaign, code: str, key: str, value) -> FactResult:
