@@ -10,6 +10,7 @@ from django.test import Client
 from tests.web.world import HAIDIAN, A
 
 pytestmark = pytest.mark.django_db
+CAMPAIGNS = "/campaigns/"
 
 
 def links(html: str) -> dict[str, str]:
@@ -17,11 +18,14 @@ def links(html: str) -> dict[str, str]:
 
 
 @pytest.mark.parametrize(("role_key", "expected", "label"), [
-    ("city", {"city": "/city/", "catalog": "/catalog/", "import": "/import/"}, "市级"),
-    ("haidian", {"district": f"/district/{HAIDIAN}/", "catalog": "/catalog/",
-                 "import": "/import/"}, "区级"),
-    ("school", {"school": f"/school/{A}/", "catalog": "/catalog/", "import": "/import/"}, "校级"),
-    ("auditor", {"district": f"/district/{HAIDIAN}/", "catalog": "/catalog/"}, "督导（区级）"),
+    ("city", {"city": "/city/", "campaigns": CAMPAIGNS, "catalog": "/catalog/",
+              "import": "/import/"}, "市级"),
+    ("haidian", {"district": f"/district/{HAIDIAN}/", "campaigns": CAMPAIGNS,
+                 "catalog": "/catalog/", "import": "/import/"}, "区级"),
+    ("school", {"school": f"/school/{A}/", "campaigns": CAMPAIGNS, "catalog": "/catalog/",
+                "import": "/import/"}, "校级"),
+    ("auditor", {"district": f"/district/{HAIDIAN}/", "campaigns": CAMPAIGNS,
+                 "catalog": "/catalog/"}, "督导（区级）"),
 ])
 def test_links_by_role(world, login, role_key, expected, label):
     html = login(world[role_key]).get("/catalog/").content.decode()

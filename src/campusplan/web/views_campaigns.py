@@ -13,9 +13,10 @@ from pathlib import Path
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -27,9 +28,11 @@ from campusplan.campaigns.choices import LOCKED, OPEN
 from campusplan.campaigns.services import TransitionRefused
 from campusplan.schools.services import ImportInvalid
 from campusplan.usecases import campaigns as uc
+from campusplan.usecases.reports import XLSX
 from campusplan.web import campaigns as cp
 from campusplan.web import facts, imports
 from campusplan.web.http import actor, catalog, lang
+from campusplan.web.school import lang_code
 
 
 def _refused(request: HttpRequest, exc: TransitionRefused) -> None:
@@ -51,8 +54,7 @@ def campaign_list(request: HttpRequest) -> HttpResponse:
     opener = can_edit(request.user) and p is not None and p.level in (Level.CITY, Level.DISTRICT)
     return render(request, "web/campaigns/list.html", {
         "rows": rows, "opener": opener, "nav": "campaigns", "today": dt.date.today(),
-        "areas": [(a.key, a.name.get(lang()[:2] if lang().startswith("zh") else "en"))
-                  for a in catalog().standard.areas],
+        "areas": [(a.key, a.name.get(lang_code(lang()))) for a in catalog().standard.areas],
         "own_district": p.district if p is not None and p.level == Level.DISTRICT else None})
 
 
@@ -174,10 +176,11 @@ def campaign_fact(request: HttpRequest, pk: int, code: str, key: str) -> HttpRes
 def campaign_survey(request: HttpRequest, pk: int, code: str) -> HttpResponse:
     me = actor(request)
     campaign = uc.campaign_of(me, pk)
-    folder = Path(tempfile.mkdtemp(prefix="campusplan-survey-"))
-    path = uc.survey(actor=me, campaign=campaign, code=code, path=folder / f"{code}-survey.xlsx",
-                     lang=lang())
-    response = FileResponse(path.open("rb"), as_attachment=True, filename=path.name)
+    with tempfile.TemporaryDirectory(prefix="campusplan-survey-") as folder:
+        path = uc.survey(actor=me, campaign=campaign, code=code,
+                         path=Path(folder) / f"{code}-survey.xlsx", lang=lang())
+        response = HttpResponse(path.read_bytes(), content_type=XLSX)
+    response["Content-Disposition"] = content_disposition_header(True, path.name)
     response["Cache-Control"] = "private, no-store"
     return response
 
