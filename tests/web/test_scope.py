@@ -97,6 +97,15 @@ EXPECTED_GET = {
     "web:school_report": lambda role, kw: _school_page(role, kw["code"]),
     "web:import": lambda role, kw: 200 if role.can_edit() else 403,
     "web:import_confirm": lambda role, kw: 405,  # POST only
+    # campaigns: the world has none, so every campaign's page is not found (tests/campaigns
+    # walks them with campaigns); the steps are POST only
+    "web:campaigns": lambda role, kw: 200,
+    "web:campaign_diff": lambda role, kw: 200,
+    **{f"web:{n}": (lambda role, kw: 404) for n in (
+        "campaign", "campaign_school", "campaign_form", "campaign_survey", "campaign_review")},
+    **{f"web:{n}": (lambda role, kw: 405) for n in (
+        "campaign_fact", "campaign_upload", "campaign_submit", "campaign_unlock",
+        "campaign_confirm")},
 }
 
 
