@@ -86,6 +86,7 @@ INSTALLED_APPS = [
     "django_tables2",
     "django_tasks",
     "django_tasks_db",
+    "campusplan.campaigns",
 ]
 
 MIDDLEWARE = [

@@ -10,6 +10,7 @@ from django.test import Client
 from tests.web.world import HAIDIAN, A
 
 pytestmark = pytest.mark.django_db
+CAMPAIGNS = "/campaigns/"
 
 
 def links(html: str) -> dict[str, str]:
@@ -17,14 +18,14 @@ def links(html: str) -> dict[str, str]:
 
 
 @pytest.mark.parametrize(("role_key", "expected", "label"), [
-    ("city", {"city": "/city/", "lists": "/lists/schools/", "catalog": "/catalog/",
+    ("city", {"city": "/city/", "lists": "/lists/schools/", "campaigns": CAMPAIGNS, "catalog": "/catalog/",
               "import": "/import/", "audit": "/audit/", "users": "/users/"}, "市级"),
-    ("haidian", {"district": f"/district/{HAIDIAN}/", "lists": "/lists/schools/",
+    ("haidian", {"district": f"/district/{HAIDIAN}/", "lists": "/lists/schools/", "campaigns": CAMPAIGNS,
                  "catalog": "/catalog/", "import": "/import/", "audit": "/audit/",
                  "users": "/users/"}, "区级"),
-    ("school", {"school": f"/school/{A}/", "lists": "/lists/schools/", "catalog": "/catalog/",
+    ("school", {"school": f"/school/{A}/", "lists": "/lists/schools/", "campaigns": CAMPAIGNS, "catalog": "/catalog/",
                 "import": "/import/", "audit": "/audit/"}, "校级"),
-    ("auditor", {"district": f"/district/{HAIDIAN}/", "lists": "/lists/schools/",
+    ("auditor", {"district": f"/district/{HAIDIAN}/", "lists": "/lists/schools/", "campaigns": CAMPAIGNS,
                  "catalog": "/catalog/", "audit": "/audit/"}, "督导（区级）"),
 ])
 def test_links_by_role(world, login, role_key, expected, label):

@@ -123,6 +123,15 @@ EXPECTED_GET = {
     "web:job_file": lambda role, kw: 404,
     "web:city_workbook_job": lambda role, kw: 405,
     "web:reassess_job": lambda role, kw: 405,
+    # campaigns: the world has none, so every campaign's page is not found (tests/campaigns
+    # walks them with campaigns); the steps are POST only
+    "web:campaigns": lambda role, kw: 200,
+    "web:campaign_diff": lambda role, kw: 200,
+    **{f"web:{n}": (lambda role, kw: 404) for n in (
+        "campaign", "campaign_school", "campaign_form", "campaign_survey", "campaign_review")},
+    **{f"web:{n}": (lambda role, kw: 405) for n in (
+        "campaign_fact", "campaign_upload", "campaign_submit", "campaign_unlock",
+        "campaign_confirm")},
 }
 
 

@@ -10,6 +10,7 @@ from ninja.renderers import JSONRenderer
 from campusplan.accounts import scope
 from campusplan.api import (
     assessments,
+    campaigns,
     catalog,
     districts,
     errors,
@@ -75,5 +76,6 @@ def me(request):
 
 
 for router in (me_router, catalog.router, districts.router, schools.router,
-               assessments.router, plans.router, imports.router, exports.router, users.router):
+               assessments.router, plans.router, imports.router, exports.router, users.router,
+               campaigns.router):
     api.add_router("", router)

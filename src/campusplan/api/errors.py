@@ -19,6 +19,7 @@ from django.http.multipartparser import MultiPartParserError
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, Throttled, ValidationError
 
+from campusplan.campaigns.services import SchoolLocked, TransitionRefused
 from campusplan.exchange.problems import ExchangeError, Problem
 from campusplan.schools.services import ImportInvalid
 
@@ -41,6 +42,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
                       "was written"),
     "validation_error": ("请求参数不合法", "invalid request parameters"),
     "invalid_data": ("数据未通过校验，未写入任何内容", "the data is invalid; nothing was written"),
+    "locked": ("学校已在填报任务中提交，数据已锁定，未写入任何内容",
+               "the school submitted its data in a campaign: it is locked; nothing was written"),
     "rate_limited": ("请求过于频繁，请稍后再试", "too many requests; retry later"),
     "server_error": ("服务器内部错误", "internal server error"),
 }
@@ -110,6 +113,11 @@ def translate(exc: Exception) -> ApiError | None:
         return ApiError(404, "not_found")
     if isinstance(exc, PermissionDenied):
         return ApiError(403, "read_only")
+    if isinstance(exc, SchoolLocked):
+        return ApiError(409, "locked", details=problem_details(exc.problems))
+    if isinstance(exc, TransitionRefused):
+        return ApiError(exc.status, "conflict" if exc.status == 409 else "invalid_data",
+                        exc.zh, exc.en)
     if isinstance(exc, ImportInvalid | ExchangeError):
         return ApiError(422, "invalid_data", details=problem_details(exc.problems))
     if isinstance(exc, IntegrityError):
@@ -141,5 +149,6 @@ def install(api: NinjaAPI) -> None:
 
     for cls in (Exception, ApiError, ValidationError, HttpError, Http404, PermissionDenied,
                 ImportInvalid, ExchangeError, IntegrityError, SuspiciousOperation,
-                OperationalError, DataError, MultiPartParserError):
+                OperationalError, DataError, MultiPartParserError,
+                TransitionRefused):
         api.add_exception_handler(cls, handle)

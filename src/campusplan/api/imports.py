@@ -29,6 +29,7 @@ from campusplan.api.schemas import (
     conflict_out,
     responses,
 )
+from campusplan.campaigns.services import SchoolLocked
 from campusplan.schools.services import ImportInvalid
 from campusplan.usecases.imports import ImportResult, import_files
 
@@ -111,6 +112,8 @@ def import_upload(request, files: File[list[UploadedFile]], form: Form[ImportFor
         raise ApiError(403, "forbidden", "文件涉及您权限范围之外的学校或区，未写入任何数据",
                        "the files name schools or districts outside your scope; nothing "
                        "was written", details=[_refusal(r) for r in result.refused])
+    if result.locked:
+        raise SchoolLocked(result.problems)  # 409
     if result.report is not None and result.report.ok and result.unresolved:
         raise ApiError(409, "conflict", "数据在文件生成后已被修改，未写入任何数据；请逐个选择",
                        "the data changed since the file was made; nothing was written: "

@@ -1,6 +1,7 @@
 """Choices of the assessments app; labels from the vocabulary (catalog/vocabulary.py)."""
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from campusplan.catalog import vocabulary as v
 from campusplan.i18n import lazy_label
@@ -23,3 +24,10 @@ class ScopeKind(models.TextChoices):
     DISTRICT = "district", lazy_label(v.SCOPE_KIND, "district")
     SCHOOL = "school", lazy_label(v.SCOPE_KIND, "school")
     ALL = "all", lazy_label(v.SCOPE_KIND, "all")
+
+
+class RunKind(models.TextChoices):
+    """A run between campaigns is a working one; a confirmed campaign's run is official."""
+
+    WORKING = "working", _("工作评估")
+    OFFICIAL = "official", _("正式评估")

@@ -7,7 +7,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from campusplan.assessments.choices import Level, ScopeKind, Status
+from campusplan.assessments.choices import Level, RunKind, ScopeKind, Status
 from campusplan.schools.models import School
 
 
@@ -25,6 +25,10 @@ class AssessmentRun(models.Model):
     schools = models.PositiveIntegerField(default=0)
     results = models.PositiveIntegerField(default=0)
     counts = models.JSONField(default=dict, blank=True)  # status → rows
+    # official: a confirmed campaign's run ("2026学年 正式评估"), never changed afterwards
+    kind = models.CharField(_("批次类型"), max_length=10, choices=RunKind.choices,
+                            default=RunKind.WORKING)
+    label = models.CharField(_("批次名称"), max_length=120, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
@@ -33,6 +37,11 @@ class AssessmentRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.scope_kind} {self.scope_code} {self.catalog_version} {self.as_of}"
+
+    @property
+    def name(self) -> str:
+        """How pages name the run: its label, else "工作评估 #N"."""
+        return self.label or f"{RunKind(self.kind).label} #{self.pk}"
 
 
 class ResultRow(models.Model):

@@ -87,3 +87,62 @@ def explanations(*, schools, catalog: Catalog, lang: str) -> dict[tuple[str, str
     assessment, _info = stored_assessment(schools=schools, catalog=catalog)
     return {(r["school_id"], r["requirement_id"]): r["explanation"]
             for r in assessment.explained(lang=lang)}
+
+
+# --- comparing runs ------------------------------------------------------------------------------
+
+FAILING = ("gap", "violation")
+
+
+@dataclass
+class SchoolDiff:
+    """What changed for one school between two runs, by requirement id."""
+
+    code: str
+    name: str
+    district: str
+    improved: list[str]
+    regressed: list[str]
+    new_violations: list[str]
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.improved or self.regressed or self.new_violations)
+
+
+def _statuses(run_ids, schools) -> dict[tuple[str, str], str]:
+    rows = ResultRow.objects.filter(run_id__in=list(run_ids), school__in=schools)
+    return {(code, req): status for code, req, status in
+            rows.values_list("school__code", "requirement_id", "status")}
+
+
+def run_diff(*, old_runs, new_runs, schools) -> list[SchoolDiff]:
+    """Per school judged by both: requirements improved (gap/violation → met), regressed
+    (met → gap/violation) and new violations (→ violation from anything else). Sets of runs,
+    so a city compares the district runs of two campaigns at once."""
+    old, new = _statuses(old_runs, schools), _statuses(new_runs, schools)
+    both = {code for code, _r in old} & {code for code, _r in new}
+    names = {s.code: (s.name, s.district.code) for s in schools.select_related("district")
+             .filter(code__in=both)}
+    out: dict[str, SchoolDiff] = {c: SchoolDiff(c, *names[c], [], [], []) for c in sorted(both)}
+    for (code, req), after in sorted(new.items()):
+        before = old.get((code, req))
+        if code not in out or before is None:
+            continue
+        d = out[code]
+        if before in FAILING and after == "met":
+            d.improved.append(req)
+        if before == "met" and after in FAILING:
+            d.regressed.append(req)
+        if after == "violation" and before != "violation":
+            d.new_violations.append(req)
+    return list(out.values())
+
+
+def run_rate(*, run_ids, schools) -> float | None:
+    """The required-requirement compliance rate of runs (met / judged over their schools)."""
+    scores = SchoolScore.objects.filter(run_id__in=list(run_ids), school__in=schools)
+    met = judged = 0
+    for m, j in scores.values_list("met", "judged"):
+        met, judged = met + m, judged + j
+    return met / judged if judged else None

@@ -22,7 +22,7 @@ COLUMNS = ("school_id", "requirement_id", "item", "status", "level", "actual", "
 
 def assessment_run_create(*, schools, scope_kind: str, scope_code: str = "",
                           catalog: Catalog | None = None, as_of: dt.date | None = None,
-                          user=None, actor: str = "",
+                          user=None, actor: str = "", kind: str = "working", label: str = "",
                           progress: Callable | None = None) -> tuple[AssessmentRun, Assessment]:
     """Run the engine over stored schools; store the run and one row per (school, requirement).
 
@@ -39,7 +39,8 @@ def assessment_run_create(*, schools, scope_kind: str, scope_code: str = "",
             catalog_key=catalog.standard.key, catalog_version=catalog.version,
             catalog_checksum=catalog.checksum, as_of=as_of or dt.date.today(), created_by=user,
             actor=actor or getattr(user, "username", ""), scope_kind=scope_kind,
-            scope_code=scope_code, schools=len(schools), results=rows.height, counts=counts)
+            scope_code=scope_code, schools=len(schools), results=rows.height, counts=counts,
+            kind=kind, label=label)
         _retire(schools)
         _store_rows(record, rows, by_code, progress)
         _store_scores(record, result, by_code)

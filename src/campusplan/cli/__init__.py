@@ -10,7 +10,20 @@ from __future__ import annotations
 
 import typer
 
-from campusplan.cli import assess, audit, catalog, data, demo, ops, plan, report, role, token, users
+from campusplan.cli import (
+    assess,
+    audit,
+    campaign,
+    catalog,
+    data,
+    demo,
+    ops,
+    plan,
+    report,
+    role,
+    token,
+    users,
+)
 from campusplan.cli.docs import cli_markdown
 
 app = typer.Typer(help="中小学校信息化建设规划与达标评估系统 campusplan", no_args_is_help=True)
@@ -31,6 +44,7 @@ app.add_typer(users.app, name="users")
 app.add_typer(report.app, name="report")
 app.add_typer(audit.app, name="audit")
 app.add_typer(role.app, name="role")
+app.add_typer(campaign.app, name="campaign")
 
 
 @app.command("cli-docs", hidden=True)

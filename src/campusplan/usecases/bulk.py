@@ -18,6 +18,7 @@ from django.db import transaction
 from campusplan.accounts import audit, versions
 from campusplan.accounts.audit import Actor
 from campusplan.assessments.models import AssessmentRun
+from campusplan.campaigns.services import assert_unlocked
 from campusplan.catalog.loader import load_catalog
 from campusplan.catalog.schema import Scope
 from campusplan.exchange.bundle import Bundle
@@ -88,6 +89,9 @@ def set_fact_many(*, actor: Actor, key: str, value, schools: Sequence[str] = (),
     _check_key(key, Scope.room if rooms else Scope.school)
     targets = _targets(actor, schools, rooms)
     source = source_for(actor, via)
+    # a school submitted in a campaign is locked for every write path, bulk edits included
+    assert_unlocked(codes={s.code for s, _r in targets},
+                    where={s.code: Location(sheet=source.kind, path=s.code) for s, _r in targets})
     if value is None:
         with audit.acting_as(actor), transaction.atomic():
             versions.lock(codes={s.code for s, _r in targets})  # plan after it: "before" chains

@@ -15,6 +15,7 @@ from campusplan.accounts.audit import Actor
 from campusplan.accounts.choices import AuditSource
 from campusplan.accounts.versions import Conflict
 from campusplan.assessments.models import AssessmentRun
+from campusplan.campaigns.services import assert_unlocked
 from campusplan.catalog.loader import load_catalog
 from campusplan.exchange.documents import Change
 from campusplan.exchange.inventory import load_kinds
@@ -75,6 +76,7 @@ def set_fact(*, actor: Actor, school: School, key: str, value, room: Room | None
     catalog = load_catalog()
     source = source_for(actor, via)
     where = Location(file=source.file_name, sheet=source.kind)
+    assert_unlocked(codes=[school.code], where={school.code: where})
     bundle = fact_bundle(school=school, key=key, value=value, where=where, room=room,
                          service=service)
     with audit.acting_as(actor), transaction.atomic():
@@ -96,6 +98,7 @@ def clear_fact(*, actor: Actor, school: School, key: str, room: Room | None = No
     """Make a known value unknown again (recorded with its provenance, audited, the school
     re-assessed): the result that read it becomes unknown, never zero."""
     source = source_for(actor, via)
+    assert_unlocked(codes=[school.code], where={school.code: Location(sheet=source.kind)})
     with audit.acting_as(actor), transaction.atomic():
         current = versions.lock(codes=[school.code])
         plan = clear_plan(school=school, key=key, room=room, service=service,

@@ -19,6 +19,7 @@ from campusplan.accounts.choices import AuditSource
 from campusplan.accounts.scope import Refusal, Touched
 from campusplan.accounts.versions import Conflict
 from campusplan.assessments.models import AssessmentRun
+from campusplan.campaigns.services import SchoolLocked, assert_unlocked
 from campusplan.catalog.loader import load_catalog
 from campusplan.exchange.bundle import Bundle
 from campusplan.exchange.documents import SEP, Plan, snipeit_codes
@@ -48,6 +49,7 @@ class ImportResult:
     conflicts: list[Conflict] = field(default_factory=list)  # cells changed since the file
     unresolved: list[Conflict] = field(default_factory=list)  # without a choice: none written
     run: AssessmentRun | None = None  # the re-assessment of what it changed
+    locked: bool = False  # it names a school whose campaign submission is locked
 
     @property
     def ok(self) -> bool:
@@ -101,7 +103,7 @@ def import_files(*, actor: Actor, paths: Iterable[Path], dry_run: bool = False,
     names = school_names(scoping.schools_of(actor)) if bundle.snipeit else {}
     named = touched(bundle, names)
     result.refused = scoping.import_refusals(actor, named)
-    if result.refused:
+    if result.refused or _locked(result, bundle, named):
         return result
     source = source_fields(paths=paths, bundle=bundle, user=actor.user, actor=actor.name,
                            kind=SOURCE_KIND.get(actor.source, SourceKind.IMPORT))
@@ -131,6 +133,18 @@ def write(report: ImportReport, source, progress: Callable | None = None) -> Non
     new = versions.bump({c.school for c in report.plan.changes if c.school})
     audit.record_changes(report.plan.changes, report.schools, source=report.source,
                          versions=new)
+
+
+def _locked(result: ImportResult, bundle: Bundle, names: Touched) -> bool:
+    """A school submitted in a campaign is refused whole (campaigns.services.assert_unlocked)."""
+    try:
+        assert_unlocked(codes=set(names.schools) | names.matched,
+                        where={code: e.where for code, e in bundle.schools.items()})
+    except SchoolLocked as exc:
+        result.report = ImportReport(result.files, Plan(problems=exc.problems),
+                                     result.dry_run)
+        result.locked = True
+    return result.locked
 
 
 def reassess_after(*, actor: Actor, plan: Plan) -> AssessmentRun | None:

@@ -25,8 +25,8 @@ def run_scope(schools: list[School]) -> tuple[str, str]:
 
 
 def assess(*, actor: Actor, schools: Iterable[School], as_of: dt.date | None = None,
-           catalog: Catalog | None = None,
-           progress: Callable | None = None) -> tuple[AssessmentRun, Assessment]:
+           catalog: Catalog | None = None, progress: Callable | None = None,
+           run_kind: str = "working", label: str = "") -> tuple[AssessmentRun, Assessment]:
     """Judge the schools on their stored facts now; store and audit the run. They must be
     inside the actor's scope (the doors resolve them through usecases.scoping)."""
     schools = list(schools)
@@ -34,11 +34,13 @@ def assess(*, actor: Actor, schools: Iterable[School], as_of: dt.date | None = N
     with audit.acting_as(actor), transaction.atomic():
         run, result = assessment_run_create(
             schools=schools, scope_kind=kind, scope_code=code, catalog=catalog or load_catalog(),
-            as_of=as_of, user=actor.user, actor=actor.name, progress=progress)
+            as_of=as_of, user=actor.user, actor=actor.name, progress=progress, kind=run_kind,
+            label=label)
         audit.record(object_type="assessment_run", object_key=str(run.pk),
                      district_code=code if kind == "district" else "",
                      school=schools[0] if kind == "school" else None, field="created",
-                     after={"results": run.results, "counts": run.counts}, note=f"{kind} {code}")
+                     after={"results": run.results, "counts": run.counts, "kind": run.kind},
+                     note=f"{kind} {code} {label}".strip())
     return run, result
 
 

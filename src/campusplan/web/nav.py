@@ -66,6 +66,7 @@ def nav_links(user) -> list[NavLink]:
                              reverse("web:school", args=[p.school.code])))
     if p is not None:
         links.append(NavLink("lists", str(_("列表")), reverse("web:school_list")))
+        links.append(NavLink("campaigns", str(_("填报任务")), reverse("web:campaigns")))
     links.append(NavLink("catalog", str(_("规范目录")), reverse("web:catalog")))
     if can_edit(user):
         links.append(NavLink("import", str(_("导入")), reverse("web:import")))

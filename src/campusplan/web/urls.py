@@ -3,6 +3,7 @@ from django.urls import path
 from campusplan.web import (
     views,
     views_accounts,
+    views_campaigns,
     views_dashboards,
     views_import,
     views_inventory,
@@ -10,6 +11,8 @@ from campusplan.web import (
     views_lists,
     views_school,
 )
+
+vc = views_campaigns
 
 app_name = "web"
 
@@ -62,4 +65,22 @@ urlpatterns = [
     path("import/<str:token>/confirm/", views_import.import_confirm, name="import_confirm"),
     path("import/<str:token>/discard/", views_import.import_discard, name="import_discard"),
     path("import/<str:token>/changes/", views_import.import_changes, name="import_changes"),
+    path("campaigns/", vc.campaign_list, name="campaigns"),
+    path("campaigns/diff/", vc.campaign_diff, name="campaign_diff"),
+    path("campaigns/<int:pk>/", vc.campaign_detail, name="campaign"),
+    path("campaigns/<int:pk>/school/<str:code>/", vc.campaign_school, name="campaign_school"),
+    path("campaigns/<int:pk>/school/<str:code>/form/", vc.campaign_form, name="campaign_form"),
+    path("campaigns/<int:pk>/school/<str:code>/facts/<str:key>/", vc.campaign_fact,
+         name="campaign_fact"),
+    path("campaigns/<int:pk>/school/<str:code>/survey.xlsx", vc.campaign_survey,
+         name="campaign_survey"),
+    path("campaigns/<int:pk>/school/<str:code>/upload/", vc.campaign_upload,
+         name="campaign_upload"),
+    path("campaigns/<int:pk>/school/<str:code>/submit/", vc.campaign_submit,
+         name="campaign_submit"),
+    path("campaigns/<int:pk>/school/<str:code>/unlock/", vc.campaign_unlock,
+         name="campaign_unlock"),
+    path("campaigns/<int:pk>/district/<str:code>/", vc.campaign_review, name="campaign_review"),
+    path("campaigns/<int:pk>/district/<str:code>/confirm/", vc.campaign_confirm,
+         name="campaign_confirm"),
 ]

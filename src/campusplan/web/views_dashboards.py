@@ -9,9 +9,10 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from campusplan.accounts.scope import can_edit, visible_schools
+from campusplan.accounts.scope import can_edit, visible_districts, visible_schools
 from campusplan.assessments import dashboards as data
 from campusplan.usecases import reports
+from campusplan.web import campaigns as cp
 from campusplan.web import dashboards as dp
 from campusplan.web import downloads
 from campusplan.web.http import actor, is_partial, lang, vary_htmx
@@ -22,7 +23,8 @@ from campusplan.web.http import actor, is_partial, lang, vary_htmx
 def city(request: HttpRequest) -> HttpResponse:
     dp.require_city(request.user)
     overview = data.city_overview(user=request.user)
-    context = dp.city_context(overview, lang()) | {"nav": "city"}
+    context = dp.city_context(overview, lang()) | {"nav": "city"} | cp.dashboard_panel(
+        actor(request), visible_schools(request.user), visible_districts(request.user))
     return render(request, "web/dashboards/city.html", context)
 
 
@@ -46,8 +48,11 @@ def district(request: HttpRequest, code: str) -> HttpResponse:
     context = dp.district_context(overview, table, lang()) | {
         "nav": dp.district_nav(request.user), "editable_district": can_edit(request.user),
         "type_choices": dp.type_choices(district, request.user, lang())}
-    template = "web/dashboards/_district_schools.html" if is_partial(request) \
-        else "web/dashboards/district.html"
+    if is_partial(request):
+        return vary_htmx(render(request, "web/dashboards/_district_schools.html", context))
+    context |= cp.dashboard_panel(actor(request), visible_schools(request.user).filter(
+        district=district), visible_districts(request.user).filter(pk=district.pk))
+    template = "web/dashboards/district.html"
     return vary_htmx(render(request, template, context))
 
 
