@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "campusplan.schools",
     "campusplan.assessments",
     "campusplan.accounts",
+    "campusplan.projects",
 ]
 
 MIDDLEWARE = [
