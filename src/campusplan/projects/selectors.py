@@ -7,6 +7,7 @@ from decimal import Decimal
 
 from django.db.models import Count, Max, Q, Sum
 
+from campusplan.assessments.models import ResultRow
 from campusplan.planning.prices import PriceBook, PriceCatalog, PriceChange, overlay
 from campusplan.projects.choices import ProjectStatus
 from campusplan.projects.models import DistrictPrice, Project
@@ -86,3 +87,11 @@ def fact_numbers(*, school, keys) -> dict[str, float | bool | None]:
     from_db = FactValue.objects.filter(school=school, key__in=list(keys), room__isnull=True,
                                        service__isnull=True, superseded_at__isnull=True)
     return {fv.key: fv.num if fv.num is not None else fv.flag for fv in from_db}
+
+
+def current_status(*, project) -> list[dict]:
+    """The current result of each requirement the project closes (达标 once it is built)."""
+    ids = [i for i in (project.requirement_ids or "").split("、") if i]
+    rows = ResultRow.objects.filter(current=True, school=project.school, requirement_id__in=ids)
+    found = {r.requirement_id: r.status for r in rows}
+    return [{"requirement_id": i, "status": found.get(i, "")} for i in ids]

@@ -98,6 +98,12 @@ def set_price(*, actor: Actor, district: str, key: str, unit_price: float | None
         problems.append(Problem("请填写单价来源（如：2026年协议供货价）",
                                 "say where the price comes from (e.g. the 2026 agreement)",
                                 Location(sheet=key)))
+    if isinstance(priced_on, str):
+        try:
+            priced_on = dt.date.fromisoformat(priced_on) if priced_on.strip() else None
+        except ValueError:
+            problems.append(Problem("日期格式应为 YYYY-MM-DD", "a date as YYYY-MM-DD is required",
+                                    Location(sheet=key), priced_on))
     if problems:
         raise PriceInvalid(problems)
     line = default_prices().by_key()[key]

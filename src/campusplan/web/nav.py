@@ -32,6 +32,15 @@ def workspace_url(user) -> str:
     return reverse("web:school", args=[p.school.code])
 
 
+def plan_url(p) -> str:
+    """The plan page of the user's scope."""
+    if p.level == Level.CITY:
+        return reverse("web:city_plan")
+    if p.level == Level.DISTRICT:
+        return reverse("web:district_plan", args=[p.district.code])
+    return reverse("web:school_plan", args=[p.school.code])
+
+
 def role_label(user) -> str:
     p = profile_of(user)
     return "" if p is None else vocabulary.role_label(p.level, p.read_only, active_lang())
@@ -49,6 +58,8 @@ def nav_links(user) -> list[NavLink]:
     if p is not None and p.level == Level.SCHOOL:
         links.append(NavLink("school", str(_("本校")),
                              reverse("web:school", args=[p.school.code])))
+    if p is not None:
+        links.append(NavLink("plan", str(_("建设规划")), plan_url(p)))
     links.append(NavLink("catalog", str(_("规范目录")), reverse("web:catalog")))
     if can_edit(user):
         links.append(NavLink("import", str(_("导入")), reverse("web:import")))

@@ -70,3 +70,15 @@ def shown(value) -> str:
 def get(mapping, key):
     """mapping[key] in a template (None when missing)."""
     return mapping.get(key) if hasattr(mapping, "get") else None
+
+
+@register.filter
+def yuan(value) -> str:
+    """An amount in RMB with thousands separators; — when there is none (unpriced)."""
+    return "—" if value is None else f"{value:,.0f}"
+
+
+@register.filter
+def in_lang(text) -> str:
+    """A bilingual {zh, en} value (a catalog Text or Unit) in the page's language."""
+    return text.get(active_lang()) if text is not None else ""
