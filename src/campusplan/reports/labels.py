@@ -143,7 +143,6 @@ L: dict[str, Text] = {
                         en="Budget {per_year} RMB a year × {years} years ({per}); prices: {prices}"),
     "h_unpriced": Text(zh="（三）待定价内容（需区里填价）", en="4.3 Unpriced lines (to be priced)"),
     "c_list": Text(zh="定价来源", en="Priced by"),
-    "c_schools": Text(zh="学校数", en="Schools"),
     "pending": Text(zh=vocabulary.FUNDING["unpriced"].zh, en="unpriced"),
     # workbook sheets
     "s_summary": Text(zh="汇总", en="Summary"),

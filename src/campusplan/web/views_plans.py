@@ -24,8 +24,8 @@ from campusplan.catalog.vocabulary import (
 from campusplan.exchange.limits import DEFAULT_LIMITS
 from campusplan.planning.prices import default_prices
 from campusplan.projects import selectors as project_selectors
-from campusplan.reports.plan_docx import coverage_text, unpriced_rows
 from campusplan.reports.content import totals
+from campusplan.reports.plan_docx import coverage_text, unpriced_rows
 from campusplan.usecases import prices as price_cases
 from campusplan.usecases import projects as project_cases
 from campusplan.usecases.plans import DEFAULT_BUDGET, plan_scope, planned
