@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET
 
 from campusplan.accounts.scope import visible_schools
 from campusplan.assessments import dashboards as data
+from campusplan.projects.selectors import money as project_money
 from campusplan.usecases import reports
 from campusplan.web import dashboards as dp
 from campusplan.web import downloads
@@ -22,7 +23,8 @@ from campusplan.web.http import actor, is_partial, lang, vary_htmx
 def city(request: HttpRequest) -> HttpResponse:
     dp.require_city(request.user)
     overview = data.city_overview(user=request.user)
-    context = dp.city_context(overview, lang()) | {"nav": "city"}
+    context = dp.city_context(overview, lang()) | {
+        "nav": "city", "money": project_money(schools=visible_schools(request.user))}
     return render(request, "web/dashboards/city.html", context)
 
 
@@ -45,6 +47,7 @@ def district(request: HttpRequest, code: str) -> HttpResponse:
     overview = data.district_overview(user=request.user, code=code, **table.kwargs())
     context = dp.district_context(overview, table, lang()) | {
         "nav": dp.district_nav(request.user),
+        "money": project_money(schools=visible_schools(request.user).filter(district=district)),
         "type_choices": dp.type_choices(district, request.user, lang())}
     template = "web/dashboards/_district_schools.html" if is_partial(request) \
         else "web/dashboards/district.html"
