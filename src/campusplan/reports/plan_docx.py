@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from typing import IO
 
+import polars as pl
+
 from campusplan.catalog.vocabulary import BUDGET_PER, PRICE_LIST, label
 from campusplan.reports import content as c
 from campusplan.reports import docx_tools as dx
@@ -21,18 +23,20 @@ def coverage_text(tot: dict, lang: str) -> str:
 
 
 def unpriced_rows(p: c.Planned) -> list[dict]:
-    """What is still unpriced, by price line: total quantity, lines and schools."""
-    rows: dict[str, dict] = {}
-    for r in p.lines.filter(p.lines["funding"] == "unpriced").iter_rows(named=True):
-        key = r["line"] or f"({r['action']})"
-        row = rows.setdefault(key, {"line": r["line"], "what": r["label"] or r["action"],
-                                    "unit": r["unit"], "quantity": 0.0, "lines": 0,
-                                    "schools": set()})
-        row["quantity"] += r["quantity"]
-        row["lines"] += 1
-        row["schools"].add(r["school_id"])
-    return sorted(({**v, "schools": len(v["schools"])} for v in rows.values()),
-                  key=lambda r: (-r["lines"], r["line"] or "~"))
+    """What is still unpriced, by price line (a remedy without one, by its action): total
+    quantity, lines and schools; the most frequent first."""
+    lines = p.lines.filter(pl.col("funding") == "unpriced")
+    if lines.height == 0:
+        return []
+    what = pl.when(pl.col("label") != "").then(pl.col("label")).otherwise(pl.col("action"))
+    rows = (lines.with_columns(what.alias("what"),
+                               pl.col("line").fill_null("").alias("_key"))
+            .group_by("_key", "what", maintain_order=True)
+            .agg(pl.col("line").first(), pl.col("unit").first(),
+                 pl.col("quantity").sum(), pl.len().alias("lines"),
+                 pl.col("school_id").n_unique().alias("schools"))
+            .sort(["lines", "_key"], descending=[True, False]))
+    return rows.drop("_key").to_dicts()
 
 
 def write_plan_docx(p: c.Planned, scope: str, out: str | IO[bytes]) -> None:

@@ -6,13 +6,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
-from campusplan.catalog.vocabulary import FUNDING, PRICE_LIST, label
+from campusplan.catalog.vocabulary import FUNDING, PRICE_LIST, PROJECT_STATUS, label
 from campusplan.planning.phasing import Budget
 from campusplan.reports import content as c
 from campusplan.reports.plan_docx import unpriced_rows
 from campusplan.usecases.plans import BudgetInvalid, budget_of
 
-LINES_SHOWN = 300  # the page lists the first lines; the exports hold every one
+LINES_SHOWN = 100
+PICK_SEP = "|"  # school | requirement(s) | price line: the plan line a 立项 button takes up  # the page lists the first lines; the exports hold every one
 
 
 @dataclass(frozen=True)
@@ -92,7 +93,9 @@ def lines(p: c.Planned, projects: dict, lang: str) -> list[dict]:
                         "list_label": label(PRICE_LIST, r["priced_by"], lang)
                         if r["priced_by"] else "—",
                         "project": projects.get(key), "can_buy": r["kind"] != "violation"
-                        or bool(r["line"])})
+                        or bool(r["line"]), "pick": PICK_SEP.join(key),
+                        "project_status": label(PROJECT_STATUS, projects[key].status, lang)
+                        if key in projects else ""})
     return out
 
 

@@ -11,6 +11,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -50,7 +51,9 @@ def _plan(request: HttpRequest, kind: str, code: str = "") -> HttpResponse:
     form = pp.BudgetForm.from_query(request.GET)
     context = {"scope": scope, "form": form, "editable": can_edit(request.user),
                "error": form.message(lang()) if form.error else "", "nav": "plan",
-               "basis_choices": _choices(BUDGET_BASIS), "per_choices": _choices(BUDGET_PER)}
+               "basis_choices": _choices(BUDGET_BASIS), "per_choices": _choices(BUDGET_PER),
+               "project_base": reverse("web:project", args=[0])[:-2],
+               "make_label": _("立项")}
     if not form.error and scope.schools:
         p = planned(actor=who, schools=scope.schools, budget=form.budget(), lang=lang())
         context |= pp.plan_context(p, len(scope.schools), _projects_by_line(scope.schools),
@@ -201,10 +204,10 @@ def district_projects(request: HttpRequest, code: str) -> HttpResponse:
 @require_POST
 def project_new(request: HttpRequest) -> HttpResponse:
     post = request.POST
+    school, requirement, line = (post.get("pick", "").split(pp.PICK_SEP) + ["", "", ""])[:3]
     try:
         project = project_cases.create_project(
-            actor=actor(request), school=post.get("school", ""),
-            requirement_id=post.get("requirement_id", ""), line=post.get("line", ""),
+            actor=actor(request), school=school, requirement_id=requirement, line=line,
             funding_source=post.get("funding_source", "district"), owner=post.get("owner", ""))
     except project_cases.ProjectInvalid as exc:
         return HttpResponse("；".join(p.message(lang()) for p in exc.problems), status=422,
