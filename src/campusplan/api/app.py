@@ -16,6 +16,8 @@ from campusplan.api import (
     exports,
     imports,
     plans,
+    prices,
+    projects,
     schools,
 )
 from campusplan.api.auth import ClientRate, SessionAuth, TokenAuth, user_of
@@ -74,5 +76,6 @@ def me(request):
 
 
 for router in (me_router, catalog.router, districts.router, schools.router,
-               assessments.router, plans.router, imports.router, exports.router):
+               assessments.router, plans.router, prices.router, projects.router, imports.router,
+               exports.router):
     api.add_router("", router)

@@ -26,9 +26,10 @@ def _plain(value):
 def price_set(*, district, key: str, values: dict) -> DistrictPrice | None:
     """Set the district's figures for one line; audited field by field. None if unchanged."""
     row = DistrictPrice.objects.filter(district=district, key=key).first()
-    before = {f: _plain(getattr(row, f)) if row else None for f in PRICE_FIELDS}
+    blank = row or DistrictPrice()  # a new line changes from the empty one
+    before = {f: _plain(getattr(blank, f)) for f in PRICE_FIELDS}
     after = {f: _plain(values.get(f)) for f in PRICE_FIELDS}
-    if row is not None and before == after:
+    if before == after:
         return None
     row = row or DistrictPrice(district=district, key=key)
     for f in PRICE_FIELDS:
