@@ -17,11 +17,15 @@ def links(html: str) -> dict[str, str]:
 
 
 @pytest.mark.parametrize(("role_key", "expected", "label"), [
-    ("city", {"city": "/city/", "catalog": "/catalog/", "import": "/import/"}, "市级"),
-    ("haidian", {"district": f"/district/{HAIDIAN}/", "catalog": "/catalog/",
+    ("city", {"city": "/city/", "plan": "/plan/", "catalog": "/catalog/", "import": "/import/"},
+     "市级"),
+    ("haidian", {"district": f"/district/{HAIDIAN}/", "plan": f"/district/{HAIDIAN}/plan/",
+                 "catalog": "/catalog/",
                  "import": "/import/"}, "区级"),
-    ("school", {"school": f"/school/{A}/", "catalog": "/catalog/", "import": "/import/"}, "校级"),
-    ("auditor", {"district": f"/district/{HAIDIAN}/", "catalog": "/catalog/"}, "督导（区级）"),
+    ("school", {"school": f"/school/{A}/", "plan": f"/school/{A}/plan/", "catalog": "/catalog/",
+                "import": "/import/"}, "校级"),
+    ("auditor", {"district": f"/district/{HAIDIAN}/", "plan": f"/district/{HAIDIAN}/plan/",
+                 "catalog": "/catalog/"}, "督导（区级）"),
 ])
 def test_links_by_role(world, login, role_key, expected, label):
     html = login(world[role_key]).get("/catalog/").content.decode()
