@@ -97,7 +97,27 @@ EXPECTED_GET = {
     "web:school_report": lambda role, kw: _school_page(role, kw["code"]),
     "web:import": lambda role, kw: 200 if role.can_edit() else 403,
     "web:import_confirm": lambda role, kw: 405,  # POST only
+    "web:city_plan": lambda role, kw: 200 if role.level == "city" else 404,
+    "web:city_plan_file": lambda role, kw: 404,  # the walk's fmt "1" is no format
+    "web:district_plan": lambda role, kw: _district_page(role, kw["code"]),
+    "web:district_plan_file": lambda role, kw: 404,
+    "web:school_plan": lambda role, kw: _school_page(role, kw["code"]),
+    "web:school_plan_file": lambda role, kw: 404,
+    "web:city_prices": lambda role, kw: 200,
+    "web:district_prices": lambda role, kw: _district_page(role, kw["code"]),
+    "web:price_file": lambda role, kw: _any_district_page(role, kw["code"]),
+    "web:price_import": lambda role, kw: 405,
+    "web:price_edit": lambda role, kw: 405,
+    "web:projects": lambda role, kw: _any_district_page(role, kw["code"]),
+    "web:project_new": lambda role, kw: 405,
+    "web:project": lambda role, kw: 404,  # no project 1 in the world
+    "web:project_edit": lambda role, kw: 405,
 }
+
+
+def _any_district_page(role: Role, code: str) -> int:
+    """A district page walked with school codes too (its name says no "district")."""
+    return _district_page(role, code) if code in DISTRICT_CODES else 404
 
 
 def body_text(response) -> str:
