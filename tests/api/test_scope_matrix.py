@@ -45,6 +45,7 @@ def written(ok: int = 200, outside: bool = False, school_ok: bool = True) -> dic
 FACT = {"value": 20}
 ROOM_FACT = {"value": 12}
 SERVICE_FACT = {"value": 8}
+PRICE = {"unit_price": 2500, "source": "2026年协议供货价（测试）"}
 
 # (method, path, json body, expected status per role); {svc} is HD2's service id,
 # {cy_svc} 朝阳's, {run} the stored city-wide run, {cy_run} the run of the 朝阳 school alone
@@ -113,6 +114,19 @@ ENDPOINTS = [
     ("get", f"/plans?district={HD}", None, WHOLE_HD),
     ("get", f"/plans?district={CY_D}", None, CITY_ONLY),
     ("get", f"/plans?school={CY}", None, CITY_ONLY),
+    ("get", "/prices", None, ALL),
+    ("get", f"/prices?district={HD}", None, WHOLE_HD),
+    ("get", f"/prices?district={CY_D}", None, CITY_ONLY),
+    ("put", f"/prices/{HD}/wireless_ap", PRICE, written() | {"school": 403}),
+    ("put", f"/prices/{CY_D}/wireless_ap", PRICE, written(outside=True)),
+    ("get", "/projects", None, ALL),
+    ("get", f"/projects?district={HD}", None, WHOLE_HD),
+    ("get", f"/projects?district={CY_D}", None, CITY_ONLY),
+    # a line no plan has: refused (422) inside the scope, 404 outside it, 403 for the auditor
+    ("post", "/projects", {"school": HD1, "line": "no_such_line"}, written(422)),
+    ("post", "/projects", {"school": CY, "line": "no_such_line"}, written(422, outside=True)),
+    ("patch", "/projects/999999", {"status": "approved"},
+     {"city": 404, "district": 404, "school": 404, "auditor": 404}),
     ("get", f"/exports?school={HD1}", None, ALL),
     ("get", f"/exports?district={HD}&format=xlsx", None, WHOLE_HD),
     ("get", f"/exports?school={CY}&format=csv", None, CITY_ONLY),

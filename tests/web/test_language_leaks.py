@@ -226,17 +226,19 @@ def urls(role, catalog: Catalog) -> list[str]:
            "/lists/schools/?ordering=-rate", "/lists/schools/?status=violation&rate_from=x",
            "/lists/results/?status=failing&per_page=100", "/search/?q=学"]
     out += [f"/catalog/item/{it.number}/" for it in catalog.standard.items()]
+    out.append("/prices/")
     if role.level == "city":
-        out.append("/city/")
+        out += ["/city/", "/plan/?amount=300000&per=all"]
     if role.level != "school":
         mine = {d for c, _n, d, _f in SCHOOLS if c in role.visible()}
         for d in sorted(mine):
             out += [f"/district/{d}/", f"/district/{d}/?sort=students&order=desc",
-                    f"/district/{d}/?sort=violations", f"/district/{d}/?q=乙"]
+                    f"/district/{d}/?sort=violations", f"/district/{d}/?q=乙",
+                    f"/district/{d}/plan/", f"/district/{d}/prices/", f"/district/{d}/projects/"]
     for code in sorted(role.visible()):
         out += [f"/school/{code}/?status={s}" for s, _label in status_choices()]
         out += [f"/school/{code}/?status=all&area={a.key}" for a in catalog.standard.areas]
-        out.append(f"/school/{code}/audit/")
+        out += [f"/school/{code}/audit/", f"/school/{code}/plan/?amount=50000"]
     return out
 
 
@@ -247,7 +249,7 @@ def test_every_page_speaks_one_language(world, login, product_catalog, tmp_path,
     role = ROLES[role_key]
     editor = login(world[role_key] if role.can_edit() else world["city"])
     target = A if A in role.visible() else sorted(role.visible())[0]
-    probe = Probe(product_catalog, lang)
+    probe = Probe(product_catalog, lang, price_sources())  # the price pages cite them
     switch(editor, lang)
     response = editor.post("/import/", {"file": workbook_upload(target, tmp_path)}, headers=HX)
     probe.html("import preview", response)

@@ -18,14 +18,18 @@ def links(html: str) -> dict[str, str]:
 
 
 @pytest.mark.parametrize(("role_key", "expected", "label"), [
-    ("city", {"city": "/city/", "lists": "/lists/schools/", "campaigns": CAMPAIGNS, "catalog": "/catalog/",
-              "import": "/import/", "audit": "/audit/", "users": "/users/"}, "市级"),
-    ("haidian", {"district": f"/district/{HAIDIAN}/", "lists": "/lists/schools/", "campaigns": CAMPAIGNS,
+    ("city", {"city": "/city/", "lists": "/lists/schools/", "plan": "/plan/",
+              "campaigns": CAMPAIGNS, "catalog": "/catalog/", "import": "/import/",
+              "audit": "/audit/", "users": "/users/"}, "市级"),
+    ("haidian", {"district": f"/district/{HAIDIAN}/", "lists": "/lists/schools/",
+                 "plan": f"/district/{HAIDIAN}/plan/", "campaigns": CAMPAIGNS,
                  "catalog": "/catalog/", "import": "/import/", "audit": "/audit/",
                  "users": "/users/"}, "区级"),
-    ("school", {"school": f"/school/{A}/", "lists": "/lists/schools/", "campaigns": CAMPAIGNS, "catalog": "/catalog/",
+    ("school", {"school": f"/school/{A}/", "lists": "/lists/schools/",
+                "plan": f"/school/{A}/plan/", "campaigns": CAMPAIGNS, "catalog": "/catalog/",
                 "import": "/import/", "audit": "/audit/"}, "校级"),
-    ("auditor", {"district": f"/district/{HAIDIAN}/", "lists": "/lists/schools/", "campaigns": CAMPAIGNS,
+    ("auditor", {"district": f"/district/{HAIDIAN}/", "lists": "/lists/schools/",
+                 "plan": f"/district/{HAIDIAN}/plan/", "campaigns": CAMPAIGNS,
                  "catalog": "/catalog/", "audit": "/audit/"}, "督导（区级）"),
 ])
 def test_links_by_role(world, login, role_key, expected, label):

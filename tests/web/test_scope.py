@@ -132,6 +132,21 @@ EXPECTED_GET = {
     **{f"web:{n}": (lambda role, kw: 405) for n in (
         "campaign_fact", "campaign_upload", "campaign_submit", "campaign_unlock",
         "campaign_confirm")},
+    "web:city_plan": lambda role, kw: 200 if role.level == "city" else 404,
+    "web:city_plan_file": lambda role, kw: 404,  # the walk's fmt "1" is no format
+    "web:district_plan": lambda role, kw: _district_page(role, kw["code"]),
+    "web:district_plan_file": lambda role, kw: 404,
+    "web:school_plan": lambda role, kw: _school_page(role, kw["code"]),
+    "web:school_plan_file": lambda role, kw: 404,
+    "web:city_prices": lambda role, kw: 200,
+    "web:district_prices": lambda role, kw: _district_page(role, kw["code"]),
+    "web:price_file": lambda role, kw: _any_district_page(role, kw["code"]),
+    "web:price_import": lambda role, kw: 405,
+    "web:price_edit": lambda role, kw: 405,
+    "web:projects": lambda role, kw: _any_district_page(role, kw["code"]),
+    "web:project_new": lambda role, kw: 405,
+    "web:project": lambda role, kw: 404,  # no project 1 in the world
+    "web:project_edit": lambda role, kw: 405,
 }
 
 
@@ -139,6 +154,11 @@ def _bulk_page(role: Role, code: str) -> int:
     """A district's bulk edit: its dashboard's answer, and 403 for a reader."""
     status = _district_page(role, code)
     return 403 if status == 200 and not role.can_edit() else status
+
+
+def _any_district_page(role: Role, code: str) -> int:
+    """A district page walked with school codes too (its name says no "district")."""
+    return _district_page(role, code) if code in DISTRICT_CODES else 404
 
 
 def body_text(response) -> str:

@@ -17,6 +17,8 @@ from campusplan.api import (
     exports,
     imports,
     plans,
+    prices,
+    projects,
     schools,
     users,
 )
@@ -76,6 +78,7 @@ def me(request):
 
 
 for router in (me_router, catalog.router, districts.router, schools.router,
-               assessments.router, plans.router, imports.router, exports.router, users.router,
+               assessments.router, plans.router, prices.router, projects.router,
+               imports.router, exports.router, users.router,
                campaigns.router):
     api.add_router("", router)

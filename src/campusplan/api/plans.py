@@ -12,10 +12,11 @@ from pydantic import model_validator
 from campusplan.api.auth import actor, school_of, whole_district
 from campusplan.api.schemas import DistrictCode, PageIn, SchoolCode, page_of, responses
 from campusplan.catalog.loader import load_catalog
-from campusplan.planning.phasing import Budget, yearly_totals
+from campusplan.planning.phasing import yearly_totals
 from campusplan.planning.prices import default_prices
+from campusplan.reports.content import totals as plan_totals
 from campusplan.usecases import scoping
-from campusplan.usecases.plans import planned
+from campusplan.usecases.plans import budget_of, planned
 
 router = Router(tags=["plans 建设规划"])
 
@@ -24,7 +25,8 @@ class PlanIn(Schema):
     school: SchoolCode | None = Field(None, description="一所学校")
     district: DistrictCode | None = Field(None, description="或一个区（需能看到全区）")
     budget: float = Field(1_000_000, ge=0, le=1e12, allow_inf_nan=False,
-                          description="年度预算（元）")
+                          description="预算（元）：每年，或 basis=total 时为各年合计")
+    basis: Literal["year", "total"] = Field("year", description="year: 每年 · total: 总额")
     years: int = Field(3, ge=1, le=20, description="规划年数")
     per: Literal["school", "all"] = Field("school", description="school: 每校预算; all: 共用")
     lang: Literal["zh", "en"] = "zh"
@@ -55,6 +57,7 @@ class PlanLineOut(Schema):
     priced: bool
     action: str
     explanation: str | None
+    priced_by: str = Field(description="city: 市级默认单价 · district: 区协议供货价 · 空: 未定价")
     year: int | None
     funding: Literal["scheduled", "unfunded", "unpriced"]
 
@@ -79,6 +82,8 @@ class PlanOut(page_of(PlanLineOut, "PlanLinePage")):
     schools: int
     budget: BudgetOut
     totals: list[PlanTotalOut]
+    unpriced: int = Field(description="待定价 N 项")
+    coverage: float | None = Field(description="价格覆盖率：已定价的规划行占比")
 
 
 def _clean(row: dict[str, Any]) -> dict[str, Any]:
@@ -101,11 +106,15 @@ def plan(request, params: Query[PlanIn], page: Query[PageIn]):
     else:
         whole_district(request, params.district)
         schools = scoping.district_schools(who, params.district)
-    budget = Budget(params.budget, params.years, params.per)
+    budget = budget_of(amount=params.budget, years=params.years, basis=params.basis,
+                       per=params.per)
     p = planned(actor=who, schools=schools, budget=budget, lang=params.lang) if schools else None
     rows = p.lines.to_dicts() if p is not None else []
     totals = yearly_totals(p.lines).to_dicts() if p is not None and p.lines.height else []
-    return {"catalog": load_catalog().version, "prices": default_prices().version,
+    tot = plan_totals(p.lines) if p is not None else {"unpriced": 0, "coverage": None}
+    return {"catalog": load_catalog().version,
+            "prices": p.prices.version if p is not None else default_prices().version,
+            "unpriced": tot["unpriced"], "coverage": tot["coverage"],
             "run": p.run if p is not None else None, "schools": len(schools),
             "budget": budget.__dict__, "totals": [_total(t) for t in totals],
             "count": len(rows), "limit": page.limit, "offset": page.offset,

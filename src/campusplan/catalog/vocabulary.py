@@ -116,6 +116,7 @@ SOURCE_KIND: Table = {
     "form": Term("网页表单", "Web form"),
     "api": Term("接口", "API"),
     "cli": Term("命令行", "Command line"),
+    "project": Term("建设项目", "Construction project"),
 }
 
 # which door an audited change came through
@@ -165,9 +166,43 @@ def role_label(level: str, read_only: bool, lang: str) -> str:
     return READ_ONLY_ROLE.get(lang).format(level=word) if read_only else word
 
 
+# which price list priced a plan line: the city's default catalog or the district's own
+PRICE_LIST: Table = {
+    "city": Term("市级默认单价", "City default price"),
+    "district": Term("区协议供货价", "District agreed price"),
+}
+
+# a construction project (建设项目) made from a plan line, followed to completion
+PROJECT_STATUS: Table = {
+    "planned": Term("计划", "Planned"),
+    "approved": Term("已立项", "Approved"),
+    "procuring": Term("采购中", "Procuring", "warn"),
+    "completed": Term("已完成", "Completed", "ok"),
+    "cancelled": Term("取消", "Cancelled", "muted"),
+}
+
+# who pays for a project (3.1 市级统筹、区级主责)
+FUNDING_SOURCE: Table = {
+    "city": Term("市级", "City"),
+    "district": Term("区级", "District"),
+    "school": Term("学校自筹", "School's own funds"),
+}
+
+# how a plan's budget figure is meant
+BUDGET_BASIS: Table = {
+    "year": Term("每年", "Per year"),
+    "total": Term("总额（各年平分）", "Total (split evenly over the years)"),
+}
+BUDGET_PER: Table = {
+    "school": Term("每校", "Per school"),
+    "all": Term("统筹共用", "Pooled"),
+}
+
 TABLES: dict[str, Table] = {
     "status": STATUS, "level": LEVEL, "stage": STAGE, "smart_phase": SMART_PHASE, "role": ROLE,
     "provider": PROVIDER, "funding": FUNDING, "line_kind": LINE_KIND, "price_basis": PRICE_BASIS,
     "source_kind": SOURCE_KIND, "audit_source": AUDIT_SOURCE, "scope_kind": SCOPE_KIND,
     "workbook_kind": WORKBOOK_KIND, "admin_role": ADMIN_ROLE, "outcome": OUTCOME,
+    "price_list": PRICE_LIST, "project_status": PROJECT_STATUS,
+    "funding_source": FUNDING_SOURCE, "budget_basis": BUDGET_BASIS, "budget_per": BUDGET_PER,
 }

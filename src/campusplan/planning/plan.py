@@ -23,14 +23,14 @@ from campusplan.catalog.schema import Text
 from campusplan.catalog.vocabulary import LINE_KIND, label
 from campusplan.engine.assessment import Assessment
 from campusplan.engine.evaluate import specs
-from campusplan.planning.prices import PriceCatalog
+from campusplan.planning.prices import PriceBook, PriceCatalog, PriceLine
 
 LINE_SCHEMA = {
     "school_id": pl.Utf8, "school": pl.Utf8, "district": pl.Utf8, "kind": pl.Utf8,
     "requirement_id": pl.Utf8, "item": pl.Int32, "level": pl.Utf8, "status": pl.Utf8,
     "tier": pl.Int8, "line": pl.Utf8, "label": pl.Utf8, "unit": pl.Utf8, "quantity": pl.Float64,
     "unit_price": pl.Float64, "cost": pl.Float64, "priced": pl.Boolean, "action": pl.Utf8,
-    "explanation": pl.Utf8,
+    "explanation": pl.Utf8, "priced_by": pl.Utf8,
 }
 
 
@@ -42,19 +42,39 @@ def tier_names(catalog: Catalog) -> dict[int, Text]:
     return catalog.standard.planning.names()
 
 
+def priced_by(line: PriceLine | None) -> str:
+    """Which list set a line's price: `district` (协议供货价), `city` (the default), or "" when
+    nothing priced it."""
+    if line is None or line.unit_price is None:
+        return ""
+    return "district" if line.basis == "district" else "city"
+
+
+def _price_lookup(prices: PriceCatalog, book: PriceBook | None):
+    """district code → {line key: PriceLine}, each district's dict built once."""
+    cache: dict[str | None, dict[str, PriceLine]] = {}
+
+    def of(district: str | None) -> dict[str, PriceLine]:
+        if district not in cache:
+            cache[district] = (book.for_district(district) if book else prices).by_key()
+        return cache[district]
+    return of
+
+
 def plan_lines(assessment: Assessment, prices: PriceCatalog, lang: str = "zh",
-               as_of: dt.date | None = None) -> pl.DataFrame:
-    """One row per plan line, ordered by tier, school and requirement."""
+               as_of: dt.date | None = None, book: PriceBook | None = None) -> pl.DataFrame:
+    """One row per plan line, ordered by tier, school and requirement. With a `book`, each
+    school's lines are priced by its district's list (else by `prices`)."""
     reqs = {s.req.id: s.req for s in specs(assessment.catalog)}
     planning = assessment.catalog.standard.planning
-    price = prices.by_key()
+    price_of = _price_lookup(prices, book)
     rows: list[dict] = []
     for r in assessment.explained(statuses=("gap", "violation"), lang=lang):
         req = reqs[r["requirement_id"]]
         remedy = req.remedy
         if remedy is None:
             continue
-        line = price.get(remedy.line) if remedy.line else None
+        line = price_of(r["district"]).get(remedy.line) if remedy.line else None
         qty = req.check.plan_quantity(remedy.quantity, r["shortfall"], r.get("rows_short"))
         # a violation is closed by an action (stop, migrate, obtain approval): nothing to buy;
         # a gap whose remedy names no priced line still needs buying: unpriced, never 0
@@ -67,9 +87,9 @@ def plan_lines(assessment: Assessment, prices: PriceCatalog, lang: str = "zh",
             "unit": line.unit.get(lang) if line else "", "quantity": qty, "unit_price": unit_price,
             "cost": None if unit_price is None else qty * unit_price,
             "priced": unit_price is not None, "action": remedy.action.get(lang),
-            "explanation": r["explanation"],
+            "explanation": r["explanation"], "priced_by": priced_by(line),
         })
-    rows += refresh_lines(assessment, prices, lang, as_of or dt.date.today())
+    rows += refresh_lines(assessment, price_of, lang, as_of or dt.date.today())
     df = pl.DataFrame(rows, schema=LINE_SCHEMA) if rows else pl.DataFrame(schema=LINE_SCHEMA)
     df = _same_measure(df, assessment)
     return _once_per_school(df, prices).sort("tier", "school_id", "item", "requirement_id",
@@ -137,7 +157,7 @@ def device_life(purchased: dt.date | None, service_life_years: int | None,
     return DeviceLife(age, service_life_years, end.year, age >= service_life_years)
 
 
-def refresh_lines(assessment: Assessment, prices: PriceCatalog, lang: str,
+def refresh_lines(assessment: Assessment, price_of, lang: str,
                   as_of: dt.date) -> list[dict]:
     """Devices older than their line's service life become replacement lines (refresh tier)."""
     devices = assessment.frames.devices
@@ -147,7 +167,7 @@ def refresh_lines(assessment: Assessment, prices: PriceCatalog, lang: str,
     districts = dict(assessment.frames.schools.select("school_id", "district").iter_rows())
     out = []
     for d in devices.iter_rows(named=True):
-        line = prices.by_key().get(d["kind"])
+        line = price_of(districts.get(d["school_id"])).get(d["kind"])
         if line is None or line.service_life_years is None:
             continue
         life = device_life(d["purchased"], line.service_life_years, as_of)
@@ -169,5 +189,6 @@ def refresh_lines(assessment: Assessment, prices: PriceCatalog, lang: str,
             "quantity": float(d["quantity"]), "unit_price": line.unit_price, "cost": cost,
             "priced": line.unit_price is not None,
             "action": label(LINE_KIND, "refresh", lang), "explanation": why,
+            "priced_by": priced_by(line),
         })
     return out

@@ -22,7 +22,7 @@ from campusplan.engine.evaluate import specs
 from campusplan.engine.rollup import rollup
 from campusplan.planning.phasing import Budget, phase
 from campusplan.planning.plan import IDS_SEP, plan_lines, tier_names
-from campusplan.planning.prices import PriceCatalog
+from campusplan.planning.prices import PriceBook, PriceCatalog
 
 MONEY_COLS = ("scheduled", "unfunded", "unpriced", "priced_total", "lines")
 
@@ -72,10 +72,14 @@ class Planned:
 
 
 def make_planned(assessment: Assessment, prices: PriceCatalog, budget: Budget, lang: str = "zh",
-                 as_of: dt.date | None = None, run: int | None = None) -> Planned:
+                 as_of: dt.date | None = None, run: int | None = None,
+                 book: PriceBook | None = None, lines: pl.DataFrame | None = None) -> Planned:
+    """`lines` (unphased plan lines made earlier from the same assessment and prices) skips
+    pricing again: a new budget only re-phases."""
     as_of = as_of or dt.date.today()
-    lines = phase(plan_lines(assessment, prices, lang, as_of), budget)
-    return Planned(assessment, lines, budget, prices, as_of, lang, run)
+    if lines is None:
+        lines = plan_lines(assessment, prices, lang, as_of, book)
+    return Planned(assessment, phase(lines, budget), budget, prices, as_of, lang, run)
 
 
 def district_name(code: str | None, lang: str) -> str:
@@ -154,10 +158,12 @@ def totals(lines: pl.DataFrame) -> dict:
     by_year = {y: (n, cost) for y, n, cost in scheduled.group_by("year").agg(
         pl.len(), pl.col("cost").sum()).sort("year").iter_rows()}
     unfunded = lines.filter(f == "unfunded")
-    return {"by_year": by_year, "scheduled": float(scheduled["cost"].sum()),
+    unpriced = lines.filter(f == "unpriced").height
+    return {"coverage": (lines.height - unpriced) / lines.height if lines.height else None,
+            "by_year": by_year, "scheduled": float(scheduled["cost"].sum()),
             "scheduled_lines": scheduled.height, "unfunded": float(unfunded["cost"].sum()),
             "unfunded_lines": unfunded.height,
-            "unpriced": lines.filter(f == "unpriced").height,
+            "unpriced": unpriced,
             "priced_total": float(lines["cost"].sum()), "lines": lines.height}
 
 

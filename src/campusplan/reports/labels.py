@@ -147,6 +147,13 @@ L: dict[str, Text] = {
     "t_unpriced": Text(zh="待定价（需区里填价）", en="Unpriced (district to price)"),
     "t_priced_total": Text(zh="规划金额合计（已定价）", en="Planned total (priced lines)"),
     "t_services": Text(zh="购买服务年度费用合计", en="Purchased services per year"),
+    "t_coverage": Text(zh="价格覆盖率 {coverage}（待定价 {unpriced} 项）",
+                       en="Price coverage {coverage} ({unpriced} unpriced)"),
+    "plan_title": Text(zh="{scope}建设规划与分年度预算", en="{scope}: construction plan by year"),
+    "budget_line": Text(zh="年度预算 {per_year} 元 × {years} 年（{per}）；价格目录：{prices}",
+                        en="Budget {per_year} RMB a year × {years} years ({per}); prices: {prices}"),
+    "h_unpriced": Text(zh="（三）待定价内容（需区里填价）", en="4.3 Unpriced lines (to be priced)"),
+    "c_list": Text(zh="定价来源", en="Priced by"),
     "pending": Text(zh=vocabulary.FUNDING["unpriced"].zh, en="unpriced"),
     # workbook sheets
     "s_summary": Text(zh="汇总", en="Summary"),

@@ -18,6 +18,7 @@ class SourceKind(models.TextChoices):
     FORM = "form", lazy_label(v.SOURCE_KIND, "form")
     API = "api", lazy_label(v.SOURCE_KIND, "api")
     CLI = "cli", lazy_label(v.SOURCE_KIND, "cli")
+    PROJECT = "project", lazy_label(v.SOURCE_KIND, "project")
 
 
 class ProvidedBy(models.TextChoices):

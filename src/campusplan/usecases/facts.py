@@ -40,8 +40,9 @@ class FactResult:
     run: AssessmentRun | None  # None when nothing changed
 
 
-def source_for(actor: Actor, via: str) -> Source:
-    return Source(kind=SOURCE_KIND.get(actor.source, SourceKind.FORM), user=actor.user,
+def source_for(actor: Actor, via: str, kind: str | None = None) -> Source:
+    """A web-form (or API, CLI, project) source for values an actor sets by hand."""
+    return Source(kind=kind or SOURCE_KIND.get(actor.source, SourceKind.FORM), user=actor.user,
                   actor=actor.name, file_name=via)
 
 
@@ -90,6 +91,38 @@ def set_fact(*, actor: Actor, school: School, key: str, value, room: Room | None
     if not report.plan.changes:
         return FactResult([], None)
     return FactResult(report.plan.changes, runs.assess(actor=actor, schools=[school])[0])
+
+
+def set_facts(*, actor: Actor, school: School, values: dict, via: str,
+              kind: str | None = None) -> tuple[FactResult, Source | None]:
+    """Several school facts at once, through the same import path as set_fact (one source
+    naming `via` — e.g. 建设项目 #12 — and `kind`): locked, versioned and audited like it; the
+    school is re-assessed once."""
+    catalog = load_catalog()
+    source = source_for(actor, via, kind)
+    where = Location(file=source.file_name, sheet=source.kind)
+    assert_unlocked(codes=[school.code], where={school.code: where})
+    bundle = None
+    for key, value in values.items():
+        one = fact_bundle(school=school, key=key, value=value, where=where)
+        if bundle is None:
+            bundle = one
+        else:
+            bundle.schools[school.code].values.update(one.schools[school.code].values)
+    if bundle is None:
+        return FactResult([], None), None
+    with audit.acting_as(actor), transaction.atomic():
+        current = versions.lock(codes=[school.code])
+        report = import_bundle(bundle=bundle, catalog=catalog, kinds=load_kinds(catalog),
+                               source=source, dry_run=True)
+        if not report.ok:
+            raise ImportInvalid(report.problems)
+        if report.plan.changes:
+            _write(report.plan, source, school, current, None, False)
+    if not report.plan.changes:
+        return FactResult([], None), None
+    run = runs.assess(actor=actor, schools=[school])[0]
+    return FactResult(report.plan.changes, run), source
 
 
 def clear_fact(*, actor: Actor, school: School, key: str, room: Room | None = None,

@@ -14,9 +14,10 @@ from campusplan.planning.phasing import Budget
 from campusplan.reports.city_xlsx import write_city_xlsx
 from campusplan.reports.content import Planned
 from campusplan.reports.district_xlsx import write_district_xlsx
+from campusplan.reports.plan_docx import write_plan_docx
 from campusplan.reports.school_docx import write_school_docx
 from campusplan.schools.models import District, School
-from campusplan.usecases.plans import DEFAULT_BUDGET, planned
+from campusplan.usecases.plans import DEFAULT_BUDGET, PlanScope, planned
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -67,3 +68,20 @@ def city_report(*, actor: Actor, schools: list[School], lang: str = "zh",
     p = planned(actor=actor, schools=schools, budget=budget, lang=lang)
     return _audited(actor, Report(_build(lambda buf: write_city_xlsx(p, buf)), "city.xlsx",
                                   XLSX, p), len(schools))
+
+
+def plan_export(*, actor: Actor, scope: PlanScope, budget: Budget, fmt: str,
+                lang: str = "zh") -> Report:
+    """The plan page's plan (same schools, budget and price lists) as a workbook or a Word
+    document: exactly what the page shows."""
+    p = planned(actor=actor, schools=scope.schools, budget=budget, lang=lang)
+    name = scope.code or "city"
+    if fmt == "docx":
+        title = scope.school.name if scope.school else (
+            scope.district.name if scope.district else ("全市" if lang.startswith("zh")
+                                                         else "City"))
+        return _audited(actor, Report(_build(lambda buf: write_plan_docx(p, title, buf)),
+                                      f"{name}-plan.docx", DOCX, p), len(scope.schools))
+    write = write_city_xlsx if scope.kind == "city" else write_district_xlsx
+    return _audited(actor, Report(_build(lambda buf: write(p, buf)), f"{name}-plan.xlsx", XLSX,
+                                  p), len(scope.schools))

@@ -33,6 +33,15 @@ def workspace_url(user) -> str:
     return reverse("web:school", args=[p.school.code])
 
 
+def plan_url(p) -> str:
+    """The plan page of the user's scope."""
+    if p.level == Level.CITY:
+        return reverse("web:city_plan")
+    if p.level == Level.DISTRICT:
+        return reverse("web:district_plan", args=[p.district.code])
+    return reverse("web:school_plan", args=[p.school.code])
+
+
 def role_label(user) -> str:
     p = profile_of(user)
     if p is None:  # one of the 三员, or nobody
@@ -66,6 +75,7 @@ def nav_links(user) -> list[NavLink]:
                              reverse("web:school", args=[p.school.code])))
     if p is not None:
         links.append(NavLink("lists", str(_("列表")), reverse("web:school_list")))
+        links.append(NavLink("plan", str(_("建设规划")), plan_url(p)))
         links.append(NavLink("campaigns", str(_("填报任务")), reverse("web:campaigns")))
     links.append(NavLink("catalog", str(_("规范目录")), reverse("web:catalog")))
     if can_edit(user):

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET
 
 from campusplan.accounts.scope import can_edit, visible_districts, visible_schools
 from campusplan.assessments import dashboards as data
+from campusplan.projects.selectors import money as project_money
 from campusplan.usecases import reports
 from campusplan.web import campaigns as cp
 from campusplan.web import dashboards as dp
@@ -23,8 +24,10 @@ from campusplan.web.http import actor, is_partial, lang, vary_htmx
 def city(request: HttpRequest) -> HttpResponse:
     dp.require_city(request.user)
     overview = data.city_overview(user=request.user)
-    context = dp.city_context(overview, lang()) | {"nav": "city"} | cp.dashboard_panel(
-        actor(request), visible_schools(request.user), visible_districts(request.user))
+    context = dp.city_context(overview, lang()) | {
+        "nav": "city", "money": project_money(schools=visible_schools(request.user))
+    } | cp.dashboard_panel(actor(request), visible_schools(request.user),
+                           visible_districts(request.user))
     return render(request, "web/dashboards/city.html", context)
 
 
@@ -47,6 +50,7 @@ def district(request: HttpRequest, code: str) -> HttpResponse:
     overview = data.district_overview(user=request.user, code=code, **table.kwargs())
     context = dp.district_context(overview, table, lang()) | {
         "nav": dp.district_nav(request.user), "editable_district": can_edit(request.user),
+        "money": project_money(schools=visible_schools(request.user).filter(district=district)),
         "type_choices": dp.type_choices(district, request.user, lang())}
     if is_partial(request):
         return vary_htmx(render(request, "web/dashboards/_district_schools.html", context))

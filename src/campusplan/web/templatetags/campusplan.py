@@ -100,3 +100,15 @@ def when(value, seconds: bool = False) -> str:
     """A stored moment on the reader's clock (Asia/Shanghai), the one format of every page:
     2026-12-01 23:05 (with `:1`, seconds too). Unknown → —."""
     return local_time(value, "%Y-%m-%d %H:%M:%S" if seconds else "%Y-%m-%d %H:%M")
+
+
+@register.filter
+def yuan(value) -> str:
+    """An amount in RMB with thousands separators; — when there is none (unpriced)."""
+    return "—" if value is None else f"{value:,.0f}"
+
+
+@register.filter
+def in_lang(text) -> str:
+    """A bilingual {zh, en} value (a catalog Text or Unit) in the page's language."""
+    return text.get(active_lang()) if text is not None else ""

@@ -1,0 +1,3 @@
+"""The projects tests use the web tests' world (tests/web/world.py)."""
+
+from tests.web.conftest import *  # noqa: F403
