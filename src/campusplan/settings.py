@@ -109,6 +109,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "campusplan.web.middleware.BusyDatabaseMiddleware",
+    "campusplan.web.middleware.CachedFormTokenMiddleware",
 ]
 
 ROOT_URLCONF = "campusplan.urls"

@@ -7,12 +7,15 @@ import time
 
 from django.conf import settings
 from django.http import HttpRequest, JsonResponse
+from django.middleware.csrf import get_token
 from django.middleware.locale import LocaleMiddleware
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import translation
 
 from campusplan.web import errors
+
+CSRF_PLACEHOLDER = "__campusplan_csrf_token__"
 
 
 class ChineseFirstLocaleMiddleware(LocaleMiddleware):
@@ -105,3 +108,22 @@ class PasswordChangeRequiredMiddleware:
                                      "en": "change the initial password first"}, status=403)
             return redirect(f"{reverse('web:password')}?next={request.path}")
         return self.get_response(request)
+
+
+class CachedFormTokenMiddleware:
+    """Forms inside cached fragments (the school page's facts and rooms) carry a placeholder
+    token ({% csrf_field %}); every HTML response gets the reader's own token in its place, so
+    the forms work without JavaScript and no reader is served another's token. Inside
+    CsrfViewMiddleware, so the token it asks for is also set as the cookie."""
+
+    MARK = CSRF_PLACEHOLDER.encode()
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest):
+        response = self.get_response(request)
+        if not response.streaming and self.MARK in response.content \
+                and response.get("Content-Type", "").startswith("text/html"):
+            response.content = response.content.replace(self.MARK, get_token(request).encode())
+        return response

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django import template
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 
 from campusplan.catalog import vocabulary
@@ -10,6 +11,7 @@ from campusplan.engine.rollup import comparable
 from campusplan.i18n import active_lang, local_time
 from campusplan.usecases import notifications
 from campusplan.web import catalog_source, nav
+from campusplan.web.middleware import CSRF_PLACEHOLDER
 
 register = template.Library()
 
@@ -112,3 +114,11 @@ def yuan(value) -> str:
 def in_lang(text) -> str:
     """A bilingual {zh, en} value (a catalog Text or Unit) in the page's language."""
     return text.get(active_lang()) if text is not None else ""
+
+
+@register.simple_tag
+def csrf_field() -> str:
+    """The CSRF field of a form inside a cached fragment: a placeholder that
+    CachedFormTokenMiddleware replaces with the reader's own token ({% csrf_token %} there would
+    serve the first reader's token to everyone)."""
+    return mark_safe(f'<input type="hidden" name="csrfmiddlewaretoken" value="{CSRF_PLACEHOLDER}">')
