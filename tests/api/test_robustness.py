@@ -105,7 +105,8 @@ def test_a_snipeit_company_outside_the_scope_answers_as_one_that_does_not_exist(
     assert not Device.objects.filter(school__code=CY, asset_tag="Z-1").exists()
     # inside the scope the same row is imported (the name is matched)
     own = School.objects.get(code=HD1).name
-    res = client.post("/api/v1/imports", {"files": [_snipeit(tmp_path / "a.csv", own)]},
+    res = client.post("/api/v1/imports", {"files": [_snipeit(tmp_path / "a.csv", own)],
+                                           "inventory_complete": "true"},
                       **world.headers("district"))
     assert res.status_code == 200 and res.json()["written"], res.content[:300]
 

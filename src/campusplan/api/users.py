@@ -121,7 +121,7 @@ def user_active(request, username: str, payload: ActiveIn):
     return _user_out(accounts.managed_users(actor=actor(request)).get(username=username))
 
 
-@router.post("/me/password", response={204: None, 401: None, 422: None, 429: None},
+@router.post("/me/password", response=responses(None, status=204),
              summary="修改自己的密码 / change my password")
 def my_password(request, payload: PasswordIn):
     try:
@@ -143,7 +143,7 @@ def my_notifications(request, unread: bool = False):
             for n in rows[:200]]
 
 
-@router.post("/me/notifications/read", response={204: None, 401: None, 422: None, 429: None},
+@router.post("/me/notifications/read", response=responses(None, status=204),
              summary="全部标为已读 / mark all read")
 def my_notifications_read(request):
     notifications.mark_read(actor=actor(request))
