@@ -46,6 +46,9 @@ FACT = {"value": 20}
 ROOM_FACT = {"value": 12}
 SERVICE_FACT = {"value": 8}
 PRICE = {"unit_price": 2500, "source": "2026年协议供货价（测试）"}
+NONE = {"city": 404, "district": 404, "school": 404, "auditor": 404}
+MANAGERS = {"city": 200, "district": 403, "school": 403, "auditor": 403}  # accounts, campaigns
+PAST_CAMPAIGN = {"school_year": 2020, "as_of": "2020-09-01", "deadline": "2020-10-01"}
 
 # (method, path, json body, expected status per role); {svc} is HD2's service id,
 # {cy_svc} 朝阳's, {run} the stored city-wide run, {cy_run} the run of the 朝阳 school alone
@@ -133,6 +136,49 @@ ENDPOINTS = [
     ("post-file", "/imports", HD1, written() | {"auditor": 403}),
     ("post-file", "/imports", CY, {"city": 200, "district": 403, "school": 403,
                                    "auditor": 403}),
+    # campaigns: the world has none, so every id is 404; opening one with a deadline already
+    # past is refused (422) only after the level and the scope were checked: nothing written
+    ("get", "/campaigns", None, ALL),
+    ("get", "/campaigns/999999", None, NONE),
+    ("get", "/campaigns/999999/schools", None, NONE),
+    ("get", "/campaigns/diff?old=999998&new=999999", None, NONE),
+    ("post", "/campaigns", PAST_CAMPAIGN, MANAGERS | {"city": 422}),
+    ("post", "/campaigns", PAST_CAMPAIGN | {"district": HD}, MANAGERS | {"city": 422,
+                                                                         "district": 422}),
+    ("post", "/campaigns", PAST_CAMPAIGN | {"district": CY_D},
+     MANAGERS | {"city": 422, "district": 404}),
+    ("post", f"/campaigns/999999/schools/{HD1}/submit", None, NONE),
+    ("post", f"/campaigns/999999/schools/{HD1}/unlock", {"reason": "测试"}, NONE),
+    ("post", "/campaigns/999999/review", {"action": "approve", "schools": [HD1]}, NONE),
+    ("post", f"/campaigns/999999/districts/{HD}/confirm", None, NONE),
+    # the caller's own: a wrong current password is refused (422) whoever asks
+    ("get", "/me/notifications?unread=true", None, ALL),
+    ("post", "/me/notifications/read", None, {role: 204 for role in ALL}),
+    ("post", "/me/password", {"old_password": "not-it", "new_password": "Neu-Passwort-2026"},
+     {role: 422 for role in ALL}),
+    # accounts: managed by the city and the (writing) district only; a user name that exists
+    # is refused (422) after the scope check, so nothing is created
+    ("get", "/users", None, MANAGERS | {"district": 200}),
+    ("post", "/users", {"username": "city", "level": "city"}, MANAGERS | {"city": 422}),
+    ("post", "/users", {"username": "city", "level": "district", "district": HD},
+     MANAGERS | {"city": 422, "district": 422}),
+    ("post", "/users", {"username": "city", "level": "district", "district": CY_D},
+     MANAGERS | {"city": 422, "district": 404}),
+    ("post", "/users", {"username": "city", "level": "school", "school": HD2},
+     MANAGERS | {"city": 422, "district": 422, "school": 404}),
+    ("post", "/users", {"username": "city", "level": "school", "school": CY},
+     written(422, outside=True)),
+    # activating an active account writes nothing; one's own account is refused (422)
+    ("post", "/users/school/active", {"active": True}, MANAGERS | {"district": 200}),
+    ("post", "/users/auditor/active", {"active": True}, MANAGERS | {"district": 200}),
+    ("post", "/users/city/active", {"active": True}, MANAGERS | {"city": 422, "district": 404}),
+    # a reset sets a new initial password: the tokens (all this matrix uses) still work
+    ("post", "/users/auditor/reset-password", None, MANAGERS | {"district": 200}),
+    ("post", "/users/city/reset-password", None, MANAGERS | {"district": 404}),
+    ("post", "/users/nobody/reset-password", None, MANAGERS | {"city": 404, "district": 404}),
+    # one account per school without one: 海淀's HD2, 朝阳's school (harmless for the rest)
+    ("post", "/users/school-accounts", {"district": HD}, written(201) | {"school": 403}),
+    ("post", "/users/school-accounts", {"district": CY_D}, written(201, outside=True)),
 ]
 
 
