@@ -16,6 +16,7 @@ import django_filters as df
 from django.db.models import Q, QuerySet
 from django.http import QueryDict
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from campusplan.accounts import audit
@@ -239,6 +240,12 @@ def scope_label(actor: Actor, lang: str) -> str:
     return f"{p.school.code} {p.school.name}"
 
 
+def _pair(label, value) -> str:
+    """「label：value」 in Chinese, "label: value" in English."""
+    zh = (get_language() or "zh").startswith("zh")
+    return f"{label}：{value}" if zh else f"{label}: {value}"
+
+
 def filter_lines(listing: Listing) -> list[str]:
     """Each filter that is set, as 「label：value」 (choices by their label)."""
     form = listing.filters.form
@@ -252,7 +259,7 @@ def filter_lines(listing: Listing) -> list[str]:
         elif getattr(field, "choices", None):
             labels = {str(k): str(lab) for k, lab in field.choices}
             value = labels.get(str(value), value)
-        out.append(f"{field.label}：{value}")
+        out.append(_pair(field.label, value))
     return out
 
 
@@ -266,9 +273,9 @@ def export(*, actor: Actor, kind: str, params: Mapping | QueryDict | None, fmt: 
     cols = columns(kind, lang)
     rows = [[c.value(r) for c in cols] for r in found.rows.iterator(chunk_size=2000)]
     now = timezone.localtime().strftime("%Y-%m-%d %H:%M")
-    heading = [_title(kind), f"{_('范围')}：{scope_label(actor, lang)}",
-               *(filter_lines(found) or [f"{_('筛选条件')}：{_('无')}"]),
-               f"{_('导出时间')}：{now} (Asia/Shanghai)", f"{_('行数')}：{len(rows)}"]
+    heading = [_title(kind), _pair(_("范围"), scope_label(actor, lang)),
+               *(filter_lines(found) or [_pair(_("筛选条件"), _("无"))]),
+               _pair(_("导出时间"), f"{now} (Asia/Shanghai)"), _pair(_("行数"), len(rows))]
     header = [c.label for c in cols]
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
     if fmt == "csv":
