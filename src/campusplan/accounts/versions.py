@@ -24,6 +24,7 @@ from django.db import connection
 from django.db.models import F, Q
 
 from campusplan.accounts.models import AuditEntry
+from campusplan.engine.document import is_school_code
 from campusplan.exchange.documents import Change, Plan
 from campusplan.schools.models import District, FactValue, School
 
@@ -77,7 +78,10 @@ def meta_rows(schools: Iterable[School]) -> dict[str, int]:
 def lock(*, codes: Iterable[str], districts: Iterable[str] = ()) -> dict[str, int]:
     """Inside a transaction: hold the writers of these schools (and districts) off until it
     ends; returns code → the version stored now."""
-    codes, districts = set(codes), set(districts)
+    # a code that is no code (a NUL, a path…) is refused by the import's validation later;
+    # it must not reach the database here (PostgreSQL refuses NUL in a query's text)
+    codes = {c for c in codes if is_school_code(c)}
+    districts = {d for d in districts if isinstance(d, str) and d.isascii() and d.isalnum()}
     schools = School.objects.filter(code__in=codes).order_by("pk")
     dist = District.objects.filter(Q(code__in=districts) | Q(schools__code__in=codes))
     if connection.features.has_select_for_update:

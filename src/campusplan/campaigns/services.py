@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from campusplan.campaigns.choices import LOCKED, State
 from campusplan.campaigns.models import Campaign, DistrictCampaign, Submission
+from campusplan.engine.document import is_school_code
 from campusplan.exchange.problems import Location, Problem
 from campusplan.schools.models import STAGE_COLUMNS, FactValue, School
 from campusplan.schools.services import ImportInvalid
@@ -43,7 +44,10 @@ LOCKED_EN = ("the school submitted its data in the campaign “{title}” ({stat
 
 
 def locks(*, codes: Iterable[str]) -> list[Submission]:
-    return list(Submission.objects.filter(school__code__in=set(codes), state__in=LOCKED)
+    # a code that is no code is refused by the import's validation; it must not reach the
+    # database (PostgreSQL refuses NUL in a query's text)
+    codes = {c for c in codes if is_school_code(c)}
+    return list(Submission.objects.filter(school__code__in=codes, state__in=LOCKED)
                 .select_related("campaign", "school"))
 
 
