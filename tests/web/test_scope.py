@@ -111,6 +111,7 @@ EXPECTED_GET = {
     "web:audit": lambda role, kw: 200,  # every role reads its own scope's trail
     "web:rooms_bulk": lambda role, kw: 405,  # POST only
     "web:district_bulk": lambda role, kw: _bulk_page(role, kw["code"]),
+    "web:import_discard": lambda role, kw: 405,  # POST only
     "web:import_changes": lambda role, kw: 404 if role.can_edit() else 403,  # no such upload
     "web:users": lambda role, kw: 200 if role.can_edit() and role.level != "school" else 403,
     "web:school_accounts": lambda role, kw: 405,
