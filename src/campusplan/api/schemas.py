@@ -69,9 +69,10 @@ class ErrorOut(Schema):
 
 def responses(ok: Any, *errors: int, status: int = 200) -> dict[int, Any]:
     """An operation's responses: its success schema, plus the errors every operation can
-    answer (401 unauthenticated, 422 invalid parameters, 429 rate limited) and `errors`."""
+    answer (400 a malformed request body, 401 unauthenticated, 422 invalid parameters, 429 rate
+    limited) and `errors`."""
     out: dict[int, Any] = {status: ok}
-    for code in (401, 422, 429, *errors):
+    for code in (400, 401, 422, 429, *errors):
         out[code] = ErrorOut
     return out
 
