@@ -9,7 +9,6 @@ the school is re-assessed at once and the gap it was made for closes on every pa
 from __future__ import annotations
 
 import datetime as dt
-import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
@@ -30,7 +29,6 @@ from campusplan.schools.choices import SourceKind
 from campusplan.usecases import facts, scoping
 from campusplan.usecases.plans import planned
 
-FACT_REF = re.compile(r"^fact\.([a-z][a-z0-9_]*)$")
 FINAL = (ProjectStatus.COMPLETED, ProjectStatus.CANCELLED)
 
 
@@ -167,11 +165,9 @@ def delivered(project: Project) -> dict:
     for s in specs(load_catalog()):
         if s.req.id not in ids:
             continue
-        check = s.req.check
-        if check.kind in ("minimum", "ratio") and (m := FACT_REF.match(check.actual)):
-            counts.add(m.group(1))
-        elif check.kind == "presence":
-            flags.add(check.fact)
+        what = s.req.check.delivered()  # the kind says (catalog/kinds)
+        if what is not None:
+            (counts if what[0] == "count" else flags).add(what[1])
     current = selectors.fact_numbers(school=project.school, keys=counts | flags)
     out = {k: (current.get(k) or 0) + project.quantity for k in sorted(counts)
            if current.get(k) is not None}

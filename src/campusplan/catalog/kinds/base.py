@@ -162,6 +162,12 @@ class CheckKind(Strict):
         closed by the larger quantity, not the sum."""
         return None
 
+    def delivered(self) -> tuple[str, str] | None:
+        """What a completed project changes in the facts this check reads: ("count", key) — a
+        school fact grows by the quantity bought — or ("flag", key) — it becomes yes; None: not
+        guessed (the school reports it)."""
+        return None
+
     def plan_quantity(self, quantity: str, shortfall: float | None,
                       rows_short: float | None = None) -> float:
         """`quantity: shortfall` buys what is short (at least one); a number buys that many.

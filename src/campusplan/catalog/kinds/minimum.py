@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Literal
 
 import polars as pl
@@ -9,6 +10,8 @@ import polars as pl
 from campusplan.catalog.base import Text
 from campusplan.catalog.kinds.base import CheckKind, polars_outcome, python_outcome
 from campusplan.catalog.kinds.registry import kinds
+
+SCHOOL_FACT = re.compile(r"^fact\.([a-z][a-z0-9_]*)$")  # a school fact, not an expression
 
 
 @kinds.register("minimum")
@@ -52,3 +55,7 @@ class Minimum(CheckKind):
     def explain_known(self, ex, spec, row) -> str:
         label, unit = ex.label(self.actual)
         return self.template(ex, row["status"], label=label, unit=unit, **ex.numbers(row))
+
+    def delivered(self) -> tuple[str, str] | None:
+        m = SCHOOL_FACT.match(self.actual or "")
+        return ("count", m.group(1)) if m else None

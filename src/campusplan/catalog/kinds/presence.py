@@ -44,3 +44,6 @@ class Presence(CheckKind):
 
     def meaning(self, vocab) -> list[str]:
         return yes_no_fact_problems(self.kind, self.fact, vocab)
+
+    def delivered(self) -> tuple[str, str] | None:
+        return ("flag", self.fact)

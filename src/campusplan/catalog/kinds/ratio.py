@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 from typing import Literal
 
 import polars as pl
@@ -10,6 +11,8 @@ import polars as pl
 from campusplan.catalog.base import Text
 from campusplan.catalog.kinds.base import CheckKind, polars_outcome, python_outcome
 from campusplan.catalog.kinds.registry import kinds
+
+SCHOOL_FACT = re.compile(r"^fact\.([a-z][a-z0-9_]*)$")  # a school fact, not an expression
 
 
 @kinds.register("ratio")
@@ -60,3 +63,7 @@ class Ratio(CheckKind):
         return self.template(ex, row["status"], label=label, unit=unit, **ex.numbers(row),
                              basis_label=ex.label(self.per)[0],
                              ratio=ex.fmt(ex.param_value(self.ratio)))
+
+    def delivered(self) -> tuple[str, str] | None:
+        m = SCHOOL_FACT.match(self.actual or "")
+        return ("count", m.group(1)) if m else None
