@@ -24,6 +24,11 @@
 | `CAMPUSPLAN_SSO_ROLE_CLAIM`, `…_DISTRICT_CLAIM`, `…_SCHOOL_CLAIM` | `campusplan_role`, `district_code`, `school_code` | the claim (OIDC) or attribute (CAS) naming the role (city, district, school, auditor) and the scope |
 | `CAMPUSPLAN_TASKS_IMMEDIATE` | `0`                            | `1`: run background tasks in the request |
 | `CAMPUSPLAN_EMAIL_HOST`    | empty: no e-mail                 | SMTP server for notifications (`_PORT`, `_TLS`, `_USER`, `_PASSWORD`, `_FROM`) |
+| `CAMPUSPLAN_OIDC_AUTHORIZE_URL`, `CAMPUSPLAN_OIDC_TOKEN_URL`, `CAMPUSPLAN_OIDC_USERINFO_URL`, `CAMPUSPLAN_OIDC_JWKS_URL` | from the issuer | the provider's endpoints, one by one |
+| `CAMPUSPLAN_SSO_DISTRICT_CLAIM`, `CAMPUSPLAN_SSO_SCHOOL_CLAIM` | `district_code`, `school_code` | the claims naming the scope |
+| `CAMPUSPLAN_EMAIL_PORT`, `CAMPUSPLAN_EMAIL_TLS`, `CAMPUSPLAN_EMAIL_USER`, `CAMPUSPLAN_EMAIL_PASSWORD`, `CAMPUSPLAN_EMAIL_FROM` | `25`, off, empty, empty, `campusplan@localhost` | the SMTP server's port, TLS, login and sender |
+| `CAMPUSPLAN_JOBS_DIR` | `<var>/jobs` | background jobs' result files (e.g. the city workbook) |
+| `CAMPUSPLAN_EMAIL` | — | (derived: on when `CAMPUSPLAN_EMAIL_HOST` is set; not read from the environment) |
 
 Production: docs/deployment.md (`make serve`: gunicorn, static files by whitenoise, DEBUG off).
 """

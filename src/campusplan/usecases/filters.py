@@ -21,8 +21,9 @@ from django.utils.translation import gettext_lazy as _
 from campusplan.assessments.choices import Level, Status
 from campusplan.assessments.models import ResultRow, SchoolScore
 from campusplan.catalog import load_catalog
+from campusplan.catalog import vocabulary as v
 from campusplan.catalog.codes import school_types
-from campusplan.i18n import active_lang
+from campusplan.i18n import active_lang, lazy_label
 from campusplan.schools.models import STAGE_COLUMNS, STAGES, School
 
 FAILING = ("gap", "violation")
@@ -70,8 +71,7 @@ def area_choices() -> list[tuple[str, str]]:
 SCHOOL_STATUS = (("violation", _("有违规")), ("gap", _("有未达标")), ("failing", _("有违规或未达标")),
                  ("met", _("必配全部达标")), ("unknown", _("有未知")), ("unassessed", _("未评估")))
 RESULT_STATUS = tuple((s.value, s.label) for s in Status) + (("failing", _("违规或未达标")),)
-SMART_PHASES = (("none", _("未开展")), ("exploration", _("探索")), ("pilot", _("试点")),
-                ("general", _("普及")))
+SMART_PHASES = tuple((k, lazy_label(v.SMART_PHASE, k)) for k in v.SMART_PHASE)
 
 
 class NullsLastOrdering(df.OrderingFilter):
