@@ -28,7 +28,7 @@ def test_static_files_are_served_by_the_app(stack):
     assert page.status_code == 200
     assets = re.findall(r'(?:href|src)="(/static/[^"]+)"', page.text)
     css = [a for a in assets if a.endswith(".css")]
-    assert len(css) == 2 and any("pico.min." in a for a in css)
+    assert len(css) == 3 and any("pico.min." in a for a in css)  # pico, ours, print
     assert any("htmx.min." in a for a in assets)
     for asset in assets:
         r = requests.get(stack.url + asset, timeout=10, headers={"Accept-Encoding": "gzip"})

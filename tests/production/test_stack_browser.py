@@ -36,7 +36,7 @@ def test_the_production_stack_in_chromium(stack, page):
 
     # the stylesheets applied: Pico's container and the app's own header rule
     assert page.evaluate("() => [...document.styleSheets].filter(s => s.cssRules.length).length") \
-        == 2
+        == 3  # pico, ours, print
     assert page.evaluate("() => getComputedStyle(document.querySelector('main'))"
                          ".paddingLeft") != "0px"
     # the charts drew (ECharts from /static/, data from JSON blocks, no inline script)
