@@ -25,14 +25,14 @@ def test_budget_prices_project_closes_the_gap(live_server, page, world, tmp_path
     page.click("nav [data-nav=plan]")
     page.wait_for_url(f"**/district/{HAIDIAN}/plan/")
     phases_before = page.locator("#phases").inner_text()
-    assert page.locator("#phase-chart canvas").count() == 1  # ECharts drew the phases
+    assert page.locator("[data-chart=phases] canvas").count() == 1  # ECharts drew the phases
 
     page.fill("#budget-form input[name=amount]", "100000")
     page.wait_for_url("**amount=100000**")
     page.wait_for_function("before => document.querySelector('#phases').innerText !== before",
                            arg=phases_before)
     assert "200,000" in page.locator("#phases").inner_text()  # 2 schools × 100,000 a year
-    assert page.locator("#phase-chart canvas").count() == 1  # redrawn after the swap
+    assert page.locator("[data-chart=phases] canvas").count() == 1  # redrawn after the swap
     unpriced_before = page.locator("#unpriced-count").inner_text()
     coverage_before = _percent(page.locator("#coverage").inner_text())
     screenshot(page, tmp_path, "plan.png")

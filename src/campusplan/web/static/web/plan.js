@@ -5,7 +5,7 @@
   const COLORS = ["#b42318", "#1d4ed8", "#0e7490", "#7a5af8", "#f79009", "#12b76a", "#98a2b3"];
 
   function draw() {
-    const el = document.getElementById("phase-chart");
+    const el = document.querySelector("[data-chart=\"phases\"]");  // no id: htmx would carry the old chart's inline style onto the new one (CSP)
     const source = document.getElementById("phase-chart-data");
     if (!window.echarts || !el || !source) return;
     const d = JSON.parse(source.textContent);
@@ -23,6 +23,6 @@
   }
 
   document.addEventListener("htmx:afterSettle", draw);
-  window.addEventListener("resize", () => { const el = document.getElementById("phase-chart"); const c = el && window.echarts && window.echarts.getInstanceByDom(el); if (c) c.resize(); });
+  window.addEventListener("resize", () => { const el = document.querySelector("[data-chart=\"phases\"]"); const c = el && window.echarts && window.echarts.getInstanceByDom(el); if (c) c.resize(); });
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", draw); else draw();
 })();
