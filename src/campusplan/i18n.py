@@ -36,3 +36,15 @@ def local_time(value: dt.datetime | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
     if timezone.is_aware(value):
         value = timezone.localtime(value)
     return value.strftime(fmt)
+
+
+class Refused(Exception):
+    """An action refused in both languages (nothing was written): the one base of the use
+    cases' and services' bilingual refusals; `text(lang)` is what a door shows."""
+
+    def __init__(self, zh: str, en: str):
+        super().__init__(en)
+        self.zh, self.en = zh, en
+
+    def text(self, lang: str) -> str:
+        return self.zh if lang.startswith("zh") else self.en

@@ -21,18 +21,14 @@ from django.utils import timezone
 
 from campusplan.accounts import chain
 from campusplan.accounts.models import AuditEntry, AuditSeal
+from campusplan.i18n import Refused
 
 FORMAT = "campusplan-audit-archive/1"
 SEAL_FIELDS = ("batch", "count", "last", "prev", "digest")
 
 
-class ArchiveRefused(Exception):
-    def __init__(self, zh: str, en: str):
-        super().__init__(en)
-        self.zh, self.en = zh, en
-
-    def text(self, lang: str) -> str:
-        return self.zh if lang.startswith("zh") else self.en
+class ArchiveRefused(Refused):
+    pass
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,7 @@ from campusplan.campaigns.choices import LOCKED, State
 from campusplan.campaigns.models import Campaign, DistrictCampaign, Submission
 from campusplan.engine.document import is_school_code
 from campusplan.exchange.problems import Location, Problem
+from campusplan.i18n import Refused
 from campusplan.schools.models import STAGE_COLUMNS, FactValue, School
 from campusplan.schools.services import ImportInvalid
 
@@ -25,17 +26,10 @@ class SchoolLocked(ImportInvalid):
     (the API answers 409, the web and the CLI show the located message)."""
 
 
-class TransitionRefused(Exception):
+class TransitionRefused(Refused):
     """A campaign step the current state does not allow (e.g. approving what was not submitted)."""
 
     status = 409  # the API's answer
-
-    def __init__(self, zh: str, en: str):
-        super().__init__(en)
-        self.zh, self.en = zh, en
-
-    def text(self, lang: str) -> str:
-        return self.zh if lang.startswith("zh") else self.en
 
 
 LOCKED_ZH = "学校已在填报任务“{title}”中提交（{state}），数据已锁定；如需修改请联系区级退回或解锁"

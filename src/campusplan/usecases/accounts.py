@@ -27,6 +27,7 @@ from campusplan.accounts import audit, scope
 from campusplan.accounts.audit import Actor
 from campusplan.accounts.choices import Level
 from campusplan.accounts.models import Profile
+from campusplan.i18n import Refused
 from campusplan.schools.models import District, School
 from campusplan.usecases import notifications, scoping
 
@@ -35,15 +36,8 @@ PASSWORD_LENGTH = 12
 RANK = {Level.SCHOOL: 0, Level.DISTRICT: 1, Level.CITY: 2}
 
 
-class AccountError(Exception):
+class AccountError(Refused):
     """A refused account action, in both languages (nothing was written)."""
-
-    def __init__(self, zh: str, en: str):
-        super().__init__(en)
-        self.zh, self.en = zh, en
-
-    def text(self, lang: str) -> str:
-        return self.zh if lang.startswith("zh") else self.en
 
 
 @dataclass(frozen=True)
