@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from django import template
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
@@ -102,6 +104,14 @@ def when(value, seconds: bool = False) -> str:
     """A stored moment on the reader's clock (Asia/Shanghai), the one format of every page:
     2026-12-01 23:05 (with `:1`, seconds too). Unknown → —."""
     return local_time(value, "%Y-%m-%d %H:%M:%S" if seconds else "%Y-%m-%d %H:%M")
+
+
+@register.filter
+def as_json(value) -> str:
+    """JSON for a data attribute. Chart data inside content htmx swaps in cannot ride in a
+    `json_script` element: htmx drops every <script> of a swapped fragment when script tags are
+    off (they are, for the CSP). Autoescaping makes the attribute safe."""
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
 @register.filter

@@ -6,9 +6,8 @@
 
   function draw() {
     const el = document.querySelector("[data-chart=\"phases\"]");  // no id: htmx would carry the old chart's inline style onto the new one (CSP)
-    const source = document.getElementById("phase-chart-data");
-    if (!window.echarts || !el || !source) return;
-    const d = JSON.parse(source.textContent);
+    if (!window.echarts || !el || !el.dataset.series) return;
+    const d = JSON.parse(el.dataset.series);  // an attribute, not json_script: htmx drops <script> elements of swapped content
     const chart = window.echarts.getInstanceByDom(el) || window.echarts.init(el, null, { renderer: "canvas" });
     chart.setOption({
       animation: false,
