@@ -80,8 +80,15 @@ def set_fact(*, actor: Actor, school: School, key: str, value, room: Room | None
     assert_unlocked(codes=[school.code], where={school.code: where})
     bundle = fact_bundle(school=school, key=key, value=value, where=where, room=room,
                          service=service)
+    return _import_one(actor, bundle, catalog, source, school, version, force)
+
+
+def _import_one(actor: Actor, bundle, catalog, source: Source, school: School,
+                version: int | None, force: bool) -> FactResult:
+    """One school's values through the import path: planned after the row lock (so the audit's
+    "before" values chain), refused whole when invalid or conflicting, re-assessed once."""
     with audit.acting_as(actor), transaction.atomic():
-        current = versions.lock(codes=[school.code])  # plan after the lock: "before" chains
+        current = versions.lock(codes=[school.code])
         report = import_bundle(bundle=bundle, catalog=catalog, kinds=load_kinds(catalog),
                                source=source, dry_run=True)
         if not report.ok:
@@ -111,18 +118,8 @@ def set_facts(*, actor: Actor, school: School, values: dict, via: str,
             bundle.schools[school.code].values.update(one.schools[school.code].values)
     if bundle is None:
         return FactResult([], None), None
-    with audit.acting_as(actor), transaction.atomic():
-        current = versions.lock(codes=[school.code])
-        report = import_bundle(bundle=bundle, catalog=catalog, kinds=load_kinds(catalog),
-                               source=source, dry_run=True)
-        if not report.ok:
-            raise ImportInvalid(report.problems)
-        if report.plan.changes:
-            _write(report.plan, source, school, current, None, False)
-    if not report.plan.changes:
-        return FactResult([], None), None
-    run = runs.assess(actor=actor, schools=[school])[0]
-    return FactResult(report.plan.changes, run), source
+    result = _import_one(actor, bundle, catalog, source, school, None, False)
+    return result, (source if result.changes else None)
 
 
 def clear_fact(*, actor: Actor, school: School, key: str, room: Room | None = None,
