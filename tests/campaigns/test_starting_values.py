@@ -270,3 +270,24 @@ def test_the_online_form_carries_its_version(actors, now, client, world):
     done = client.post(url, {"value": "60", "version": again}, HTTP_HX_REQUEST="true")
     assert done.status_code == 200
     assert school_values(School.objects.get(code=B))[f"fact.{KEY}"] == 60
+
+
+@pytest.mark.parametrize("lang", ["en", "zh-hans"])
+def test_the_pages_speak_one_language(actors, edited, now, client, world, catalog, tmp_path,
+                                      lang):
+    from tests.web.test_language_leaks import Probe, page_text, switch
+
+    probe = Probe(catalog, lang, allowed={now.title})  # the campaign's name is data
+    client.force_login(world["school"])
+    switch(client, lang)
+    for url in (f"/campaigns/{now.pk}/school/{A}/", f"/campaigns/{now.pk}/school/{A}/form/"):
+        page = client.get(url)
+        assert 'since-accepted' in page.content.decode()
+        probe.html(url, page)
+    path = campaigns.survey(actor=actors["school"], campaign=now, code=A,
+                            path=tmp_path / "a.xlsx")
+    with path.open("rb") as f:
+        asked = client.post(f"/campaigns/{now.pk}/school/{A}/upload/", {"file": f})
+    assert asked.status_code == 409
+    probe.text("upload conflicts", page_text(asked.content.decode()))
+    assert not probe.leaks, probe.report()
