@@ -291,3 +291,24 @@ def test_the_pages_speak_one_language(actors, edited, now, client, world, catalo
     assert asked.status_code == 409
     probe.text("upload conflicts", page_text(asked.content.decode()))
     assert not probe.leaks, probe.report()
+
+
+HOSTILE = ["\x00", "../../etc/passwd", "x" * 5000, "1e309", "-1", "fact.\u202e", "' OR 1=1 --"]
+
+
+def test_hostile_input_is_never_a_server_error(edited, now, client, world):
+    from urllib.parse import quote
+
+    client.force_login(world["school"])
+    base = f"/campaigns/{now.pk}/school/{A}"
+    for v in HOSTILE:
+        answers = [
+            client.post(f"{base}/keep/", {"key": v, "next": v}),
+            client.post(f"{base}/upload/{quote(v, safe='')}/", {f"choice-{v}": v}),
+            client.post(f"{base}/facts/internet_bandwidth_mbps/", {"value": "31", "version": v},
+                        HTTP_HX_REQUEST="true"),
+            client.post(f"{base}/submit/", {"keep_changed": v}),
+        ]
+        assert all(r.status_code < 500 for r in answers), [r.status_code for r in answers]
+    # the value to settle is still there: no hostile keep_changed submitted it
+    assert _sub(now, A).state != State.SUBMITTED and since_accepted(_sub(now, A))
