@@ -115,7 +115,8 @@ def campaign_create(*, school_year: int, title: str, as_of: dt.date, deadline: d
     districts = {s.district_id: s.district for s in schools}
     DistrictCampaign.objects.bulk_create([DistrictCampaign(campaign=campaign, district=d)
                                           for d in districts.values()])
-    accepted, current = last_accepted(schools, as_of), values_of(schools)
+    accepted = last_accepted(schools, as_of)
+    current = values_of([s for s in schools if s.pk in accepted])
     Submission.objects.bulk_create([Submission(
         campaign=campaign, school=s,
         since_accepted=changed_since(accepted[s.pk], current[s.pk]) if s.pk in accepted else {})

@@ -26,6 +26,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import Http404
+from django.utils import timezone
 
 from campusplan.accounts import audit, scope, versions
 from campusplan.accounts.audit import Actor
@@ -422,7 +423,7 @@ def remind(*, actor: Actor, today: dt.date | None = None,
     (submission, days left) reminded."""
     if not scoping.can_edit(actor) or _level(actor) not in (Level.CITY, Level.DISTRICT):
         raise PermissionDenied
-    today = today or dt.date.today()
+    today = today or timezone.localdate()  # the deadline is a day in Asia/Shanghai
     thresholds = sorted({int(d) for d in (settings.CAMPAIGN_REMINDER_DAYS if days is None
                                           else days) if int(d) >= 0})
     if not thresholds:
@@ -438,7 +439,7 @@ def _remind(actor: Actor, campaign: Campaign, left: int, thresholds: list[int]
             ) -> list[tuple[Submission, int]]:
     due = [t for t in thresholds if left <= t]
     with audit.acting_as(actor), transaction.atomic():
-        subs = list(Submission.objects.select_for_update().filter(
+        subs = list(Submission.objects.select_for_update(of=("self",)).filter(
             campaign=campaign, state__in=OPEN, school__in=scoping.schools_of(actor))
             .select_related("school__district").order_by("school__code"))
         told = []
