@@ -28,6 +28,7 @@
 | `CAMPUSPLAN_SSO_DISTRICT_CLAIM`, `CAMPUSPLAN_SSO_SCHOOL_CLAIM` | `district_code`, `school_code` | the claims naming the scope |
 | `CAMPUSPLAN_EMAIL_PORT`, `CAMPUSPLAN_EMAIL_TLS`, `CAMPUSPLAN_EMAIL_USER`, `CAMPUSPLAN_EMAIL_PASSWORD`, `CAMPUSPLAN_EMAIL_FROM` | `25`, off, empty, empty, `campusplan@localhost` | the SMTP server's port, TLS, login and sender |
 | `CAMPUSPLAN_JOBS_DIR` | `<var>/jobs` | background jobs' result files (e.g. the city workbook) |
+| `CAMPUSPLAN_REMINDER_DAYS` | `7,3,1` | a school not yet submitted is reminded when a campaign's deadline is this many days away or fewer, once per number (`campusplan campaign remind`, run daily) |
 | `CAMPUSPLAN_EMAIL` | — | (derived: on when `CAMPUSPLAN_EMAIL_HOST` is set; not read from the environment) |
 
 Production: docs/deployment.md (`make serve`: gunicorn, static files by whitenoise, DEBUG off).
@@ -171,6 +172,11 @@ EMAIL_HOST_USER = os.environ.get("CAMPUSPLAN_EMAIL_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("CAMPUSPLAN_EMAIL_PASSWORD", "")
 DEFAULT_FROM_EMAIL = os.environ.get("CAMPUSPLAN_EMAIL_FROM", "campusplan@localhost")
 CAMPUSPLAN_EMAIL = bool(EMAIL_HOST)
+
+# --- campaigns: the deadline reminders (usecases.campaigns.remind), days before the deadline;
+# campusplan's default, not a number of the standard
+CAMPAIGN_REMINDER_DAYS = sorted({int(d) for d in env_list("CAMPUSPLAN_REMINDER_DAYS", "7,3,1")
+                                 if d.isdigit()}, reverse=True)
 
 # 等保 2.0 level 3 身份鉴别: length, complexity, not common, not one of the last five
 AUTH_PASSWORD_VALIDATORS = [

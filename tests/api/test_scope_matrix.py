@@ -149,6 +149,7 @@ ENDPOINTS = [
      MANAGERS | {"city": 422, "district": 404}),
     ("post", f"/campaigns/999999/schools/{HD1}/submit", None, NONE),
     ("post", f"/campaigns/999999/schools/{HD1}/unlock", {"reason": "测试"}, NONE),
+    ("post", f"/campaigns/999999/schools/{HD1}/keep", {"keys": []}, NONE),
     ("post", "/campaigns/999999/review", {"action": "approve", "schools": [HD1]}, NONE),
     ("post", f"/campaigns/999999/districts/{HD}/confirm", None, NONE),
     # the caller's own: a wrong current password is refused (422) whoever asks

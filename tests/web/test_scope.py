@@ -131,8 +131,8 @@ EXPECTED_GET = {
     **{f"web:{n}": (lambda role, kw: 404) for n in (
         "campaign", "campaign_school", "campaign_form", "campaign_survey", "campaign_review")},
     **{f"web:{n}": (lambda role, kw: 405) for n in (
-        "campaign_fact", "campaign_upload", "campaign_submit", "campaign_unlock",
-        "campaign_confirm")},
+        "campaign_fact", "campaign_upload", "campaign_upload_confirm", "campaign_keep",
+        "campaign_submit", "campaign_unlock", "campaign_confirm")},
     "web:city_plan": lambda role, kw: 200 if role.level == "city" else 404,
     "web:city_plan_file": lambda role, kw: 404,  # the walk's fmt "1" is no format
     "web:district_plan": lambda role, kw: _district_page(role, kw["code"]),

@@ -13,6 +13,9 @@ KINDS = {
     "deadline": _("填报任务 %(campaign)s 还有 %(days)s 天截止（%(deadline)s）。"),
     "returned": _("填报已退回修改：%(campaign)s。原因：%(reason)s"),
     "approved": _("填报已审核通过：%(campaign)s。"),
+    "deadline_today": _("填报任务 %(campaign)s 今天截止（%(deadline)s），请尽快提交。"),
+    "unlocked": _("填报已解锁，可以继续修改：%(campaign)s。原因：%(reason)s"),
+    "district_confirmed": _("市级已确认 %(district)s 的填报任务 %(campaign)s：%(run)s。"),
     # accounts and background jobs
     "account_created": _("已为您创建账号 %(username)s，首次登录须修改密码。"),
     "password_reset": _("您的密码已由 %(by)s 重置，登录后须修改密码。"),

@@ -30,6 +30,7 @@ from campusplan.schools.models import District, FactValue, School
 
 FILE, STORED = "file", "stored"  # a choice per conflict: take the file's value, keep the stored
 CHANGED, INVENTORY = "changed", "inventory"  # why a cell conflicts
+ACCEPTED = "accepted"  # a campaign's cell changed after the last acceptance (usecases.campaigns)
 VERSION_KEY = "version."  # workbook _meta rows: version.<school code> → n
 
 

@@ -1,7 +1,8 @@
 """Campaigns (填报任务) — the same steps as the web pages and `campusplan campaign`, each one
 call of usecases.campaigns: open, list with 上报率 / 及时率, a district's review rows, submit,
 approve / return in bulk, unlock, confirm a district, and the diff of two campaigns' official
-runs. A step the state does not allow answers 409; a write to a locked school's facts too."""
+runs; a school keeps the newer of values changed since its last acceptance (`…/keep`). A step
+the state does not allow answers 409; a write to a locked school's facts too."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from campusplan.api.auth import actor, user_of
 from campusplan.api.schemas import DistrictCode, PageIn, SchoolCode, page_of, paginate, responses
 from campusplan.assessments.selectors import run_diff
 from campusplan.campaigns import selectors as cs
+from campusplan.campaigns.choices import OPEN
 from campusplan.catalog.loader import load_catalog
 from campusplan.usecases import campaigns as uc
 
@@ -65,6 +67,14 @@ class WarningOut(Schema):
     note: str
 
 
+class SinceAcceptedOut(Schema):
+    key: str
+    accepted: bool | int | float | str | None = Field(description="上次审核通过的值（本次填报的起点）")
+    current: bool | int | float | str | None = Field(description="现存值")
+    by: str
+    at: dt.datetime | None
+
+
 class SubmissionOut(Schema):
     school: str
     name: str
@@ -76,6 +86,8 @@ class SubmissionOut(Schema):
     reasons: list[dict[str, str]]
     warnings: list[WarningOut]
     differences: list[DifferenceOut]
+    since_accepted: list[SinceAcceptedOut] = Field(
+        description="上次审核通过后、本次开启前修改、尚待学校确认的数据（确认前不能提交）")
 
 
 class ReviewIn(Schema):
@@ -87,6 +99,11 @@ class ReviewIn(Schema):
 
 class ReasonIn(Schema):
     reason: str = Field(max_length=500)
+
+
+class KeepIn(Schema):
+    keys: list[str] = Field([], max_length=500,
+                            description="保留现值的数据（fact.x、teachers…）；空为全部")
 
 
 class ConfirmOut(Schema):
@@ -128,7 +145,10 @@ def _submission(row: cs.ReviewRow) -> dict[str, Any]:
             "submitted_at": sub.last_submitted_at, "reasons": sub.reasons,
             "warnings": [{"key": w.key, "old": w.old, "new": w.new, "note": w.rule.note}
                          for w in row.warnings],
-            "differences": [{"key": d.key, "old": d.old, "new": d.new} for d in row.differences]}
+            "differences": [{"key": d.key, "old": d.old, "new": d.new} for d in row.differences],
+            "since_accepted": [{"key": c.key, "accepted": c.accepted, "current": c.current,
+                                "by": c.by, "at": c.at} for c in cs.since_accepted(sub)]
+            if sub.state in OPEN else []}
 
 
 @router.get("/campaigns", response=responses(page_of(CampaignOut, "CampaignPage")),
@@ -183,10 +203,25 @@ def _one(request, campaign, code: str) -> dict[str, Any]:
 @router.post("/campaigns/{campaign_id}/schools/{code}/submit",
              response=responses(SubmissionOut, 403, 404, 409),
              summary="学校提交（锁定数据）/ a school submits (its data locks)")
-def campaign_submit(request, campaign_id: int, code: SchoolCode):
+def campaign_submit(request, campaign_id: int, code: SchoolCode,
+                    keep_changed: bool = False):
+    """`keep_changed=true` keeps the newer of values changed since the last acceptance that
+    are not settled yet; without it such values answer 409."""
     me = actor(request)
     campaign = uc.campaign_of(me, campaign_id)
-    uc.submit(actor=me, campaign=campaign, code=code)
+    uc.submit(actor=me, campaign=campaign, code=code, keep_changed=keep_changed)
+    return _one(request, campaign, code)
+
+
+@router.post("/campaigns/{campaign_id}/schools/{code}/keep",
+             response=responses(SubmissionOut, 403, 404, 409),
+             summary="保留上次审核通过后修改的现值 / keep values changed since the last acceptance")
+def campaign_keep(request, campaign_id: int, code: SchoolCode, body: KeepIn):
+    """Taking the accepted value back is an ordinary write of it
+    (`PUT /schools/{code}/facts/{key}`)."""
+    me = actor(request)
+    campaign = uc.campaign_of(me, campaign_id)
+    uc.keep_values(actor=me, campaign=campaign, code=code, keys=body.keys or None)
     return _one(request, campaign, code)
 
 

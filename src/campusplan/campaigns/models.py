@@ -64,7 +64,12 @@ class DistrictCampaign(models.Model):
 class Submission(models.Model):
     """A school's part of a campaign: its state, when it was submitted, the district's reasons
     when returned ([{"target": "fact.x" | "sheet:…" | "", "text": "…"}]) and, once approved,
-    the values the district accepted (the baseline of the next campaign's warnings)."""
+    the values the district accepted (the baseline of the next campaign's warnings).
+
+    `since_accepted` holds, from the opening, the values that differed from the school's last
+    accepted ones (key → the accepted value): the campaign starts from those, and the school
+    settles each (takes the accepted value back or keeps the newer one) before submitting.
+    `reminded` lists the deadline reminders already sent (days before the deadline)."""
 
     campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="submissions")
     school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="submissions")
@@ -74,6 +79,8 @@ class Submission(models.Model):
     last_submitted_at = models.DateTimeField(null=True, blank=True)
     reasons = models.JSONField(default=list, blank=True)
     accepted = models.JSONField(null=True, blank=True)  # fact key → value, when approved
+    since_accepted = models.JSONField(default=dict, blank=True)
+    reminded = models.JSONField(default=list, blank=True)
     changed_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from django.db.models import Count
 from django.utils import timezone
 
+from campusplan.accounts.models import AuditEntry
 from campusplan.campaigns import review
 from campusplan.campaigns.choices import REPORTED, State, Timeliness
 from campusplan.campaigns.models import Campaign, DistrictCampaign, Submission
@@ -41,6 +42,39 @@ def previous_accepted(sub: Submission) -> dict | None:
                                         campaign__as_of__lt=sub.campaign.as_of).order_by(
         "-campaign__as_of", "-campaign_id").values_list("accepted", flat=True).first()
     return earlier
+
+
+@dataclass(frozen=True)
+class SinceAccepted:
+    """A value changed after the school's last acceptance, before the campaign opened: the
+    campaign starts from `accepted`; `current` is stored now, written by `by` at `at`."""
+
+    key: str
+    accepted: object
+    current: object
+    by: str = ""
+    at: dt.datetime | None = None
+
+
+def since_accepted(sub: Submission) -> list[SinceAccepted]:
+    """The values the school has still to settle: changed since its last accepted values (as
+    found when the campaign opened), still different, and not written again since the opening
+    (a value written during the campaign — by the form, a workbook or any other path — is the
+    campaign's value)."""
+    if not sub.since_accepted:
+        return []
+    current = school_values(sub.school)
+    keys = [k for k, v in sub.since_accepted.items() if current.get(k) != v]
+    if not keys:
+        return []
+    last: dict[str, tuple[str, dt.datetime]] = {}
+    for field_, actor, at in AuditEntry.objects.filter(
+            school=sub.school, object_type="school", field__in=keys).order_by(
+            "at", "id").values_list("field", "actor", "at"):
+        last[field_] = (actor, at)
+    opened = sub.campaign.opened_at
+    return [SinceAccepted(k, sub.since_accepted[k], current.get(k), *last.get(k, ("", None)))
+            for k in keys if k not in last or last[k][1] < opened]
 
 
 @dataclass

@@ -65,17 +65,42 @@ def assert_unlocked(*, codes: Iterable[str], where: dict[str, Location] | None =
 def school_values(school: School) -> dict[str, object]:
     """The school's own values, keyed as an import's changes are (fact.x, teachers,
     stage.primary.students): what a review compares and an approval keeps."""
-    out: dict[str, object] = {}
-    for key, num, flag, text in FactValue.objects.filter(
-            school=school, room__isnull=True, service__isnull=True,
-            superseded_at__isnull=True).values_list("key", "num", "flag", "text"):
-        out[f"fact.{key}"] = flag if flag is not None else num if num is not None else text
-    if school.teachers is not None:
-        out["teachers"] = school.teachers
-    for (st, k), column in STAGE_COLUMNS.items():
-        if (v := getattr(school, column)) is not None:
-            out[f"stage.{st}.{k}"] = v
+    return values_of([school])[school.pk]
+
+
+def values_of(schools: Iterable[School]) -> dict[int, dict[str, object]]:
+    """school_values of many schools at once (school pk → values), in one query."""
+    schools = list(schools)
+    out: dict[int, dict[str, object]] = {s.pk: {} for s in schools}
+    for pk, key, num, flag, text in FactValue.objects.filter(
+            school__in=schools, room__isnull=True, service__isnull=True,
+            superseded_at__isnull=True).values_list("school_id", "key", "num", "flag", "text"):
+        out[pk][f"fact.{key}"] = flag if flag is not None else num if num is not None else text
+    for school in schools:
+        if school.teachers is not None:
+            out[school.pk]["teachers"] = school.teachers
+        for (st, k), column in STAGE_COLUMNS.items():
+            if (v := getattr(school, column)) is not None:
+                out[school.pk][f"stage.{st}.{k}"] = v
     return out
+
+
+def last_accepted(schools: Iterable[School], before: dt.date) -> dict[int, dict]:
+    """School pk → the values the district accepted in the school's latest campaign as of a date
+    before `before` (schools never accepted are left out)."""
+    out: dict[int, dict] = {}
+    for pk, accepted in Submission.objects.filter(
+            school__in=list(schools), accepted__isnull=False, campaign__as_of__lt=before
+    ).order_by("school_id", "-campaign__as_of", "-campaign_id").values_list("school_id",
+                                                                           "accepted"):
+        out.setdefault(pk, accepted)
+    return out
+
+
+def changed_since(accepted: dict, current: dict) -> dict[str, object]:
+    """Key → the accepted value, for every value that differs now (None: unknown then)."""
+    return {k: accepted.get(k) for k in sorted(set(accepted) | set(current))
+            if accepted.get(k) != current.get(k)}
 
 
 # --- campaigns and their states ----------------------------------------------------------------
@@ -90,7 +115,12 @@ def campaign_create(*, school_year: int, title: str, as_of: dt.date, deadline: d
     districts = {s.district_id: s.district for s in schools}
     DistrictCampaign.objects.bulk_create([DistrictCampaign(campaign=campaign, district=d)
                                           for d in districts.values()])
-    Submission.objects.bulk_create([Submission(campaign=campaign, school=s) for s in schools])
+    accepted = last_accepted(schools, as_of)
+    current = values_of([s for s in schools if s.pk in accepted])
+    Submission.objects.bulk_create([Submission(
+        campaign=campaign, school=s,
+        since_accepted=changed_since(accepted[s.pk], current[s.pk]) if s.pk in accepted else {})
+        for s in schools])
     return campaign
 
 

@@ -1,7 +1,8 @@
-"""`campusplan campaign open | list | status | submit | approve | return | unlock | confirm |
-diff` — the yearly survey campaign from the command line, as the operator (full scope, named
-by --user in the audit trail). Each command calls one step of usecases.campaigns. Exit codes:
-0 done, 2 refused (the state does not allow it, bad input, or no such campaign/school)."""
+"""`campusplan campaign open | list | status | submit | keep | approve | return | unlock |
+confirm | remind | diff` — the yearly survey campaign from the command line, as the operator
+(full scope, named by --user in the audit trail). Each command calls one step of
+usecases.campaigns. Exit codes: 0 done, 2 refused (the state does not allow it, bad input, or
+no such campaign/school)."""
 
 from __future__ import annotations
 
@@ -19,6 +20,8 @@ app = typer.Typer(help="填报任务 / survey campaigns: 学校填报 → 区级
 CampaignId = Annotated[int, typer.Argument(help="填报任务 id / campaign id")]
 Codes = Annotated[list[str], typer.Argument(help="学校标识码 / school codes")]
 Reason = Annotated[str, typer.Option("--reason", help="原因（退回、解锁必填）/ reason")]
+KeepChanged = Annotated[bool, typer.Option(
+    "--keep-changed", help="保留上次审核通过后修改、尚未确认的现值 / keep the newer values")]
 
 
 def _step(lang: str, fn: Callable[[], Any]) -> Any:
@@ -122,16 +125,33 @@ def _moved(subs, lang: str) -> None:
 
 
 @app.command("submit")
-def submit_cmd(campaign_id: CampaignId, codes: Codes, user: User = "",
-               lang: Lang = "zh") -> None:
+def submit_cmd(campaign_id: CampaignId, codes: Codes, keep_changed: KeepChanged = False,
+               user: User = "", lang: Lang = "zh") -> None:
     """学校提交（锁定数据）/ Submit schools (their data locks)."""
     setup_django()
     from campusplan.usecases import campaigns
 
     me = actor(user)
     c = _campaign(me, campaign_id, lang)
-    _moved([_step(lang, lambda code=code: campaigns.submit(actor=me, campaign=c, code=code))
+    _moved([_step(lang, lambda code=code: campaigns.submit(actor=me, campaign=c, code=code,
+                                                           keep_changed=keep_changed))
             for code in codes], lang)
+
+
+@app.command("keep")
+def keep_cmd(campaign_id: CampaignId, code: Annotated[str, typer.Argument(help="学校标识码")],
+             keys: Annotated[list[str] | None, typer.Argument(
+                 help="数据（fact.x、teachers…；不填为全部）/ values (none: all)")] = None,
+             user: User = "", lang: Lang = "zh") -> None:
+    """保留上次审核通过后修改的现值 / Keep values changed since the last acceptance."""
+    setup_django()
+    from campusplan.usecases import campaigns
+
+    me = actor(user)
+    c = _campaign(me, campaign_id, lang)
+    for k in _step(lang, lambda: campaigns.keep_values(actor=me, campaign=c, code=code,
+                                                       keys=keys or None)):
+        console.print(f"{code} {k.key}: {k.current} ({'保留' if zh(lang) else 'kept'})")
 
 
 @app.command("approve")
@@ -186,6 +206,25 @@ def confirm_cmd(campaign_id: CampaignId,
     part = _step(lang, lambda: campaigns.confirm_district(actor=me, campaign=c,
                                                           district=district))
     console.print(f"{district}: {part.run.label} #{part.run_id}")
+
+
+@app.command("remind")
+def remind_cmd(today: Annotated[str | None, typer.Option(
+        "--today", help="以此日期计算（默认今天）YYYY-MM-DD")] = None,
+               days: Annotated[list[int] | None, typer.Option(
+                   "--days", help="截止前天数（可多次；默认 CAMPUSPLAN_REMINDER_DAYS）")] = None,
+               user: User = "", lang: Lang = "zh") -> None:
+    """提醒未提交的学校截止日期将到（每天运行；每校每个天数只提醒一次）/ Remind the schools
+    that have not submitted that a deadline is near (run daily; once per school and number)."""
+    setup_django()
+    from campusplan.usecases import campaigns
+
+    told = _step(lang, lambda: campaigns.remind(
+        actor=actor(user), today=parse_date(today) if today else None, days=days or None))
+    for sub, left in told:
+        console.print(f"#{sub.campaign_id} {sub.school.code}: "
+                      f"{left} {'天' if zh(lang) else 'days left'}")
+    console.print(f"{len(told)} {'所学校已提醒' if zh(lang) else 'school(s) reminded'}")
 
 
 @app.command("diff")

@@ -326,6 +326,31 @@ def flatten(doc: dict) -> dict[tuple[str, str, str], Any]:
     return out
 
 
+def with_values(doc: dict, values: dict[str, Any]) -> dict:
+    """A copy of a school document (JSON form) with some of the school's own values replaced,
+    keyed as `flatten` keys them (fact.x, teachers, stage.primary.classes); None leaves the
+    value out (unknown)."""
+    out = doc | {"facts": dict(doc.get("facts") or {}),
+                 "stages": {st: dict(v or {}) for st, v in (doc.get("stages") or {}).items()}}
+    for key, value in values.items():
+        kind, _sep, name = key.partition(".")
+        if kind == "fact":
+            place = out["facts"]
+        elif kind == "stage" and "." in name:
+            st, name = name.split(".", 1)
+            place = out["stages"].setdefault(st, {})
+        elif key == "teachers":
+            place, name = out, key
+        else:
+            continue
+        if value is None:
+            place.pop(name, None)
+        else:
+            place[name] = value
+    out["stages"] = {st: v for st, v in out["stages"].items() if v}
+    return out
+
+
 def _flat_room(room: dict) -> dict:
     code = room["code"]
     out = {("room", code, "room_type"): room.get("type"), ("room", code, "room_name"): room.get(

@@ -14,7 +14,7 @@ from campusplan.accounts import audit, versions
 from campusplan.accounts.audit import Actor
 from campusplan.assessments.selectors import stored_assessment
 from campusplan.catalog.loader import Catalog, load_catalog
-from campusplan.exchange.documents import new_document
+from campusplan.exchange.documents import new_document, with_values
 from campusplan.exchange.export import write_export
 from campusplan.exchange.inventory import load_kinds
 from campusplan.exchange.layout import build_layout
@@ -48,9 +48,12 @@ def _scope(actor: Actor, district: str | None, school: str | None) -> list[Schoo
 
 
 def survey(*, actor: Actor, path: Path, district: str | None = None, school: str | None = None,
-           lang: str = "zh", kinds_path: Path | None = None) -> tuple[Path, int]:
+           lang: str = "zh", kinds_path: Path | None = None,
+           values: dict[str, dict] | None = None) -> tuple[Path, int]:
     """A school (`school=`) or district survey; stored schools of the scope are pre-filled.
-    The operator may ask for the survey of a school not stored yet (a blank one)."""
+    The operator may ask for the survey of a school not stored yet (a blank one). `values`
+    (school code → {fact.x: value, …}) pre-fill some cells with other values than the stored
+    ones — a campaign's last accepted values."""
     catalog = load_catalog()
     kinds = load_kinds(catalog, kinds_path)
     layout = build_layout(catalog, kinds.labels())
@@ -59,7 +62,8 @@ def survey(*, actor: Actor, path: Path, district: str | None = None, school: str
         schools = list(scoping.schools_of(actor).filter(**where).order_by("code"))
     else:
         schools = _scope(actor, district, school)
-    docs = _json_documents(schools, catalog)
+    docs = [with_values(d, values[d["code"]]) if values and d["code"] in values else d
+            for d in _json_documents(schools, catalog)]
     if school and not docs:
         docs = [new_document(school) | {"district": district, "name": None}]
     dsv = _json_district_services(district, school, catalog)

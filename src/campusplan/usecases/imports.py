@@ -88,10 +88,12 @@ def _district_in(entry) -> str | None:
 def import_files(*, actor: Actor, paths: Iterable[Path], dry_run: bool = False,
                  kinds_path: Path | None = None, limits: Limits = DEFAULT_LIMITS,
                  progress: Callable | None = None, choices: dict[str, str] | None = None,
-                 on_conflict: str | None = None,
-                 inventory_complete: bool = False) -> ImportResult:
+                 on_conflict: str | None = None, inventory_complete: bool = False,
+                 also: Callable[[Plan], list[Conflict]] | None = None) -> ImportResult:
     """`choices` (conflict id → "file" | "stored") settles conflicts one by one, `on_conflict`
-    all the others at once; a conflict left open writes nothing (docs/data-exchange.md)."""
+    all the others at once; a conflict left open writes nothing (docs/data-exchange.md).
+    `also` names more conflicts of the plan (made after the lock), settled the same way — a
+    campaign's values changed since the last acceptance."""
     catalog, paths = load_catalog(), [Path(p) for p in paths]
     kinds = load_kinds(catalog, kinds_path)
     bundle = read_bundle(paths=paths, catalog=catalog, kinds=kinds, limits=limits,
@@ -118,6 +120,9 @@ def import_files(*, actor: Actor, paths: Iterable[Path], dry_run: bool = False,
         result.conflicts = versions.conflicts(
             result.plan, expected=versions.versions_in(bundle.templates), current=current,
             inventory_complete=inventory_complete)
+        if also is not None:
+            seen = {id(k.change) for k in result.conflicts}
+            result.conflicts += [k for k in also(result.plan) if id(k.change) not in seen]
         result.unresolved = versions.resolve(result.plan, result.conflicts, choices or {},
                                              on_conflict)
         if not dry_run and not result.unresolved and result.plan.changes:

@@ -3,15 +3,23 @@ with its unit, allowed range and the requirements it serves) and the labels of r
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from django.utils.translation import gettext as _
 
 from campusplan.assessments.selectors import run_rate
-from campusplan.campaigns.selectors import campaign_fact_keys, official_parts, rates
+from campusplan.campaigns.choices import OPEN
+from campusplan.campaigns.selectors import (
+    campaign_fact_keys,
+    official_parts,
+    rates,
+    since_accepted,
+)
 from campusplan.campaigns.selectors import latest_campaign as cs_latest
 from campusplan.catalog import expr
 from campusplan.catalog.loader import Catalog
+from campusplan.catalog.schema import FactType
+from campusplan.i18n import local_time
 from campusplan.usecases import campaigns as uc
 from campusplan.web import facts
 from campusplan.web.school import lang_code
@@ -34,9 +42,19 @@ def serves(catalog: Catalog) -> dict[str, list[str]]:
 
 
 @dataclass(frozen=True)
+class Newer:
+    """The value stored now, when the row starts from the last accepted one instead."""
+
+    display: str
+    by: str
+    at: str
+
+
+@dataclass(frozen=True)
 class FormRow:
     row: facts.FactRow
     serves: list[str]
+    newer: Newer | None = None
 
     @property
     def requirements(self) -> list[tuple[str, int]]:
@@ -68,20 +86,42 @@ class FormSection:
         return self.known / len(self.rows) if self.rows else 0.0
 
 
-def sections(catalog: Catalog, campaign, school, lang: str) -> list[FormSection]:
+def sections(catalog: Catalog, campaign, school, lang: str,
+             start: dict | None = None) -> list[FormSection]:
+    """The online form by area. `start` (key → campaigns.selectors.SinceAccepted) names the
+    values changed since the last acceptance: their rows start from the accepted value and
+    show the newer one beside it."""
     keys = set(campaign_fact_keys(campaign, catalog))
-    values, table = facts.stored(school), serves(catalog)
+    values, table, start = facts.stored(school), serves(catalog), start or {}
     out = []
     for area in catalog.standard.areas:
-        rows = [FormRow(facts.fact_row(f, values.get(f.key), lang), table.get(f.key, []))
+        rows = [_form_row(f, values.get(f.key), table.get(f.key, []), start.get(f"fact.{f.key}"),
+                          lang)
                 for f in catalog.facts.facts if f.key in keys and f.area == area.key]
         if rows:
             out.append(FormSection(area.key, area.name.get(lang_code(lang)), rows))
     return out
 
 
-def section_of(catalog: Catalog, campaign, school, key: str, lang: str) -> FormSection | None:
-    return next((s for s in sections(catalog, campaign, school, lang)
+def _form_row(fact, fv, serves_: list[str], since, lang: str) -> FormRow:
+    row = facts.fact_row(fact, fv, lang)
+    if since is None:
+        return FormRow(row, serves_)
+    accepted = since.accepted
+    if fact.type == FactType.int and isinstance(accepted, float) and accepted.is_integer():
+        accepted = int(accepted)
+    return FormRow(replace(row, value=accepted, provenance=""), serves_,
+                   Newer(row.display, since.by, local_time(since.at) if since.at else ""))
+
+
+def start_of(sub) -> dict:
+    """The values the submission has still to settle, by key (none once it is locked)."""
+    return {c.key: c for c in since_accepted(sub)} if sub.state in OPEN else {}
+
+
+def section_of(catalog: Catalog, campaign, school, key: str, lang: str,
+               start: dict | None = None) -> FormSection | None:
+    return next((s for s in sections(catalog, campaign, school, lang, start)
                  if any(r.row.key == key for r in s.rows)), None)
 
 

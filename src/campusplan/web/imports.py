@@ -144,6 +144,11 @@ def _value(v: object) -> object:
     return v
 
 
+def shown_value(catalog: Catalog, key: str, v: object, lang: str) -> object:
+    """A value of a change as the preview shows it (a choice by its label, 是/否)."""
+    return _value(value_text(catalog, key, v, lang))
+
+
 def preview(plan: Plan, catalog: Catalog, lang: str, limit: int = PREVIEW_ROWS) -> list[ChangeRow]:
     def shown(c: Change, v: object) -> object:
         return _value(value_text(catalog, c.key, v, lang))
@@ -177,6 +182,7 @@ class ConflictRow:
     new: object
     by: str
     inventory: bool
+    accepted: bool = False  # changed since the last acceptance (a campaign's upload)
 
 
 def conflict_rows(conflicts, catalog: Catalog, lang: str) -> list[ConflictRow]:
@@ -186,7 +192,7 @@ def conflict_rows(conflicts, catalog: Catalog, lang: str) -> list[ConflictRow]:
     return [ConflictRow(k.id, k.change.school or "", subject_text(catalog, k.change.ref, lang),
                         _field(k.change, catalog, lang), shown(k.change, k.then),
                         shown(k.change, k.change.old), shown(k.change, k.change.new), k.by,
-                        k.reason == "inventory") for k in conflicts]
+                        k.reason == "inventory", k.reason == "accepted") for k in conflicts]
 
 
 def changes_csv(plan: Plan, catalog: Catalog, lang: str, name: str) -> HttpResponse:

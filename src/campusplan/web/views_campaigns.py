@@ -26,8 +26,10 @@ from campusplan.assessments.selectors import run_diff
 from campusplan.campaigns import selectors as cs
 from campusplan.campaigns.choices import LOCKED, OPEN
 from campusplan.campaigns.services import TransitionRefused
+from campusplan.i18n import local_time
 from campusplan.schools.services import ImportInvalid
 from campusplan.usecases import campaigns as uc
+from campusplan.usecases.facts import FactConflict
 from campusplan.usecases.reports import XLSX
 from campusplan.web import campaigns as cp
 from campusplan.web import facts, imports
@@ -113,8 +115,14 @@ def _workspace(request: HttpRequest, campaign, sub, status: int = 200, **extra) 
     cat = catalog()
     reasons = [{"target": cp.value_label(cat, r["target"], lang()) if r["target"] else "",
                 "text": r["text"]} for r in sub.reasons]
-    sections = cp.sections(cat, campaign, sub.school, lang())
+    start = cp.start_of(sub)
+    sections = cp.sections(cat, campaign, sub.school, lang(), start)
+    since = [{"key": c.key, "label": cp.value_label(cat, c.key, lang()),
+              "accepted": imports.shown_value(cat, c.key, c.accepted, lang()),
+              "current": imports.shown_value(cat, c.key, c.current, lang()),
+              "by": c.by, "at": local_time(c.at) if c.at else ""} for c in start.values()]
     return render(request, "web/campaigns/school.html", {
+        "since": since,
         "campaign": campaign, "sub": sub, "school": sub.school, "reasons": reasons,
         "sections": sections, "open": sub.state in OPEN, "locked": sub.state in LOCKED,
         "editable": can_edit(request.user), "timeliness": cs.timeliness(sub),
@@ -138,7 +146,7 @@ def campaign_form(request: HttpRequest, pk: int, code: str) -> HttpResponse:
     sub = uc.submission_of(me, campaign, code)
     return render(request, "web/campaigns/form.html", {
         "campaign": campaign, "sub": sub, "school": sub.school, "nav": "campaigns",
-        "sections": cp.sections(catalog(), campaign, sub.school, lang()),
+        "sections": cp.sections(catalog(), campaign, sub.school, lang(), cp.start_of(sub)),
         "editable": can_edit(request.user) and sub.state in OPEN,
         "fact_base": reverse("web:campaign_fact", args=[pk, code, "-"])[:-2]})
 
@@ -155,20 +163,46 @@ def campaign_fact(request: HttpRequest, pk: int, code: str, key: str) -> HttpRes
     if fact is None or key not in cs.campaign_fact_keys(campaign, cat):
         raise Http404
     raw = request.POST.get("value", "")
-    error = ""
+    version = request.POST.get("version", "")
+    error, status, row_version = "", 200, None
+    current = facts.stored(sub.school).get(key)
     try:
         uc.save_fact(actor=me, campaign=campaign, code=code, key=key,
-                     value=facts.parse(cat, key, raw))
+                     value=facts.parse(cat, key, raw),
+                     version=int(version) if version.isdigit() else None)
     except ImportInvalid as exc:
-        error = facts.problem_text(exc.problems, lang())
+        error, status = facts.problem_text(exc.problems, lang()), 422
     except TransitionRefused as exc:
-        error = exc.text(lang())
+        error, status = exc.text(lang()), 422
+    except FactConflict as exc:  # changed since the form was made: saving again overwrites
+        error = _("打开此页后，%(by)s 已将此值改为 %(value)s；再次保存将覆盖。") % {
+            "by": exc.conflicts[0].by, "value": facts.fact_row(fact, current, lang()).display}
+        status, row_version = 409, exc.version
+    sub.school.refresh_from_db()  # the row's next save starts from this version
     row = facts.fact_row(fact, facts.stored(sub.school).get(key), lang(), raw=raw, error=error)
     return render(request, "web/campaigns/_fact_saved.html", {
-        "row": row, "editable": True, "school": sub.school,
+        "row": row, "editable": True, "school": sub.school, "row_version": row_version,
         "fact_base": reverse("web:campaign_fact", args=[pk, code, "-"])[:-2],
-        "section": cp.section_of(cat, campaign, sub.school, key, lang())},
-        status=422 if error else 200)
+        "section": cp.section_of(cat, campaign, sub.school, key, lang(), cp.start_of(sub))},
+        status=status)
+
+
+@login_required
+@require_POST
+def campaign_keep(request: HttpRequest, pk: int, code: str) -> HttpResponse:
+    """Keep the newer value of values changed since the last acceptance (the ones ticked, or
+    all of them), then back to the page that asked."""
+    me = actor(request)
+    campaign = uc.campaign_of(me, pk)
+    keys = request.POST.getlist("key")
+    try:
+        kept = uc.keep_values(actor=me, campaign=campaign, code=code, keys=keys or None)
+        messages.success(request, _("已保留 %(n)d 项现值。") % {"n": len(kept)})
+    except TransitionRefused as exc:
+        _refused(request, exc)
+    if request.POST.get("next") == "form":
+        return redirect("web:campaign_form", pk, code)
+    return redirect("web:campaign_school", pk, code)
 
 
 @login_required
@@ -196,13 +230,45 @@ def campaign_upload(request: HttpRequest, pk: int, code: str) -> HttpResponse:
     if error:
         return _workspace(request, campaign, sub, 400, upload_error=error)
     token, path = imports.save(request.user, uploaded)
+    return _uploaded(request, campaign, sub, token, path, {})
+
+
+@login_required
+@require_POST
+def campaign_upload_confirm(request: HttpRequest, pk: int, code: str, token: str
+                            ) -> HttpResponse:
+    """The kept upload again, with the school's choice per conflict."""
+    me = actor(request)
+    campaign = uc.campaign_of(me, pk)
+    sub = uc.submission_of(me, campaign, code, edit=True)
+    path = imports.find(request.user, token)
+    if path is None:
+        return _workspace(request, campaign, sub, 410,
+                          upload_error=_("上传的文件已过期或不存在，请重新上传。"))
+    choices = {k[len("choice-"):]: v for k, v in request.POST.items()
+               if k.startswith("choice-") and v in ("file", "stored")}
+    return _uploaded(request, campaign, sub, token, path, choices)
+
+
+def _uploaded(request: HttpRequest, campaign, sub, token: str, path: Path,
+              choices: dict[str, str]) -> HttpResponse:
+    """Import the school's file; with conflicts left open the file is kept and the school
+    chooses per conflict (nothing written until then)."""
+    me, pk, code = actor(request), campaign.pk, sub.school.code
+    keep = False
     try:
-        result = uc.upload(actor=me, campaign=campaign, code=code, paths=[path])
+        result = uc.upload(actor=me, campaign=campaign, code=code, paths=[path],
+                           choices=choices)
+        keep = bool(result.unresolved) and not result.problems and not result.refused
     except TransitionRefused as exc:
         return _workspace(request, campaign, sub, 409, upload_error=exc.text(lang()))
     finally:
-        imports.discard(request.user, token)
+        if not keep:
+            imports.discard(request.user, token)
     sub.refresh_from_db()
+    if keep:
+        return _workspace(request, campaign, sub, 409, token=token,
+                          conflicts=imports.conflict_rows(result.conflicts, catalog(), lang()))
     if result.refused:
         return _workspace(request, campaign, sub, 403,
                           upload_error="；".join(r.text(lang()) for r in result.refused))
@@ -220,7 +286,8 @@ def campaign_submit(request: HttpRequest, pk: int, code: str) -> HttpResponse:
     me = actor(request)
     campaign = uc.campaign_of(me, pk)
     try:
-        uc.submit(actor=me, campaign=campaign, code=code)
+        uc.submit(actor=me, campaign=campaign, code=code,
+                  keep_changed=request.POST.get("keep_changed") == "1")
         messages.success(request, _("已提交，数据已锁定，等待区级审核。"))
     except TransitionRefused as exc:
         _refused(request, exc)
