@@ -128,3 +128,36 @@ def test_dashboards_link_to_the_lists(world, login):
         or "ordering=students_per_computer" in html
     html = login(world["haidian"]).get(f"/district/{HAIDIAN}/").content.decode()
     assert f"/lists/schools/?district={HAIDIAN}&amp;failing_requirement=" in html
+
+
+# --- the filter form's widgets, rendered in Python -------------------------------------------
+
+
+HOSTILE = '"><script>x</script>'
+
+
+@pytest.mark.parametrize("value", [None, "", "211", HOSTILE, ["211", "341"]])
+def test_the_fast_select_renders_what_djangos_select_renders(value):
+    from django import forms
+    from django.test.html import parse_html
+
+    from campusplan.web.lists import FastSelect
+
+    choices = [("", "全部"), ("211", "211 小学"), ("341", "341 完全中学"), (HOSTILE, HOSTILE)]
+    attrs = {"id": "id_type", "class": "x"}
+    assert parse_html(FastSelect(choices=choices).render("type", value, attrs)) == parse_html(
+        forms.Select(choices=choices).render("type", value, attrs))
+
+
+@pytest.mark.parametrize("value", [None, "", "5", HOSTILE])
+@pytest.mark.parametrize("kind", ["TextInput", "NumberInput", "HiddenInput"])
+def test_the_fast_inputs_render_what_djangos_inputs_render(kind, value):
+    from django import forms
+    from django.test.html import parse_html
+
+    from campusplan.web.lists import FAST_INPUTS
+
+    django_widget = getattr(forms, kind)
+    attrs = {"id": "id_q", "size": 10, "min": 0, "required": True, "disabled": False}
+    assert parse_html(FAST_INPUTS[django_widget]().render("q", value, attrs)) == parse_html(
+        django_widget().render("q", value, attrs))

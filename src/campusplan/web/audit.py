@@ -9,10 +9,11 @@ import datetime as dt
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
-from django.core.paginator import Paginator
+from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
 from django.http import QueryDict
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
@@ -139,13 +140,54 @@ def source_choices() -> list[tuple[str, str]]:
 
 
 PAGE_SIZE = 100
+COUNT_CAP = 10_000  # a district's trail holds hundreds of thousands of rows: count up to this
+
+
+class CappedCount(Paginator):
+    """Pages of a long trail without counting all of it: the count stops at COUNT_CAP (shown
+    as 「10,000+ 条」), pages go on past it, the next page exists if a row follows this one."""
+
+    @property
+    def cap(self) -> int:
+        return COUNT_CAP
+
+    @cached_property
+    def count(self) -> int:
+        """The rows, up to COUNT_CAP + 1 (meaning: more than the cap)."""
+        return self.object_list[:COUNT_CAP + 1].count()
+
+    @property
+    def capped(self) -> bool:
+        return self.count > COUNT_CAP
+
+    def validate_number(self, number) -> int:
+        try:
+            number = int(number)
+        except (TypeError, ValueError):
+            return 1
+        return max(1, number) if self.capped else min(max(1, number), self.num_pages)
+
+    def page(self, number) -> Page:
+        number = self.validate_number(number)
+        start = (number - 1) * self.per_page
+        rows = list(self.object_list[start:start + self.per_page + 1])
+        return TrailPage(rows[:self.per_page], number, self, more=len(rows) > self.per_page)
+
+
+class TrailPage(Page):
+    def __init__(self, object_list, number, paginator, *, more: bool):
+        super().__init__(object_list, number, paginator)
+        self.more = more
+
+    def has_next(self) -> bool:
+        return self.more
 
 
 def trail_context(request, entries: QuerySet, *, by_school: bool) -> dict:
-    """A filtered, paginated page of `entries` (already scoped), newest first, as rows."""
+    """A filtered page of `entries` (already scoped), newest first, as rows."""
     filters = AuditFilters.from_query(request.GET)
     shown = filters.apply(entries).select_related("school").order_by("-at", "-id")
-    page = Paginator(shown, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = CappedCount(shown, PAGE_SIZE).page(request.GET.get("page"))
     return {"page": page, "rows": rows(page, catalog_source.get_catalog(), get_language()),
             "filters": filters, "source_choices": source_choices(),
             "by_school": by_school, "field_label": field_label(
