@@ -84,6 +84,24 @@ def test_result_list_filters_and_csv_export(world, login):
     assert haidian.get(f"/lists/results/?school={C}").content.decode().count(NAMES[C]) == 0
 
 
+def test_the_pages_of_a_sorted_list_are_the_export_cut_in_pages(world, login):
+    """A page is fetched as its ids in the list's order, then those rows: page after page, the
+    rows are the export's, in the export's order, none twice, none left out."""
+    haidian = login(world["haidian"])
+    query = "ordering=-shortfall&status=failing"
+    csv_text = haidian.get(f"/lists/results.csv?{query}").content.decode("utf-8-sig")
+    lines = list(csv.reader(io.StringIO(csv_text)))
+    exported = [(r[0], r[4]) for r in lines[lines.index([]) + 2:]]  # school, requirement
+    assert len(exported) > 50
+    shown = []
+    for page in range(1, -(-len(exported) // 25) + 1):
+        html = haidian.get(f"/lists/results/?{query}&per_page=25&page={page}").content.decode()
+        body = html.split("<tbody>", 1)[1].split("</tbody>", 1)[0]
+        shown += re.findall(r'<tr><td><a href="/school/(\d+)/">\1</a></td>.*?'
+                            r'<td><a href="[^"]*#req-([^"]+)">\2</a></td>', body)
+    assert shown == exported
+
+
 def test_export_neutralises_formulas(world, login):
     from campusplan.schools.models import School
     School.objects.filter(code=A).update(name="=HYPERLINK(\"x\")")

@@ -13,6 +13,6 @@ class Migration(migrations.Migration):
     operations = [
         migrations.AddIndex(
             model_name='resultrow',
-            index=models.Index(fields=['school', 'current', 'status', 'level', 'item'], name='result_school'),
+            index=models.Index(fields=['school', 'current', 'status', 'level', 'item', 'requirement_id'], name='result_school'),
         ),
     ]
