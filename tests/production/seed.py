@@ -1,7 +1,7 @@
 """Fill the production stack's database (run by conftest.py in a subprocess with the stack's
 environment): the web tests' world (2 districts × 2 schools, imported and assessed through the
-use cases, users by role with the browser tests' password) and API tokens. Prints the tokens
-as JSON."""
+use cases, users by role with the browser tests' password), the system administrator (the
+admin's only user, `SYSADMIN`) and API tokens. Prints the tokens as JSON."""
 
 from __future__ import annotations
 
@@ -12,6 +12,8 @@ import tempfile
 from pathlib import Path
 
 import django
+
+SYSADMIN = "sysadmin"
 
 
 def main() -> None:
@@ -26,6 +28,7 @@ def main() -> None:
 
     with tempfile.TemporaryDirectory() as tmp:
         users = world.build(Path(tmp))
+    factories.administrator(username=SYSADMIN, role="system", password=world.PASSWORD)
     tokens = {name: factories.token(user=users["city"], name=name) for name in ("city", "rate")}
     tokens["haidian"] = factories.token(user=users["haidian"], name="haidian")
     json.dump(tokens, sys.stdout)

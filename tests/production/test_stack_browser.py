@@ -1,7 +1,8 @@
 """Chromium against the production stack (gunicorn, whitenoise, DEBUG off, CSP on): a city user
 signs in, the dashboard is styled by its CSS and draws its charts, htmx swaps a table, the
 error page is the app's own — and no CSP violation, console error or missing asset on the way
-(tests/browser.py)."""
+(tests/browser.py); the pages that are not the app's own templates, the API's Swagger UI and
+the Django admin, run under the same policy."""
 
 from __future__ import annotations
 
@@ -9,21 +10,41 @@ import pytest
 from playwright import sync_api
 
 from tests.browser import CHROMIUM, CHROMIUM_ARGS, watch
+from tests.production.seed import SYSADMIN
 from tests.web.world import HAIDIAN, NAMES, PASSWORD, ROLES, B
 
 pytestmark = pytest.mark.browser
 
 
 @pytest.fixture(scope="module")
-def page():
+def browser():
     with sync_api.sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
-        page = context.new_page()
-        errors: list[str] = []
-        watch(page, errors)
-        yield page, errors
+        yield browser
         browser.close()
+
+
+def _watched(browser):
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
+    page = context.new_page()
+    errors: list[str] = []
+    watch(page, errors)
+    return context, page, errors
+
+
+@pytest.fixture(scope="module")
+def page(browser):
+    context, page, errors = _watched(browser)
+    yield page, errors
+    context.close()
+
+
+@pytest.fixture
+def fresh(browser):
+    """A page of its own, signed in as nobody yet."""
+    context, page, errors = _watched(browser)
+    yield page, errors
+    context.close()
 
 
 def test_the_production_stack_in_chromium(stack, page):
@@ -69,3 +90,44 @@ def test_a_csp_violation_is_caught(stack, page):
     assert page.evaluate("() => window.pwned") is None
     assert any(e.startswith("CSP violation: script-src") for e in errors), errors
     errors.clear()
+
+
+def test_the_api_docs_run_under_the_csp(stack, fresh):
+    """Swagger UI (django-ninja's, from /static/ninja/) draws every operation, opens one and
+    tries it — with no CSP violation, console error or missing asset."""
+    page, errors = fresh
+    page.goto(f"{stack.url}/api/v1/docs")
+    page.wait_for_selector(".opblock", timeout=15000)
+    assert page.locator(".opblock").count() >= 30
+    assert "campusplan API" in page.locator(".title").first.inner_text()
+    page.locator(".opblock-get .opblock-summary").first.click()
+    page.locator(".opblock-body").first.wait_for()
+    page.locator(".try-out__btn").first.click()
+    page.locator(".execute").first.click()
+    page.locator(".responses-wrapper .live-responses-table").first.wait_for()
+    assert not errors, errors
+
+
+ADMIN_PAGES = ("/admin/", "/admin/auth/user/", "/admin/auth/user/add/",
+               "/admin/accounts/profile/", "/admin/accounts/profile/add/")
+
+
+def test_the_admin_runs_under_the_csp(stack, fresh):
+    """The system administrator's admin pages load their scripts and styles under the policy:
+    the change list's select-all (actions.js) works, a change form opens with its widgets."""
+    page, errors = fresh
+    page.goto(f"{stack.url}/admin/login/?next=/admin/")
+    page.fill("input[name=username]", SYSADMIN)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("#login-form [type=submit]")
+    page.wait_for_url(f"{stack.url}/admin/")
+    for path in ADMIN_PAGES:
+        assert page.goto(f"{stack.url}{path}").status == 200, path
+    page.goto(f"{stack.url}/admin/auth/user/")
+    page.check("#action-toggle")  # actions.js checks every row
+    rows = page.locator(".action-select").count()
+    assert rows >= len(ROLES) and page.locator(".action-select:checked").count() == rows
+    page.click(f"#result_list a:text-is('{ROLES['haidian'].name}')")
+    page.wait_for_url("**/change/")
+    assert page.locator("input[name=username]").input_value() == ROLES["haidian"].name
+    assert not errors, errors

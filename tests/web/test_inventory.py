@@ -216,3 +216,29 @@ def test_audit_page_is_scoped(world, login):
 def test_fact_rows_link_to_their_history(world, login):
     html = _page(login(world["school"]))
     assert f'href="/school/{A}/audit/?field=fact.video_retention_days"' in html
+
+
+def test_a_long_trail_is_counted_up_to_a_cap_and_paged_on(world, login, monkeypatch):
+    """A district's trail runs to hundreds of thousands of rows: past COUNT_CAP the page says
+    「超过 N 条」 instead of counting them all, and the pager goes on until the last row."""
+    from campusplan.web import audit as trail
+
+    total = AuditEntry.objects.filter(district_code=HAIDIAN).count()
+    monkeypatch.setattr(trail, "PAGE_SIZE", 4)
+    monkeypatch.setattr(trail, "COUNT_CAP", 5)
+    assert total > 3 * 4
+    client = login(world["haidian"])
+
+    def page(n: int) -> tuple[str, int]:
+        html = client.get(f"/audit/?page={n}").content.decode()
+        return html, html.count('<td class="when">')
+
+    html, rows = page(1)
+    assert "超过 5 条" in html and rows == 4 and "page=2" in html
+    last = (total + 3) // 4
+    html, rows = page(last)  # beyond the cap, the last page is reached and ends the pager
+    assert rows == total - (last - 1) * 4 and f"page={last + 1}" not in html
+    assert f"page={last - 1}" in html
+    monkeypatch.setattr(trail, "COUNT_CAP", total)  # under the cap: the exact count
+    html, _rows = page(1)
+    assert f"共 {total} 条" in html and "超过" not in html

@@ -84,6 +84,24 @@ def test_result_list_filters_and_csv_export(world, login):
     assert haidian.get(f"/lists/results/?school={C}").content.decode().count(NAMES[C]) == 0
 
 
+def test_the_pages_of_a_sorted_list_are_the_export_cut_in_pages(world, login):
+    """A page is fetched as its ids in the list's order, then those rows: page after page, the
+    rows are the export's, in the export's order, none twice, none left out."""
+    haidian = login(world["haidian"])
+    query = "ordering=-shortfall&status=failing"
+    csv_text = haidian.get(f"/lists/results.csv?{query}").content.decode("utf-8-sig")
+    lines = list(csv.reader(io.StringIO(csv_text)))
+    exported = [(r[0], r[4]) for r in lines[lines.index([]) + 2:]]  # school, requirement
+    assert len(exported) > 50
+    shown = []
+    for page in range(1, -(-len(exported) // 25) + 1):
+        html = haidian.get(f"/lists/results/?{query}&per_page=25&page={page}").content.decode()
+        body = html.split("<tbody>", 1)[1].split("</tbody>", 1)[0]
+        shown += re.findall(r'<tr><td><a href="/school/(\d+)/">\1</a></td>.*?'
+                            r'<td><a href="[^"]*#req-([^"]+)">\2</a></td>', body)
+    assert shown == exported
+
+
 def test_export_neutralises_formulas(world, login):
     from campusplan.schools.models import School
     School.objects.filter(code=A).update(name="=HYPERLINK(\"x\")")
@@ -128,3 +146,36 @@ def test_dashboards_link_to_the_lists(world, login):
         or "ordering=students_per_computer" in html
     html = login(world["haidian"]).get(f"/district/{HAIDIAN}/").content.decode()
     assert f"/lists/schools/?district={HAIDIAN}&amp;failing_requirement=" in html
+
+
+# --- the filter form's widgets, rendered in Python -------------------------------------------
+
+
+HOSTILE = '"><script>x</script>'
+
+
+@pytest.mark.parametrize("value", [None, "", "211", HOSTILE, ["211", "341"]])
+def test_the_fast_select_renders_what_djangos_select_renders(value):
+    from django import forms
+    from django.test.html import parse_html
+
+    from campusplan.web.lists import FastSelect
+
+    choices = [("", "全部"), ("211", "211 小学"), ("341", "341 完全中学"), (HOSTILE, HOSTILE)]
+    attrs = {"id": "id_type", "class": "x"}
+    assert parse_html(FastSelect(choices=choices).render("type", value, attrs)) == parse_html(
+        forms.Select(choices=choices).render("type", value, attrs))
+
+
+@pytest.mark.parametrize("value", [None, "", "5", HOSTILE])
+@pytest.mark.parametrize("kind", ["TextInput", "NumberInput", "HiddenInput"])
+def test_the_fast_inputs_render_what_djangos_inputs_render(kind, value):
+    from django import forms
+    from django.test.html import parse_html
+
+    from campusplan.web.lists import FAST_INPUTS
+
+    django_widget = getattr(forms, kind)
+    attrs = {"id": "id_q", "size": 10, "min": 0, "required": True, "disabled": False}
+    assert parse_html(FAST_INPUTS[django_widget]().render("q", value, attrs)) == parse_html(
+        django_widget().render("q", value, attrs))

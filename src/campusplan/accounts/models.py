@@ -97,7 +97,10 @@ class AuditEntry(models.Model):
     class Meta:
         ordering = ["-at", "-id"]
         verbose_name = _("审计记录")
+        # the trail is read per school, per district (the audit page of a district officer) and
+        # per kind of object, each newest first
         indexes = [models.Index(fields=["school", "-at"], name="audit_school_at"),
+                   models.Index(fields=["district_code", "-at", "-id"], name="audit_district_at"),
                    models.Index(fields=["object_type", "-at"], name="audit_type_at")]
 
     def save(self, *args, **kwargs):

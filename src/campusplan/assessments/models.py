@@ -64,8 +64,13 @@ class ResultRow(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["run", "school", "requirement_id"],
                                                name="result_once")]
+        # result_school covers what the result lists filter and sort on, so a list's COUNT and
+        # its page of ids read only the index; SQLite cannot seek on the bare boolean `current`,
+        # so school comes first
         indexes = [models.Index(fields=["run", "status"], name="result_status"),
-                   models.Index(fields=["current", "school", "status"], name="result_current")]
+                   models.Index(fields=["current", "school", "status"], name="result_current"),
+                   models.Index(fields=["school", "current", "status", "level", "item",
+                                        "requirement_id"], name="result_school")]
 
 
 class SchoolScore(models.Model):
