@@ -16,6 +16,7 @@ from campusplan.api import (
     errors,
     exports,
     imports,
+    parameters,
     plans,
     prices,
     projects,
@@ -80,5 +81,5 @@ def me(request):
 for router in (me_router, catalog.router, districts.router, schools.router,
                assessments.router, plans.router, prices.router, projects.router,
                imports.router, exports.router, users.router,
-               campaigns.router):
+               campaigns.router, parameters.router):
     api.add_router("", router)

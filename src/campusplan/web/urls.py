@@ -22,6 +22,7 @@ urlpatterns = [
     path("catalog/", views.catalog, name="catalog"),
     path("catalog/item/<int:number>/", views.item_detail, name="item"),
     path("catalog/params/", views.parameters, name="params"),
+    path("catalog/params/<str:key>/", views.parameter_set, name="param_set"),
     path("city/", views_dashboards.city, name="city"),
     path("city/workbook.xlsx", views_dashboards.city_workbook, name="city_workbook"),
     path("district/<str:code>/", views_dashboards.district, name="district"),
