@@ -93,6 +93,12 @@ def test_web_page_shows_the_value_in_force_and_refuses_loosening(world, login):
     assert "<strong>45</strong>" in row and "区" in row
     school_page = login(world["school"]).get("/catalog/params/").content.decode()
     assert "<strong>45</strong>" in school_page.split(f'id="param-{KEY}"')[1].split("</tr>")[0]
+    # each result says which level set the value it was judged with
+    result = login(world["haidian"]).get(f"/school/{B}/?status=all").content.decode()
+    row = result.split(f'id="result-{REQ}"')[1].split("</tr>")[0]
+    assert "录像存储时间下限 45天（区）" in row
+    other = login(world["city"]).get(f"/school/{D}/?status=all").content.decode()
+    assert "录像存储时间下限 30天（标准默认）" in other.split(f'id="result-{REQ}"')[1]
 
 
 def test_api_refuses_loosening_with_403_and_a_bilingual_message(world, login):

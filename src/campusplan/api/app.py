@@ -12,6 +12,7 @@ from campusplan.api import (
     assessments,
     campaigns,
     catalog,
+    deviations,
     districts,
     errors,
     exports,
@@ -81,5 +82,5 @@ def me(request):
 for router in (me_router, catalog.router, districts.router, schools.router,
                assessments.router, plans.router, prices.router, projects.router,
                imports.router, exports.router, users.router,
-               campaigns.router, parameters.router):
+               campaigns.router, parameters.router, deviations.router):
     api.add_router("", router)

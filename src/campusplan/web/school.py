@@ -106,7 +106,7 @@ class ResultView:
     lang: str
     explanation: str = ""  # rendered from the row's numbers, in the reader's language
     # the parameters it was judged with: "录像存储时间下限 45天（区）" — which level set each
-    params: tuple[str, ...] = ()
+    params: str = ""
     waived_until: str = ""  # an approved waiver set it aside, valid through this date
 
     @property
@@ -197,11 +197,11 @@ def results(rows: list[ResultRow], catalog: Catalog, lang: str, filters: ResultF
 
 
 def _judged_with(row: ResultRow, spot: Spot | None, forced: dict, catalog: Catalog,
-                 lang: str) -> tuple[str, ...]:
+                 lang: str) -> str:
     """The parameters the row's requirement reads, each with the level that set its value in
     the row's run (`forced`: the run's tailored values for the school's district)."""
     if spot is None:
-        return ()
+        return ""
     params = {p.key: p for p in catalog.standard.parameters}
     out = []
     for key in param_keys(spot.req):
@@ -211,9 +211,11 @@ def _judged_with(row: ResultRow, spot: Spot | None, forced: dict, catalog: Catal
         value, level = (forced[key]["value"], forced[key]["level"]) if key in forced else (
             p.value, "standard")
         shown = int(value) if float(value).is_integer() else value
-        out.append(f"{p.label.get(lang)} {shown}{p.unit_in(lang)}"
-                   f"（{v.label(v.PARAM_LEVEL, level, lang)}）")
-    return tuple(out)
+        who = v.label(v.PARAM_LEVEL, level, lang)
+        out.append(f"{p.label.get(lang)} {shown}{p.unit_in(lang)}（{who}）"
+                   if lang.startswith("zh") else
+                   f"{p.label.get(lang)} {shown} {p.unit_in(lang)} ({who})".replace("  ", " "))
+    return ("；" if lang.startswith("zh") else "; ").join(out)
 
 
 def status_choices() -> list[tuple[str, str]]:
