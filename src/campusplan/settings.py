@@ -29,6 +29,9 @@
 | `CAMPUSPLAN_EMAIL_PORT`, `CAMPUSPLAN_EMAIL_TLS`, `CAMPUSPLAN_EMAIL_USER`, `CAMPUSPLAN_EMAIL_PASSWORD`, `CAMPUSPLAN_EMAIL_FROM` | `25`, off, empty, empty, `campusplan@localhost` | the SMTP server's port, TLS, login and sender |
 | `CAMPUSPLAN_JOBS_DIR` | `<var>/jobs` | background jobs' result files (e.g. the city workbook) |
 | `CAMPUSPLAN_REMINDER_DAYS` | `7,3,1` | a school not yet submitted is reminded when a campaign's deadline is this many days away or fewer, once per number (`campusplan campaign remind`, run daily) |
+| `CAMPUSPLAN_EVIDENCE_DIR` | `<var>/evidence` | evidence files (photos, contracts, acceptance reports), outside the web root |
+| `CAMPUSPLAN_EVIDENCE_MAX_BYTES` | `10485760` (10 MiB) | the largest evidence file accepted |
+| `CAMPUSPLAN_EVIDENCE_TYPES` | `jpg,jpeg,png,pdf,docx,xlsx` | the file types accepted as evidence (checked by content too) |
 | `CAMPUSPLAN_EMAIL` | — | (derived: on when `CAMPUSPLAN_EMAIL_HOST` is set; not read from the environment) |
 
 Production: docs/deployment.md (`make serve`: gunicorn, static files by whitenoise, DEBUG off).
@@ -284,6 +287,11 @@ CAMPUSPLAN_UPLOAD_RETENTION_SECONDS = int(
     os.environ.get("CAMPUSPLAN_UPLOAD_RETENTION_SECONDS") or 3600)
 CAMPUSPLAN_API_RATE = os.environ.get("CAMPUSPLAN_API_RATE") or "120/min"
 CAMPUSPLAN_API_TOKENS_PER_USER = int(os.environ.get("CAMPUSPLAN_API_TOKENS_PER_USER") or 10)
+CAMPUSPLAN_EVIDENCE_DIR = os.environ.get("CAMPUSPLAN_EVIDENCE_DIR") or str(VAR_DIR / "evidence")
+CAMPUSPLAN_EVIDENCE_MAX_BYTES = int(os.environ.get("CAMPUSPLAN_EVIDENCE_MAX_BYTES") or 10 * 2**20)
+CAMPUSPLAN_EVIDENCE_TYPES = tuple(t.strip().lower().lstrip(".") for t in (
+    os.environ.get("CAMPUSPLAN_EVIDENCE_TYPES") or "jpg,jpeg,png,pdf,docx,xlsx").split(",")
+    if t.strip())
 
 # --- the app's own error pages (templates 400/403/404/500.html), also for a CSRF failure ---
 CSRF_FAILURE_VIEW = "campusplan.web.errors.csrf_failure"

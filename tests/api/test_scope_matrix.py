@@ -48,6 +48,10 @@ SERVICE_FACT = {"value": 8}
 PRICE = {"unit_price": 2500, "source": "2026年协议供货价（测试）"}
 NONE = {"city": 404, "district": 404, "school": 404, "auditor": 404}
 MANAGERS = {"city": 200, "district": 403, "school": 403, "auditor": 403}  # accounts, campaigns
+KEEP = {"value": 30}
+BAD_WAIVER = {"kind": "waiver", "justification": "x", "approver": "y",
+              "granted_on": "2026-01-01", "expires_on": "2026-02-01", "requirement_id": "nope"}
+GRANTERS = {"city": 422, "district": 422, "school": 403, "auditor": 403}  # a school can't approve
 PAST_CAMPAIGN = {"school_year": 2020, "as_of": "2020-09-01", "deadline": "2020-10-01"}
 
 # (method, path, json body, expected status per role); {svc} is HD2's service id,
@@ -122,6 +126,25 @@ ENDPOINTS = [
     ("get", f"/prices?district={CY_D}", None, CITY_ONLY),
     ("put", f"/prices/{HD}/wireless_ap", PRICE, written() | {"school": 403}),
     ("put", f"/prices/{CY_D}/wireless_ap", PRICE, written(outside=True)),
+    ("get", "/parameters", None, ALL),
+    ("get", f"/parameters?district={HD}", None, WHOLE_HD),
+    ("get", f"/parameters?district={CY_D}", None, CITY_ONLY),
+    # the standard's own value: the world's results stay as they are
+    ("put", "/parameters/video_retention_days", KEEP, MANAGERS),
+    ("put", f"/parameters/video_retention_days/{HD}", KEEP, written() | {"school": 403}),
+    ("put", f"/parameters/video_retention_days/{CY_D}", KEEP, written(outside=True)),
+    ("get", f"/schools/{HD1}/deviations", None, ALL),
+    ("get", f"/schools/{CY}/deviations", None, CITY_ONLY),
+    ("post", f"/schools/{HD1}/deviations", BAD_WAIVER, GRANTERS),
+    ("post", f"/schools/{CY}/deviations", BAD_WAIVER, written(422, outside=True)),
+    ("post", "/deviations/999999/revoke", None, NONE),
+    ("get", f"/districts/{HD}/deviations/expiring", None, WHOLE_HD),
+    ("get", f"/districts/{CY_D}/deviations/expiring", None, CITY_ONLY),
+    ("get", f"/schools/{HD1}/evidence", None, ALL),
+    ("get", f"/schools/{CY}/evidence", None, CITY_ONLY),
+    # a JSON body is no upload: refused before any write (tests/tailoring upload real files)
+    ("post", f"/schools/{HD1}/evidence", {}, {r: 422 for r in ALL}),
+    ("get", "/evidence/999999", None, NONE),
     ("get", "/projects", None, ALL),
     ("get", f"/projects?district={HD}", None, WHOLE_HD),
     ("get", f"/projects?district={CY_D}", None, CITY_ONLY),

@@ -148,6 +148,11 @@ EXPECTED_GET = {
     "web:project_new": lambda role, kw: 405,
     "web:project": lambda role, kw: 404,  # no project 1 in the world
     "web:project_edit": lambda role, kw: 405,
+    "web:param_set": lambda role, kw: 405,  # POST only
+    "web:deviation_grant": lambda role, kw: 405,
+    "web:deviation_revoke": lambda role, kw: 405,
+    "web:evidence_upload": lambda role, kw: 405,
+    "web:evidence": lambda role, kw: 404,  # no evidence 1 in the world
 }
 
 

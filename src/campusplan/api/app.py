@@ -12,10 +12,12 @@ from campusplan.api import (
     assessments,
     campaigns,
     catalog,
+    deviations,
     districts,
     errors,
     exports,
     imports,
+    parameters,
     plans,
     prices,
     projects,
@@ -80,5 +82,5 @@ def me(request):
 for router in (me_router, catalog.router, districts.router, schools.router,
                assessments.router, plans.router, prices.router, projects.router,
                imports.router, exports.router, users.router,
-               campaigns.router):
+               campaigns.router, parameters.router, deviations.router):
     api.add_router("", router)

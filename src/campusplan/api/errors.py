@@ -21,6 +21,7 @@ from ninja.errors import AuthenticationError, HttpError, Throttled, ValidationEr
 
 from campusplan.campaigns.services import SchoolLocked, TransitionRefused
 from campusplan.exchange.problems import ExchangeError, Problem
+from campusplan.i18n import Refused
 from campusplan.schools.services import ImportInvalid
 
 log = logging.getLogger("campusplan.api")
@@ -120,6 +121,10 @@ def translate(exc: Exception) -> ApiError | None:
                         exc.zh, exc.en)
     if isinstance(exc, ImportInvalid | ExchangeError):
         return ApiError(422, "invalid_data", details=problem_details(exc.problems))
+    if isinstance(exc, Refused):  # a use case's bilingual refusal; its class says the status
+        status = getattr(exc, "status", 403)
+        return ApiError(status, STATUS_CODES.get(status, "forbidden") if status != 422
+                        else "invalid_data", exc.zh, exc.en)
     if isinstance(exc, IntegrityError):
         return ApiError(409, "conflict")
     if isinstance(exc, OperationalError) and is_busy(exc):
@@ -150,5 +155,5 @@ def install(api: NinjaAPI) -> None:
     for cls in (Exception, ApiError, ValidationError, HttpError, Http404, PermissionDenied,
                 ImportInvalid, ExchangeError, IntegrityError, SuspiciousOperation,
                 OperationalError, DataError, MultiPartParserError,
-                TransitionRefused):
+                TransitionRefused, Refused):
         api.add_exception_handler(cls, handle)

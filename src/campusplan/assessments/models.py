@@ -29,6 +29,10 @@ class AssessmentRun(models.Model):
     kind = models.CharField(_("批次类型"), max_length=10, choices=RunKind.choices,
                             default=RunKind.WORKING)
     label = models.CharField(_("批次名称"), max_length=120, blank=True)
+    # the parameter values in force that are not the standard's own (tailoring), per district:
+    # {district code: {key: {"value": v, "level": "city" | "district"}}}; any key not named
+    # judged at the standard's default
+    parameters = models.JSONField(default=dict, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
@@ -60,6 +64,9 @@ class ResultRow(models.Model):
     rows_short = models.FloatField(null=True, blank=True)
     # the school's most recent judgement; older runs' rows stay as history
     current = models.BooleanField(default=True)
+    # an approved waiver valid on the run date set this failing row aside (not applicable)
+    waived_by = models.ForeignKey("schools.Deviation", null=True, blank=True,
+                                  on_delete=models.SET_NULL, related_name="+")
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["run", "school", "requirement_id"],

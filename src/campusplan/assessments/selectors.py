@@ -15,11 +15,14 @@ import polars as pl
 from django.db.models import QuerySet
 
 from campusplan.assessments.models import AssessmentRun, ResultRow, SchoolScore
+from campusplan.assessments.services import with_approvals
 from campusplan.catalog.loader import Catalog
 from campusplan.engine.assessment import Assessment
 from campusplan.engine.evaluate import LEVEL, NUM, NUMBERS, STATUS, requirement_table
-from campusplan.engine.frames import from_inputs
+from campusplan.engine.frames import from_inputs, with_params
+from campusplan.schools.models import Deviation
 from campusplan.schools.selectors import schools_as_inputs
+from campusplan.schools.tailoring import valid_deviations
 
 VALUES = ("school_id", "requirement_id", "status", "level", "actual", "required", "shortfall",
           "basis", "rows_short")
@@ -54,16 +57,44 @@ def run_info(*, run_ids) -> RunInfo | None:
     return RunInfo(tuple(r.pk for r in runs), runs[0].as_of, runs[0].catalog_version)
 
 
+def run_parameters(*, run_ids) -> dict[int, dict]:
+    """Run id → the tailored parameter values it judged with, per district (see the model)."""
+    return dict(AssessmentRun.objects.filter(pk__in=set(run_ids)).values_list("pk", "parameters"))
+
+
+def waiver_ends(*, ids) -> dict[int, str]:
+    """Deviation id → the day its waiver runs through (ISO), for the rows it set aside."""
+    return {pk: day.isoformat() for pk, day in
+            Deviation.objects.filter(pk__in=set(ids)).values_list("pk", "expires_on")}
+
+
 def stored_assessment(*, schools, catalog: Catalog) -> tuple[Assessment, RunInfo | None]:
     """The current run of these schools as an Assessment (schools never assessed are left out),
     with the run(s) it comes from."""
     schools = list(schools)
     rows = list(current_rows(schools=schools).values_list("run_id", "school__code", *VALUES[1:]))
     judged = {r[1] for r in rows}
-    frames = from_inputs(schools_as_inputs(schools=[s for s in schools if s.code in judged],
-                                           catalog=catalog), catalog)
+    stored = [s for s in schools if s.code in judged]
+    frames = _as_judged(stored, schools_as_inputs(schools=stored, catalog=catalog), catalog,
+                        {r[1]: r[0] for r in rows})
     results = _results(frames.schools.get_column("school_id"), rows, catalog)
     return Assessment(catalog, frames, results), run_info(run_ids={r[0] for r in rows})
+
+
+def _as_judged(schools: list, inputs, catalog: Catalog, run_of: dict[str, int]):
+    """The frames as each school's run saw them: the approvals valid on its run date and the
+    parameter values its district had in force, so explanations read what judged the row."""
+    meta = {pk: (params or {}, day) for pk, params, day in AssessmentRun.objects.filter(
+        pk__in=set(run_of.values())).values_list("pk", "parameters", "as_of")}
+    deviations = []
+    for day in {d for _p, d in meta.values()}:
+        deviations += [d for d in valid_deviations(
+            [s for s in schools if meta[run_of[s.code]][1] == day], day)]
+    frames = from_inputs(with_approvals(inputs, deviations), catalog)
+    params = {s.code: {k: x["value"] for k, x in
+                       meta[run_of[s.code]][0].get(s.district.code, {}).items()}
+              for s in schools}
+    return with_params(frames, catalog, params)
 
 
 def _results(school_ids: pl.Series, rows: list[tuple], catalog: Catalog) -> pl.DataFrame:

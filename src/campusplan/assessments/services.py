@@ -11,9 +11,12 @@ from django.db import transaction
 from campusplan.assessments.models import AssessmentRun, EquityUnit, ResultRow, SchoolScore
 from campusplan.catalog.loader import Catalog, load_catalog
 from campusplan.engine.assessment import Assessment, run
+from campusplan.engine.document import Inputs, SmartPhaseDoc
 from campusplan.engine.indicators import equity_units, indicator_frame
+from campusplan.schools import tailoring
 from campusplan.schools.bulk import insert_rows
-from campusplan.schools.models import School
+from campusplan.schools.choices import DeviationKind
+from campusplan.schools.models import Deviation, School
 from campusplan.schools.selectors import schools_as_inputs
 
 COLUMNS = ("school_id", "requirement_id", "item", "status", "level", "actual", "required",
@@ -30,7 +33,14 @@ def assessment_run_create(*, schools, scope_kind: str, scope_code: str = "",
     language (assessments/selectors.py). The use case (campusplan.usecases.runs) audits it."""
     catalog = catalog or load_catalog()
     schools = list(schools)
-    result = run(catalog, schools_as_inputs(schools=schools, catalog=catalog), as_of)
+    day = as_of or dt.date.today()
+    deviations = tailoring.valid_deviations(schools, day)
+    inputs = with_approvals(schools_as_inputs(schools=schools, catalog=catalog), deviations)
+    params, in_force = tailoring.school_params(schools)
+    result = run(catalog, inputs, day, params=params)
+    waivers = {(d.school.code, d.requirement_id): d.pk for d in deviations
+               if d.kind == DeviationKind.WAIVER}
+    waived = {pair: waivers[pair] for pair in result.waive(set(waivers))}
     rows = result.annotated.select(*COLUMNS).with_columns(pl.col("status", "level").cast(pl.Utf8))
     counts = dict(rows.group_by("status").len().iter_rows())
     by_code = {s.code: s for s in schools}
@@ -40,12 +50,33 @@ def assessment_run_create(*, schools, scope_kind: str, scope_code: str = "",
             catalog_checksum=catalog.checksum, as_of=as_of or dt.date.today(), created_by=user,
             actor=actor or getattr(user, "username", ""), scope_kind=scope_kind,
             scope_code=scope_code, schools=len(schools), results=rows.height, counts=counts,
-            kind=kind, label=label)
+            kind=kind, label=label, parameters={
+                d: {k: {"value": v, "level": lvl} for k, (v, lvl) in p.items()}
+                for d, p in in_force.items()})
         _retire(schools)
-        _store_rows(record, rows, by_code, progress)
+        _store_rows(record, rows, by_code, progress, waived)
         _store_scores(record, result, by_code)
         _store_units(record, result, by_code)
     return record, result
+
+
+def with_approvals(inputs: Inputs, deviations: list[Deviation]) -> Inputs:
+    """The schools as the approvals valid on the run date make them: a data-centre approval
+    (5.3 获批后开展建设) sets `approved_data_center`; a phase application granted (5.11 可申请增加)
+    puts the school in that phase from the day it was granted. An expired one adds nothing, so
+    the school is judged on its own profile again."""
+    by_school: dict[str, dict] = {}
+    for d in deviations:
+        update = by_school.setdefault(d.school.code, {})
+        if d.kind == DeviationKind.DATA_CENTER:
+            update["approved_data_center"] = True
+        elif d.kind == DeviationKind.SMART_PHASE and d.phase:
+            update["smart_phase"] = SmartPhaseDoc(phase=d.phase, since=d.granted_on)
+    if not by_school:
+        return inputs
+    schools = [s.model_copy(update=by_school[s.code]) if s.code in by_school else s
+               for s in inputs.schools]
+    return inputs.model_copy(update={"schools": schools})
 
 
 def _retire(schools: list[School]) -> None:
@@ -89,12 +120,13 @@ def key_ratios(result: Assessment) -> pl.DataFrame:
 
 
 ROW_FIELDS = ("run", "school", "requirement_id", "item", "status", "level", "actual",
-              "required", "shortfall", "basis", "rows_short", "current")
+              "required", "shortfall", "basis", "rows_short", "current", "waived_by")
 
 
 def _store_rows(record: AssessmentRun, rows: pl.DataFrame, by_code: dict[str, School],
-                progress: Callable | None) -> None:
+                progress: Callable | None, waived: dict[tuple[str, str], int]) -> None:
     ids = {code: s.pk for code, s in by_code.items()}
-    tuples = ((record.pk, ids[r[0]], r[1], r[2], r[3], r[4], r[5], r[6], r[7], r[8], r[9], True)
+    tuples = ((record.pk, ids[r[0]], r[1], r[2], r[3], r[4], r[5], r[6], r[7], r[8], r[9], True,
+               waived.get((r[0], r[1])) if waived else None)
               for r in rows.iter_rows())
     insert_rows(ResultRow, ROW_FIELDS, tuples, progress, rows.height)

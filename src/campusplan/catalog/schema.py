@@ -88,6 +88,9 @@ class Parameter(Strict):
     unit: Unit = NO_UNIT
     label: Text
     source: SpecRef
+    # which way a stricter value lies, for a parameter whose checks do not say it themselves
+    # (catalog/tailoring.py derives it from the comparisons; a declaration must agree with them)
+    tighter: Literal["higher", "lower"] | None = None
 
     def unit_in(self, lang: str) -> str:
         return self.unit.get(lang)

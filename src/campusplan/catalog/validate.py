@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from campusplan.catalog import boundaries, expr
+from campusplan.catalog import boundaries, expr, tailoring
 from campusplan.catalog.loader import Catalog
 from campusplan.catalog.profile import SERVICE_DERIVED, STAGE_FIELDS, school_fields
 from campusplan.catalog.schema import Item, Level, Requirement, Scope
@@ -135,7 +135,15 @@ def _boundary_problems(catalog: Catalog) -> list[Problem]:
         return [Problem("boundaries", str(exc))]
 
 
+def _tailoring_problems(catalog: Catalog) -> list[Problem]:
+    """A parameter's declared `tighter:` that its own comparisons contradict."""
+    try:
+        return [Problem(where, msg) for where, msg in tailoring.problems(catalog.standard)]
+    except expr.ExprError:  # bad texts are listed above
+        return []
+
+
 def validate(catalog: Catalog) -> list[Problem]:
     """Every meaning problem of the catalog; empty when it is sound."""
     return (_Checker(catalog).run() + _planning_problems(catalog) + _indicator_problems(catalog)
-            + _boundary_problems(catalog))
+            + _boundary_problems(catalog) + _tailoring_problems(catalog))

@@ -198,6 +198,32 @@ BUDGET_PER: Table = {
     "all": Term("统筹共用", "Pooled"),
 }
 
+# which level set the value of a parameter in force (tailoring: the city sets, a district tightens)
+PARAM_LEVEL: Table = {
+    "standard": Term("标准默认", "Standard default", "muted"),
+    "city": Term("城市", "City"),
+    "district": Term("区", "District", "warn"),
+}
+# which way a stricter value of a parameter lies
+TIGHTER: Table = {
+    "higher": Term("只能调高", "may only be raised"),
+    "lower": Term("只能调低", "may only be lowered"),
+}
+
+# an approved deviation (5.3 获批后开展建设, 5.11 可申请增加, a waiver), valid until it expires
+DEVIATION_KIND: Table = {
+    "data_center": Term("自建数据中心审批", "Own data centre approval"),
+    "smart_phase": Term("智慧教室阶段申请", "Smart-classroom phase application"),
+    "waiver": Term("要求豁免", "Waiver of a requirement"),
+}
+
+# an evidence file attached to a school's requirement
+EVIDENCE_KIND: Table = {
+    "photo": Term("照片", "Photo"),
+    "contract": Term("合同", "Contract"),
+    "acceptance": Term("验收报告", "Acceptance report"),
+}
+
 TABLES: dict[str, Table] = {
     "status": STATUS, "level": LEVEL, "stage": STAGE, "smart_phase": SMART_PHASE, "role": ROLE,
     "provider": PROVIDER, "funding": FUNDING, "line_kind": LINE_KIND, "price_basis": PRICE_BASIS,
@@ -205,4 +231,6 @@ TABLES: dict[str, Table] = {
     "workbook_kind": WORKBOOK_KIND, "admin_role": ADMIN_ROLE, "outcome": OUTCOME,
     "price_list": PRICE_LIST, "project_status": PROJECT_STATUS,
     "funding_source": FUNDING_SOURCE, "budget_basis": BUDGET_BASIS, "budget_per": BUDGET_PER,
+    "param_level": PARAM_LEVEL, "tighter": TIGHTER, "deviation_kind": DEVIATION_KIND,
+    "evidence_kind": EVIDENCE_KIND,
 }

@@ -18,6 +18,7 @@ from campusplan.cli import (
     data,
     demo,
     ops,
+    param,
     plan,
     report,
     role,
@@ -45,6 +46,7 @@ app.add_typer(report.app, name="report")
 app.add_typer(audit.app, name="audit")
 app.add_typer(role.app, name="role")
 app.add_typer(campaign.app, name="campaign")
+app.add_typer(param.app, name="param")
 
 
 @app.command("cli-docs", hidden=True)

@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from functools import cached_property
 
 import polars as pl
 
 from campusplan.catalog.loader import Catalog
-from campusplan.engine.evaluate import assess, specs
+from campusplan.engine.evaluate import STATUS, assess, specs
 from campusplan.engine.explain import Explainer
-from campusplan.engine.frames import Frames, from_inputs
+from campusplan.engine.frames import Frames, from_inputs, with_params
 from campusplan.engine.inputs import Inputs
 from campusplan.engine.rollup import annotate, rollup
 
@@ -21,6 +22,32 @@ class Assessment:
     catalog: Catalog
     frames: Frames
     results: pl.DataFrame
+
+    def waive(self, pairs: Collection[tuple[str, str]]) -> set[tuple[str, str]]:
+        """Set aside the failing rows of the (school code, requirement id) pairs an approved
+        waiver covers: they become not applicable, so no rate counts them. Before `annotated`
+        is read. The pairs actually set aside (a met row needs no waiver)."""
+        if not pairs:
+            return set()
+        idx = {c: i for i, c in enumerate(self.frames.schools["school_id"].to_list())}
+        req = {s.req.id: s.index for s in specs(self.catalog)}
+        keys = [(idx[c], req[r]) for c, r in pairs if c in idx and r in req]
+        if not keys:
+            return set()
+        marks = pl.DataFrame(keys, schema={"school_idx": pl.UInt32, "req": pl.UInt16},
+                             orient="row").unique().with_columns(pl.lit(True).alias("_waived"))
+        joined = self.results.join(marks, on=["school_idx", "req"], how="left",
+                                   maintain_order="left")
+        hit = pl.col("_waived").fill_null(False) & pl.col("status").is_in(
+            ["gap", "violation", "unknown"])
+        waived = joined.filter(hit).select("school_idx", "req").rows()
+        self.results = joined.with_columns(
+            pl.when(hit).then(pl.lit("not_applicable", dtype=STATUS)).otherwise(pl.col("status"))
+            .alias("status"),
+            pl.when(hit).then(None).otherwise(pl.col("shortfall")).alias("shortfall"),
+        ).drop("_waived")
+        codes, ids = list(idx), {i: r for r, i in req.items()}
+        return {(codes[i], ids[r]) for i, r in waived}
 
     @cached_property
     def annotated(self) -> pl.DataFrame:
@@ -47,6 +74,10 @@ class Assessment:
         return out
 
 
-def run(catalog: Catalog, inputs: Inputs, as_of: dt.date | None = None) -> Assessment:
+def run(catalog: Catalog, inputs: Inputs, as_of: dt.date | None = None,
+        params: Mapping[str, Mapping[str, float]] | None = None) -> Assessment:
+    """`params`: per school code, the parameter values its district set (tailoring)."""
     frames = from_inputs(inputs, catalog, as_of)
+    if params:
+        frames = with_params(frames, catalog, params)
     return Assessment(catalog, frames, assess(catalog, frames))

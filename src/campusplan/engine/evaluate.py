@@ -62,12 +62,25 @@ def requirement_table(catalog: Catalog) -> pl.DataFrame:
                                       "kind": pl.Utf8})
 
 
+PARAM_PREFIX = "param."
+
+
+def tailored(frames: Frames) -> frozenset[str]:
+    """The parameters that differ between the schools of this run (a district tightened them):
+    columns `param.<key>` of the schools frame. Every other parameter stays a literal."""
+    return frozenset(c[len(PARAM_PREFIX):] for c in frames.schools.columns
+                     if c.startswith(PARAM_PREFIX))
+
+
 class _Resolver:
-    def __init__(self, catalog: Catalog, stage: str | None, row_ns: str | None = None):
+    def __init__(self, catalog: Catalog, stage: str | None, row_ns: str | None = None,
+                 columns: frozenset[str] = frozenset()):
         self.params = catalog.standard.param_values()
-        self.stage, self.row_ns = stage, row_ns
+        self.stage, self.row_ns, self.columns = stage, row_ns, columns
 
     def __call__(self, ns: str, name: str) -> pl.Expr:
+        if ns == "param" and name in self.columns:
+            return pl.col(f"{PARAM_PREFIX}{name}")
         if ns == "param":
             value = self.params[name]
             return pl.lit(value, dtype=pl.Float64) if value is None else pl.lit(value)
@@ -97,7 +110,8 @@ def _collection_counts(catalog: Catalog, frames: Frames, all_specs: list[Spec]) 
         source = s.req.check.row_source()
         if source is not None:
             groups.setdefault((source.collection.of, source.type), []).append((s, source))
-    queries = [_count_group(catalog, frames, group) for group in groups.values()]
+    columns = tailored(frames)
+    queries = [_count_group(catalog, frames, group, columns) for group in groups.values()]
     for counts in pl.collect_all(queries):
         out = out.join(counts, on="school_idx", how="left", maintain_order="left")
     return out
@@ -107,7 +121,8 @@ def _count_name(source: RowSource) -> str:
     return f"n_{source.collection.of}_{source.type}"
 
 
-def _count_group(catalog, frames, group: list[tuple[Spec, RowSource]]) -> pl.LazyFrame:
+def _count_group(catalog, frames, group: list[tuple[Spec, RowSource]],
+                 columns: frozenset[str] = frozenset()) -> pl.LazyFrame:
     collection, typ = group[0][1].collection, group[0][1].type
     rows = getattr(frames, collection.of).lazy()
     if typ != "*":
@@ -116,16 +131,17 @@ def _count_group(catalog, frames, group: list[tuple[Spec, RowSource]]) -> pl.Laz
     for s, source in group:
         for text in filter(None, (source.condition, source.deficit)):
             needed |= {f"{ns}.{n}" if ns != "stage" else f"stage.{s.stage}.{n}"
-                       for ns, n in ex.refs(ex.parse(text)) if ns in ("school", "fact", "stage")}
+                       for ns, n in ex.refs(ex.parse(text))
+                       if ns in ("school", "fact", "stage") or (ns == "param" and n in columns)}
     if needed:  # gather by row index: no hash join needed
         school_cols = frames.schools.select(sorted(needed))
         rows = rows.with_columns(pl.lit(school_cols[c]).gather(pl.col("school_idx")).alias(c)
                                  for c in school_cols.columns)
-    conds = [_compile(source.condition, _Resolver(catalog, s.stage, collection.namespace))
+    conds = [_compile(source.condition, _Resolver(catalog, s.stage, collection.namespace, columns))
              .alias(f"c{s.index}") for s, source in group]
     # how far each failing row falls short, in the measured fact's unit (null where it holds)
     deficits = [pl.when(~pl.col(f"c{s.index}")).then(
-        _compile(source.deficit, _Resolver(catalog, s.stage, collection.namespace)))
+        _compile(source.deficit, _Resolver(catalog, s.stage, collection.namespace, columns)))
         .alias(f"d{s.index}") for s, source in group if source.deficit is not None]
     name = _count_name(group[0][1])
     n, aggs = pl.col(name), [pl.len().alias(name)]
@@ -156,13 +172,15 @@ def _applicable(spec: Spec, resolver: _Resolver) -> pl.Expr:
 class _Context:
     """What a check kind's `polars()` hook is given (catalog/kinds/base.py PolarsContext)."""
 
-    def __init__(self, catalog: Catalog, spec: Spec):
-        self.catalog, self.spec, self.resolver = catalog, spec, _Resolver(catalog, spec.stage)
+    def __init__(self, catalog: Catalog, spec: Spec, columns: frozenset[str] = frozenset()):
+        self.catalog, self.spec, self.columns = catalog, spec, columns
+        self.resolver = _Resolver(catalog, spec.stage, columns=columns)
         self.stage = spec.stage
 
     def expr(self, text: str | None, stage: str | None = None) -> pl.Expr | None:
         """`stage.*` reads the item's 学段, or `stage` (a kind sharing a pool across 学段)."""
-        resolver = self.resolver if stage is None else _Resolver(self.catalog, stage)
+        resolver = self.resolver if stage is None else _Resolver(self.catalog, stage,
+                                                                 columns=self.columns)
         return _compile(text, resolver)
 
     def applicable(self) -> pl.Expr:
@@ -176,9 +194,11 @@ class _Context:
                      *(pl.col(f"{k}{i}").fill_null(0) for k in ("ok", "fail", "null")), units)
 
 
-def requirement_exprs(catalog: Catalog, spec: Spec) -> dict[str, pl.Expr]:
-    """status, actual, required, shortfall, basis for one requirement over the wide frame."""
-    return spec.req.check.polars(_Context(catalog, spec))
+def requirement_exprs(catalog: Catalog, spec: Spec,
+                      columns: frozenset[str] = frozenset()) -> dict[str, pl.Expr]:
+    """status, actual, required, shortfall, basis for one requirement over the wide frame;
+    the parameters in `columns` are read per school (tailored), the others are literals."""
+    return spec.req.check.polars(_Context(catalog, spec, columns))
 
 
 # --- steps 2 and 4 -----------------------------------------------------------------------------
@@ -192,9 +212,9 @@ def assess(catalog: Catalog, frames: Frames) -> pl.DataFrame:
     counts = _collection_counts(catalog, frames, all_specs)
     wide = pl.concat([frames.schools, counts.drop("school_idx")], how="horizontal") \
         if counts.height == frames.schools.height else frames.schools
-    cols = []
+    cols, columns = [], tailored(frames)
     for s in all_specs:
-        for name, e in requirement_exprs(catalog, s).items():
+        for name, e in requirement_exprs(catalog, s, columns).items():
             cols.append(e.alias(f"{s.index}:{name}"))
     computed = wide.select(cols)
     return stack(computed, all_specs)

@@ -129,8 +129,8 @@ class Explainer:
         """The values a check's expression reads for this school (and row, for per-row
         conditions)."""
         def env(ns: str, name: str):
-            if ns == "param":
-                return self.params[name].value
+            if ns == "param":  # a tailored value is a column of the school
+                return school.get(f"param.{name}", self.params[name].value)
             if ns == "stage":
                 return school.get(f"stage.{spec.stage}.{name}")
             if ns in ("room", "service"):

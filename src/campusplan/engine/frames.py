@@ -9,6 +9,7 @@ population generator both go through it, so they cannot disagree.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 import polars as pl
@@ -137,6 +138,24 @@ def finish(frames: Frames, catalog: Catalog) -> Frames:
                              maintain_order="left").with_columns(
         pl.col("service.district_provides").fill_null(False))
     return Frames(schools=schools, rooms=rooms, services=services, devices=frames.devices)
+
+
+def with_params(frames: Frames, catalog: Catalog,
+                values: Mapping[str, Mapping[str, float]]) -> Frames:
+    """The frames with a column `param.<key>` for each parameter some school's district set
+    differently (tailoring): `values` maps a school code to {key: value}; a school not named,
+    or a key it does not set, reads the standard's value. The engine reads such a parameter
+    per school; every other parameter stays one literal, so an untailored run costs nothing."""
+    defaults = catalog.standard.param_values()
+    keys = sorted({k for v in values.values() for k, x in v.items() if x != defaults.get(k)})
+    if not keys:
+        return frames
+    codes = frames.schools["school_id"].to_list()
+    cols = [pl.Series(f"param.{k}", [values.get(c, {}).get(k, defaults[k]) for c in codes],
+                      dtype=pl.Float64) for k in keys]
+    schools = frames.schools.drop([c.name for c in cols], strict=False).with_columns(cols)
+    return Frames(schools=schools, rooms=frames.rooms, services=frames.services,
+                  devices=frames.devices)
 
 
 def _indexed(rows: pl.DataFrame, index: pl.DataFrame) -> pl.DataFrame:

@@ -55,7 +55,9 @@ class _Context:
 def assess_school(catalog: Catalog, school: dict, rooms: list[dict], services: list[dict],
                   all_specs: list[Spec] | None = None) -> list[dict]:
     """Results for one school: one dict per requirement, in catalog order."""
-    params = catalog.standard.param_values()
+    # a tailored parameter is a column of the school (engine/frames.py with_params)
+    params = catalog.standard.param_values() | {
+        k[len("param."):]: v for k, v in school.items() if k.startswith("param.")}
     pools = {"rooms": rooms, "services": services}
     return [_judge(s, _Context(params, school, s.stage, pools)) for s in
             (all_specs or specs(catalog))]

@@ -11,6 +11,7 @@ numbers in the footer.
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
 
@@ -38,12 +39,24 @@ from campusplan.reports.labels import (
 from campusplan.reports.labels import qty as fmt_qty
 
 
-def write_school_docx(p: c.Planned, school_id: str, out: str | Path | IO[bytes]) -> None:
+@dataclass(frozen=True)
+class Attachments:
+    """What the report lists beside the findings: the school's evidence files (requirement,
+    kind, file name, size in bytes, uploaded) and its approvals and waivers in force (kind,
+    requirement, approver, valid through), all already in the reader's language."""
+
+    evidence: list[tuple[str, str, str, int, str]] = field(default_factory=list)
+    approvals: list[tuple[str, str, str, str]] = field(default_factory=list)
+
+
+def write_school_docx(p: c.Planned, school_id: str, out: str | Path | IO[bytes],
+                      attachments: Attachments | None = None) -> None:
     """Write the report of one school (`school_id` must be in the assessment)."""
-    build_school_docx(p, school_id).save(out)
+    build_school_docx(p, school_id, attachments).save(out)
 
 
-def build_school_docx(p: c.Planned, school_id: str) -> DocumentType:
+def build_school_docx(p: c.Planned, school_id: str,
+                      attachments: Attachments | None = None) -> DocumentType:
     if school_id not in p.schools:
         raise KeyError(school_id)
     lang = p.lang
@@ -53,6 +66,7 @@ def build_school_docx(p: c.Planned, school_id: str) -> DocumentType:
     _profile(doc, p, prof)
     _compliance(doc, p, school_id)
     _findings(doc, p, school_id)
+    _evidence(doc, p.lang, attachments or Attachments())
     _plan(doc, p, school_id)
     _notes(doc, p)
     dx.page_footer(doc, t("footer", lang, page="{page}", pages="{pages}"))
@@ -147,6 +161,28 @@ def _findings(doc: DocumentType, p: c.Planned, school_id: str) -> None:
             for i, r in enumerate(missing, 1)]
     dx.add_table(doc, [head[0], head[1], head[2], head[5]], rows, [1.3, 1.6, 4.4, 8.7],
                  numeric={0})
+
+
+def _evidence(doc: DocumentType, lang: str, a: Attachments) -> None:
+    doc.add_heading(t("h_evidence", lang), level=2)
+    if not a.evidence and not a.approvals:
+        doc.add_paragraph(t("no_evidence", lang))
+        return
+    if a.evidence:
+        head = [t(k, lang) for k in ("c_no", "c_req", "c_evidence_kind", "c_file",
+                                     "c_uploaded")]
+        rows = [[i, req or "—", kind, f"{name}（{_size(size)}）", at]
+                for i, (req, kind, name, size, at) in enumerate(a.evidence, 1)]
+        dx.add_table(doc, head, rows, [1.3, 1.6, 2.2, 7.4, 3.5], numeric={0})
+    if a.approvals:
+        head = [t(k, lang) for k in ("c_no", "c_approval", "c_req", "c_approver", "c_expires")]
+        rows = [[i, kind, req or "—", who, until]
+                for i, (kind, req, who, until) in enumerate(a.approvals, 1)]
+        dx.add_table(doc, head, rows, [1.3, 4.0, 1.6, 5.6, 3.5], numeric={0})
+
+
+def _size(n: int) -> str:
+    return f"{n / 2**20:.1f} MB" if n >= 2**20 else f"{max(1, round(n / 1024))} KB"
 
 
 def plan_rows(lines: pl.DataFrame, tiers: dict, lang: str) -> list[list]:

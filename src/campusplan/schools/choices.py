@@ -24,3 +24,20 @@ class SourceKind(models.TextChoices):
 class ProvidedBy(models.TextChoices):
     SCHOOL = "school", lazy_label(v.PROVIDER, "school")
     DISTRICT = "district", lazy_label(v.PROVIDER, "district")
+
+
+class ParamLevel(models.TextChoices):
+    CITY = "city", lazy_label(v.PARAM_LEVEL, "city")
+    DISTRICT = "district", lazy_label(v.PARAM_LEVEL, "district")
+
+
+class DeviationKind(models.TextChoices):
+    DATA_CENTER = "data_center", lazy_label(v.DEVIATION_KIND, "data_center")
+    SMART_PHASE = "smart_phase", lazy_label(v.DEVIATION_KIND, "smart_phase")
+    WAIVER = "waiver", lazy_label(v.DEVIATION_KIND, "waiver")
+
+
+class EvidenceKind(models.TextChoices):
+    PHOTO = "photo", lazy_label(v.EVIDENCE_KIND, "photo")
+    CONTRACT = "contract", lazy_label(v.EVIDENCE_KIND, "contract")
+    ACCEPTANCE = "acceptance", lazy_label(v.EVIDENCE_KIND, "acceptance")

@@ -16,7 +16,14 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from campusplan.i18n import local_time
-from campusplan.schools.choices import ProvidedBy, SmartPhase, SourceKind
+from campusplan.schools.choices import (
+    DeviationKind,
+    EvidenceKind,
+    ParamLevel,
+    ProvidedBy,
+    SmartPhase,
+    SourceKind,
+)
 
 STAGES = ("primary", "junior", "senior")
 STAGE_KEYS = ("classes", "students", "max_class_size")
@@ -203,3 +210,82 @@ class FactValue(models.Model):
         self.num = float(value) if isinstance(value, int | float) and not isinstance(value, bool) \
             else None
         self.text = value if isinstance(value, str) else None
+
+
+class ParameterSetting(models.Model):
+    """A parameter value set by the city (district empty: for every district) or by one
+    district over it (tailoring). A district's value may only be stricter than the city's value
+    in force (usecases.tailoring decides which way is stricter from the catalog)."""
+
+    level = models.CharField(_("层级"), max_length=10, choices=ParamLevel.choices)
+    district = models.ForeignKey(District, null=True, blank=True, on_delete=models.CASCADE,
+                                 related_name="parameters")
+    key = models.CharField(_("参数"), max_length=60)
+    value = models.FloatField(_("取值"))
+    note = models.CharField(_("说明"), max_length=300, blank=True)
+    set_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                               on_delete=models.SET_NULL, related_name="+")
+    set_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["key"], condition=Q(district__isnull=True),
+                                    name="one_city_value_per_parameter"),
+            models.UniqueConstraint(fields=["district", "key"],
+                                    condition=Q(district__isnull=False),
+                                    name="one_district_value_per_parameter"),
+        ]
+        ordering = ["key", "district"]
+
+
+class Deviation(models.Model):
+    """An approved deviation of one school, valid from `granted_on` through `expires_on`: the
+    approval of its own data centre (5.3 获批后开展建设), a smart-classroom phase application
+    (5.11 可申请增加), or a waiver of one requirement. Every assessment reads its validity as of
+    the run date, so an expired one stops counting by itself."""
+
+    school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="deviations")
+    kind = models.CharField(_("类型"), max_length=12, choices=DeviationKind.choices)
+    requirement_id = models.CharField(_("豁免的要求"), max_length=20, blank=True)
+    phase = models.CharField(_("申请的阶段"), max_length=12, blank=True,
+                             choices=SmartPhase.choices)
+    justification = models.TextField(_("理由"))
+    approver = models.CharField(_("审批人"), max_length=150)
+    granted_on = models.DateField(_("批准日期"))
+    expires_on = models.DateField(_("有效期至"))
+    attachment = models.ForeignKey("Evidence", null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+")
+    revoked_on = models.DateField(_("撤销日期"), null=True, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["expires_on", "id"]
+        indexes = [models.Index(fields=["school", "kind"]), models.Index(fields=["expires_on"])]
+
+    def valid_on(self, day) -> bool:
+        return (self.granted_on <= day <= self.expires_on
+                and (self.revoked_on is None or day < self.revoked_on))
+
+
+class Evidence(models.Model):
+    """A file proving a school's requirement (photo, contract, acceptance report), kept under
+    the var/ directory, outside the web root; served only through a scoped download."""
+
+    school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="evidence")
+    requirement_id = models.CharField(_("要求编号"), max_length=20, blank=True)
+    kind = models.CharField(_("类型"), max_length=12, choices=EvidenceKind.choices)
+    file_name = models.CharField(_("文件名"), max_length=255)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField(_("大小（字节）"))
+    sha256 = models.CharField(max_length=64)
+    stored_as = models.CharField(max_length=100, unique=True)  # a random name in the store
+    note = models.CharField(_("说明"), max_length=300, blank=True)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                    on_delete=models.SET_NULL, related_name="+")
+    uploaded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["requirement_id", "-uploaded_at"]
+        indexes = [models.Index(fields=["school", "requirement_id"])]

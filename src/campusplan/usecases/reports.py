@@ -4,19 +4,24 @@ never leaves half a file."""
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from campusplan.accounts import audit
 from campusplan.accounts.audit import Actor
+from campusplan.catalog import vocabulary as v
+from campusplan.i18n import local_time
 from campusplan.planning.phasing import Budget
 from campusplan.reports.city_xlsx import write_city_xlsx
 from campusplan.reports.content import Planned
 from campusplan.reports.district_xlsx import write_district_xlsx
 from campusplan.reports.plan_docx import write_plan_docx
-from campusplan.reports.school_docx import write_school_docx
+from campusplan.reports.school_docx import Attachments, write_school_docx
 from campusplan.schools.models import District, School
+from campusplan.schools.tailoring import valid_deviations
+from campusplan.usecases import evidence
 from campusplan.usecases.plans import DEFAULT_BUDGET, PlanScope, planned
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -52,8 +57,19 @@ def _audited(actor: Actor, report: Report, schools: int) -> Report:
 def school_report(*, actor: Actor, school: School, lang: str = "zh",
                   budget: Budget = DEFAULT_BUDGET) -> Report:
     p = planned(actor=actor, schools=[school], budget=budget, lang=lang)
-    content = _build(lambda buf: write_school_docx(p, school.code, buf))
+    extra = _attachments(school, lang)
+    content = _build(lambda buf: write_school_docx(p, school.code, buf, extra))
     return _audited(actor, Report(content, f"{school.code}-report.docx", DOCX, p), 1)
+
+
+def _attachments(school: School, lang: str) -> Attachments:
+    """The school's evidence files and the approvals valid today, for the Word report."""
+    files = [(e.requirement_id, v.label(v.EVIDENCE_KIND, e.kind, lang), e.file_name, e.size,
+              local_time(e.uploaded_at)) for e in evidence.listed([school])]
+    approvals = [(v.label(v.DEVIATION_KIND, d.kind, lang), d.requirement_id, d.approver,
+                  d.expires_on.isoformat())
+                 for d in valid_deviations([school], dt.date.today())]
+    return Attachments(files, approvals)
 
 
 def district_report(*, actor: Actor, district: District, schools: list[School],

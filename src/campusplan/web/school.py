@@ -20,7 +20,7 @@ from campusplan.catalog.loader import Catalog
 from campusplan.catalog.schema import Area, Item, Requirement
 from campusplan.i18n import lazy_label
 from campusplan.schools.models import STAGE_COLUMNS, STAGES, School
-from campusplan.web.presenters import LEVEL_LABELS, STAGE_LABELS
+from campusplan.web.presenters import LEVEL_LABELS, STAGE_LABELS, param_keys
 
 STATUS_LABELS = {key: lazy_label(v.STATUS, key) for key in v.STATUS}
 PROBLEMS = "problems"  # the filter value for 未达标 + 违规
@@ -105,6 +105,9 @@ class ResultView:
     spot: Spot | None
     lang: str
     explanation: str = ""  # rendered from the row's numbers, in the reader's language
+    # the parameters it was judged with: "录像存储时间下限 45天（区）" — which level set each
+    params: str = ""
+    waived_until: str = ""  # an approved waiver set it aside, valid through this date
 
     @property
     def status_label(self) -> str:
@@ -178,12 +181,41 @@ def results(rows: list[ResultRow], catalog: Catalog, lang: str, filters: ResultF
     index = requirement_index(catalog)
     order = {rid: n for n, rid in enumerate(index)}
     said = explanations or {}
-    views = [ResultView(r, index.get(r.requirement_id), lang, said.get(r.requirement_id, ""))
-             for r in rows]
+    runs = selectors.run_parameters(run_ids={r.run_id for r in rows})
+    waivers = selectors.waiver_ends(ids={r.waived_by_id for r in rows if r.waived_by_id})
+    district_of = dict(School.objects.filter(pk__in={r.school_id for r in rows})
+                       .values_list("pk", "district__code"))
+    views = [ResultView(r, index.get(r.requirement_id), lang, said.get(r.requirement_id, ""),
+                        _judged_with(r, index.get(r.requirement_id),
+                                     runs.get(r.run_id, {}).get(district_of[r.school_id], {}),
+                                     catalog, lang),
+                        waivers.get(r.waived_by_id, "")) for r in rows]
     views = [view for view in views if filters.keeps(view)]
     return sorted(views, key=lambda view: (v.status_rank(view.row.status),
                                            view.row.level != "required",
                                            order.get(view.row.requirement_id, 10_000)))
+
+
+def _judged_with(row: ResultRow, spot: Spot | None, forced: dict, catalog: Catalog,
+                 lang: str) -> str:
+    """The parameters the row's requirement reads, each with the level that set its value in
+    the row's run (`forced`: the run's tailored values for the school's district)."""
+    if spot is None:
+        return ""
+    params = {p.key: p for p in catalog.standard.parameters}
+    out = []
+    for key in param_keys(spot.req):
+        p = params.get(key)
+        if p is None or not isinstance(p.value, int | float):
+            continue
+        value, level = (forced[key]["value"], forced[key]["level"]) if key in forced else (
+            p.value, "standard")
+        shown = int(value) if float(value).is_integer() else value
+        who = v.label(v.PARAM_LEVEL, level, lang)
+        out.append(f"{p.label.get(lang)} {shown}{p.unit_in(lang)}（{who}）"
+                   if lang.startswith("zh") else
+                   f"{p.label.get(lang)} {shown} {p.unit_in(lang)} ({who})".replace("  ", " "))
+    return ("；" if lang.startswith("zh") else "; ").join(out)
 
 
 def status_choices() -> list[tuple[str, str]]:

@@ -6,10 +6,14 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_GET
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_POST
 
+from campusplan.accounts import scope
+from campusplan.accounts.choices import Level
+from campusplan.usecases import tailoring
 from campusplan.web import catalog_source
-from campusplan.web.http import is_partial, lang, vary_htmx
+from campusplan.web.http import actor, is_partial, lang, vary_htmx
 from campusplan.web.nav import workspace_url
 from campusplan.web.presenters import LEVEL_LABELS, STAGE_LABELS, CatalogView, Filters
 
@@ -73,8 +77,47 @@ def item_detail(request: HttpRequest, number: int) -> HttpResponse:
 @login_required
 @require_GET
 def parameters(request: HttpRequest) -> HttpResponse:
+    """Every parameter with the value in force for the viewer's district (or `?district=`) and
+    the level that set it; the city and district officers set values here (tailoring)."""
+    return _parameters_page(request, request.GET.get("district", "").strip())
+
+
+def _parameters_page(request: HttpRequest, district: str, error: tuple[str, str] | None = None,
+                     status: int = 200) -> HttpResponse:
     view, context = _view()
     usage = view.param_usage()
-    rows = [(view.param(p), usage.get(p.key, [])) for p in view.standard.parameters]
-    context |= {"rows": rows, "nav": "params"}
-    return render(request, "web/params.html", context)
+    where, forced = tailoring.parameters_in_force(actor=actor(request), district=district,
+                                                  catalog=context["catalog"])
+    by_key = {f.param.key: f for f in forced}
+    rows = [(view.param(p), usage.get(p.key, []), by_key[p.key],
+             by_key[p.key].level_label(lang()), by_key[p.key].tighter_label(lang()))
+            for p in view.standard.parameters]
+    profile = scope.profile_of(request.user)
+    editable = profile is not None and not profile.read_only and (
+        profile.level == Level.CITY or (profile.level == Level.DISTRICT and where is not None))
+    context |= {"rows": rows, "nav": "params", "district": where, "editable": editable,
+                "error_key": error[0] if error else "", "error": error[1] if error else "",
+                "districts": scope.visible_districts(request.user) if profile and
+                profile.level == Level.CITY else []}
+    return render(request, "web/params.html", context, status=status)
+
+
+@login_required
+@require_POST
+def parameter_set(request: HttpRequest, key: str) -> HttpResponse:
+    """Set (or, with an empty value, clear) one parameter: the city's value, or the district's
+    stricter one. A loosening is refused (403) with the reason in the reader's language."""
+    district = request.POST.get("district", "").strip()
+    raw = request.POST.get("value", "").strip()
+    try:
+        if raw:
+            tailoring.set_parameter(actor=actor(request), key=key, value=raw, district=district,
+                                    note=request.POST.get("note", ""))
+        else:
+            tailoring.clear_parameter(actor=actor(request), key=key, district=district)
+    except tailoring.ParamRefused as exc:
+        return _parameters_page(request, district, (key, exc.text(lang())), status=403)
+    except tailoring.ParamInvalid as exc:
+        return _parameters_page(request, district, (key, exc.text(lang())), status=422)
+    url = reverse("web:params") + (f"?district={district}" if district else "")
+    return redirect(f"{url}#param-{key}")

@@ -11,8 +11,9 @@ from django.views.decorators.http import require_GET
 
 from campusplan.accounts.scope import can_edit, visible_districts, visible_schools
 from campusplan.assessments import dashboards as data
+from campusplan.catalog import vocabulary as v
 from campusplan.projects.selectors import money as project_money
-from campusplan.usecases import reports
+from campusplan.usecases import deviations, reports
 from campusplan.web import campaigns as cp
 from campusplan.web import dashboards as dp
 from campusplan.web import downloads
@@ -56,6 +57,9 @@ def district(request: HttpRequest, code: str) -> HttpResponse:
         return vary_htmx(render(request, "web/dashboards/_district_schools.html", context))
     context |= cp.dashboard_panel(actor(request), visible_schools(request.user).filter(
         district=district), visible_districts(request.user).filter(pk=district.pk))
+    context["expiring"] = [(e, v.label(v.DEVIATION_KIND, e.deviation.kind, lang()))
+                           for e in deviations.expiring(actor=actor(request), district=code)]
+    context["soon_days"] = deviations.SOON_DAYS
     template = "web/dashboards/district.html"
     return vary_htmx(render(request, template, context))
 

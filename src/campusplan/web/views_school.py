@@ -4,6 +4,9 @@ user's scope, 403 when an auditor tries to change something."""
 
 from __future__ import annotations
 
+import datetime as dt
+
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -11,11 +14,15 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from campusplan.accounts.choices import Level
 from campusplan.accounts.models import AuditEntry
-from campusplan.accounts.scope import can_edit, school_for
+from campusplan.accounts.scope import can_edit, profile_of, school_for
+from campusplan.catalog import vocabulary as v
 from campusplan.exchange.inventory import load_kinds
+from campusplan.i18n import local_time
 from campusplan.schools.models import School
 from campusplan.schools.services import ImportInvalid
+from campusplan.usecases import deviations, evidence
 from campusplan.usecases.facts import FactConflict, clear_fact, set_fact
 from campusplan.usecases.reports import school_report as school_report_of
 from campusplan.web import audit, downloads, facts, inventory
@@ -51,8 +58,27 @@ def school_page(request: HttpRequest, code: str) -> HttpResponse:
     context |= {"profile": sp.profile(school, lang()), "history": sp.history(school),
                 "fact_areas": Lazy(lambda: facts.fact_areas(catalog(), school, lang())),
                 "facts_version": school.version, "editable": can_edit(request.user),
-                "nav": _nav(request, school)} | _inventory_context(school)
+                "nav": _nav(request, school)} | _inventory_context(school) | \
+        _deviation_context(request, school)
     return vary_htmx(render(request, "web/school/page.html", context))
+
+
+def _deviation_context(request: HttpRequest, school: School) -> dict:
+    """The school's approvals and waivers (valid today or not) and its evidence files."""
+    who, today = actor(request), dt.date.today()
+    profile = profile_of(request.user)
+    return {
+        "deviation_rows": [(d, v.label(v.DEVIATION_KIND, d.kind, lang()), d.valid_on(today))
+                           for d in deviations.of_school(actor=who, school=school.code)],
+        "evidence_rows": [(e, v.label(v.EVIDENCE_KIND, e.kind, lang()), local_time(e.uploaded_at))
+                          for e in evidence.of_school(actor=who, school=school.code)],
+        "may_grant": can_edit(request.user) and profile is not None and
+        profile.level != Level.SCHOOL,
+        "deviation_kinds": [(k, t.get(lang())) for k, t in v.DEVIATION_KIND.items()],
+        "evidence_kinds": [(k, t.get(lang())) for k, t in v.EVIDENCE_KIND.items()],
+        "evidence_types": ", ".join(settings.CAMPUSPLAN_EVIDENCE_TYPES),
+        "evidence_accept": ",".join(f".{t}" for t in settings.CAMPUSPLAN_EVIDENCE_TYPES),
+        "evidence_max": settings.CAMPUSPLAN_EVIDENCE_MAX_BYTES}
 
 
 def _inventory_context(school: School) -> dict:

@@ -55,6 +55,10 @@ class Ratio(CheckKind):
         return python_outcome(ok, "gap", actual, required,
                               shortfall=None if ok is None else required - actual, basis=basis)
 
+    def comparisons(self) -> dict[str, str]:
+        return self.expressions() | {
+            "check": f"({self.actual}) >= ceil(({self.per}) / ({self.ratio}))"}
+
     def measure(self) -> str | None:
         return self.actual
 
