@@ -6,6 +6,7 @@ import datetime as dt
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
+from django.utils import timezone
 
 from campusplan.accounts.models import AuditEntry
 from campusplan.assessments.models import ResultRow
@@ -18,7 +19,7 @@ from tests.web.world import XICHENG, A, B, C
 
 pytestmark = pytest.mark.django_db
 DC = "s5.3-1"  # 原则上30个班级规模以下学校不单独建设校级数据中心（获批后开展建设）
-TODAY = dt.date.today()
+TODAY = timezone.localdate()  # Asia/Shanghai, the date the assessment judges on
 
 
 def _row(code: str, req: str) -> ResultRow:
@@ -94,3 +95,16 @@ def test_the_district_sees_what_expires_soon(world, login):
     assert [(e.deviation.kind, e.days_left) for e in soon] == [("data_center", 12)]
     page = login(world["city"]).get(f"/district/{XICHENG}/").content.decode()
     assert 'data-testid="expiring"' in page and "自建数据中心审批" in page
+
+
+def test_an_approval_ends_at_midnight_in_beijing_not_in_utc(world, monkeypatch):
+    """2026-12-01 20:00 UTC is 2026-12-02 04:00 in Asia/Shanghai: an approval valid until
+    12-01 no longer holds, though the server's UTC date is still 12-01."""
+    late = dt.datetime(2026, 12, 1, 20, 0, tzinfo=dt.UTC)
+    deviations.grant(actor=_city(world), school=C, kind="data_center",
+                     justification="区级数据中心尚未覆盖", approver="西城区教委",
+                     granted_on=dt.date(2026, 11, 1), expires_on=dt.date(2026, 12, 1))
+    monkeypatch.setattr(timezone, "now", lambda: late)
+    run = runs.assess(actor=_city(world), schools=[School.objects.get(code=C)])[0]
+    assert run.as_of == dt.date(2026, 12, 2)
+    assert _row(C, DC).status == "violation"

@@ -7,6 +7,7 @@ import datetime as dt
 from typing import Annotated, Literal
 
 from django.http import FileResponse
+from django.utils import timezone
 from django.utils.http import content_disposition_header
 from ninja import Field, File, Form, Path, Query, Router, Schema
 from ninja.files import UploadedFile
@@ -74,7 +75,7 @@ def _deviation(d) -> dict:
             "requirement_id": d.requirement_id, "phase": d.phase,
             "justification": d.justification, "approver": d.approver,
             "granted_on": d.granted_on, "expires_on": d.expires_on, "revoked_on": d.revoked_on,
-            "attachment": d.attachment_id, "valid_today": d.valid_on(dt.date.today())}
+            "attachment": d.attachment_id, "valid_today": d.valid_on(timezone.localdate())}
 
 
 def _evidence(e) -> dict:

@@ -7,6 +7,7 @@ from collections.abc import Callable
 
 import polars as pl
 from django.db import transaction
+from django.utils import timezone
 
 from campusplan.assessments.models import AssessmentRun, EquityUnit, ResultRow, SchoolScore
 from campusplan.catalog.loader import Catalog, load_catalog
@@ -33,7 +34,7 @@ def assessment_run_create(*, schools, scope_kind: str, scope_code: str = "",
     language (assessments/selectors.py). The use case (campusplan.usecases.runs) audits it."""
     catalog = catalog or load_catalog()
     schools = list(schools)
-    day = as_of or dt.date.today()
+    day = as_of or timezone.localdate()
     deviations = tailoring.valid_deviations(schools, day)
     inputs = with_approvals(schools_as_inputs(schools=schools, catalog=catalog), deviations)
     params, in_force = tailoring.school_params(schools)
@@ -47,7 +48,7 @@ def assessment_run_create(*, schools, scope_kind: str, scope_code: str = "",
     with transaction.atomic():
         record = AssessmentRun.objects.create(
             catalog_key=catalog.standard.key, catalog_version=catalog.version,
-            catalog_checksum=catalog.checksum, as_of=as_of or dt.date.today(), created_by=user,
+            catalog_checksum=catalog.checksum, as_of=day, created_by=user,
             actor=actor or getattr(user, "username", ""), scope_kind=scope_kind,
             scope_code=scope_code, schools=len(schools), results=rows.height, counts=counts,
             kind=kind, label=label, parameters={

@@ -120,7 +120,7 @@ def open_campaign(*, actor: Actor, school_year: int, as_of: dt.date, deadline: d
         raise PermissionDenied
     where = scoping.whole_district(actor, district, edit=True) if district else None
     areas = _areas(list(areas))
-    _dates(school_year, as_of, deadline, today or dt.date.today())
+    _dates(school_year, as_of, deadline, today or timezone.localdate())
     schools = list(scoping.schools_of(actor).filter(**({"district": where} if where else {}))
                    .order_by("code"))
     if not schools:

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import Http404
+from django.utils import timezone
 
 from campusplan.accounts import audit, scope
 from campusplan.accounts.audit import Actor
@@ -121,7 +122,7 @@ def revoke(*, actor: Actor, pk: int, on: dt.date | None = None) -> Deviation:
     if deviation is None:
         raise Http404
     _granter(actor, deviation.school.code)
-    day = on or dt.date.today()
+    day = on or timezone.localdate()
     if deviation.revoked_on is not None:
         return deviation
     with audit.acting_as(actor), transaction.atomic():
@@ -144,7 +145,7 @@ def expiring(*, actor: Actor, district: str, today: dt.date | None = None,
     """The district's deviations that expire within `within` days, or expired in the last
     `within` days (their schools fall back at the next assessment), soonest first."""
     schools = scoping.district_schools(actor, district)
-    today = today or dt.date.today()
+    today = today or timezone.localdate()
     rows = Deviation.objects.select_related("school").filter(
         school__in=schools, revoked_on__isnull=True,
         expires_on__gte=today - dt.timedelta(days=within),

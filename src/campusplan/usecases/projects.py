@@ -15,6 +15,7 @@ from decimal import Decimal, InvalidOperation
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import Http404
+from django.utils import timezone
 
 from campusplan.accounts import audit
 from campusplan.accounts.audit import Actor
@@ -147,7 +148,7 @@ def update_project(*, actor: Actor, pk: int, values: dict) -> Completion:
         project.status != ProjectStatus.COMPLETED
     if completing:
         values.setdefault("completed_on", None)
-        values["completed_on"] = values["completed_on"] or dt.date.today()
+        values["completed_on"] = values["completed_on"] or timezone.localdate()
     with audit.acting_as(actor), transaction.atomic():
         services.project_update(project=project, values=values)
     if not completing:

@@ -4,10 +4,11 @@ never leaves half a file."""
 
 from __future__ import annotations
 
-import datetime as dt
 import io
 from collections.abc import Callable
 from dataclasses import dataclass
+
+from django.utils import timezone
 
 from campusplan.accounts import audit
 from campusplan.accounts.audit import Actor
@@ -68,7 +69,7 @@ def _attachments(school: School, lang: str) -> Attachments:
               local_time(e.uploaded_at)) for e in evidence.listed([school])]
     approvals = [(v.label(v.DEVIATION_KIND, d.kind, lang), d.requirement_id, d.approver,
                   d.expires_on.isoformat())
-                 for d in valid_deviations([school], dt.date.today())]
+                 for d in valid_deviations([school], timezone.localdate())]
     return Attachments(files, approvals)
 
 

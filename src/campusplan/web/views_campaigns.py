@@ -16,6 +16,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -55,7 +56,7 @@ def campaign_list(request: HttpRequest) -> HttpResponse:
     p = profile_of(request.user)
     opener = can_edit(request.user) and p is not None and p.level in (Level.CITY, Level.DISTRICT)
     return render(request, "web/campaigns/list.html", {
-        "rows": rows, "opener": opener, "nav": "campaigns", "today": dt.date.today(),
+        "rows": rows, "opener": opener, "nav": "campaigns", "today": timezone.localdate(),
         "areas": [(a.key, a.name.get(lang_code(lang()))) for a in catalog().standard.areas],
         "own_district": p.district if p is not None and p.level == Level.DISTRICT else None})
 

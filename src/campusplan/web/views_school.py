@@ -4,13 +4,12 @@ user's scope, 403 when an auditor tries to change something."""
 
 from __future__ import annotations
 
-import datetime as dt
-
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -65,7 +64,7 @@ def school_page(request: HttpRequest, code: str) -> HttpResponse:
 
 def _deviation_context(request: HttpRequest, school: School) -> dict:
     """The school's approvals and waivers (valid today or not) and its evidence files."""
-    who, today = actor(request), dt.date.today()
+    who, today = actor(request), timezone.localdate()
     profile = profile_of(request.user)
     return {
         "deviation_rows": [(d, v.label(v.DEVIATION_KIND, d.kind, lang()), d.valid_on(today))
