@@ -10,6 +10,7 @@ from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from campusplan.i18n import Refused
@@ -56,7 +57,7 @@ def deviation_revoke(request: HttpRequest, pk: int) -> HttpResponse:
 def evidence_upload(request: HttpRequest, code: str) -> HttpResponse:
     upload = request.FILES.get("file")
     if upload is None:
-        messages.error(request, "请选择文件 / choose a file")
+        messages.error(request, _("请选择要上传的佐证材料。"))
         return _back(code, "evidence")
     try:
         evidence.upload(actor=actor(request), school=code, kind=request.POST.get("kind", ""),
