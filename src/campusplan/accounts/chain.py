@@ -86,6 +86,18 @@ class Batch:
             transaction.on_commit(lambda: seal(batch, count, last, at))
 
 
+def version() -> str:
+    """A version of everything campusplan has changed: the newest seal's id and the newest
+    audit row's. The seal grows with every committed batch in commit order (a seal links to
+    the one before it, so it is inserted after that one committed), which entry ids alone do
+    not (a long import's rows take ids before a shorter write that commits first); the entry's
+    id adds what the reader's own transaction wrote before its seal. Two reads of a primary
+    key's end."""
+    seal = AuditSeal.objects.order_by("-id").values_list("id", flat=True).first() or 0
+    entry = AuditEntry.objects.order_by("-id").values_list("id", flat=True).first() or 0
+    return f"{seal}.{entry}"
+
+
 def seal(batch: str, count: int, last: str, at: dt.datetime | None = None,
          tries: int = 100) -> AuditSeal:
     """Link a committed batch to the chain's head (retrying when another sealer won). The
