@@ -19,6 +19,10 @@ machine, static files by whitenoise, DEBUG off) serves the demo
 database (SQLite by default, `DATABASE_URL` for PostgreSQL) on loopback; `wrk` (Debian) drives
 20 connections for each page as its own logged-in user, and a small Lua script reports the
 latency percentiles and any non-2xx response. Not part of the test suite.
+
+A list page's content is kept rendered until anything changes (web/fragments.py), so 20 users
+reading one page mostly read it kept; `--cold` gives every request a new address (a `_fresh`
+parameter the filters ignore) and measures building each page instead.
 """
 
 from __future__ import annotations
@@ -75,6 +79,23 @@ def wait_for(base: str, seconds: float = 180) -> None:
         except OSError:
             time.sleep(0.3)
     raise SystemExit("server did not start")
+
+
+# --cold: every request asks for an address no request asked for before (a `_fresh` parameter
+# the filters ignore), so no page is served kept (web/fragments.py): the cost of building it
+COLD = """
+local threads = 0
+setup = function(thread)
+  threads = threads + 1
+  thread:set("tid", threads)
+end
+local n = 0
+request = function()
+  n = n + 1
+  local sep = string.find(wrk.path, "?", 1, true) and "&" or "?"
+  return wrk.format(nil, wrk.path .. sep .. "_fresh=" .. tid .. "-" .. n)
+end
+"""
 
 
 def measure(url: str, cookie: str, seconds: int, script: Path, connections: int = 20) -> dict:
@@ -226,16 +247,19 @@ def main() -> None:
     ap.add_argument("--rounds", type=int, default=1, help="measure every page this many times")
     ap.add_argument("--connections", type=int, default=20,
                     help="concurrent users (1: the time of one request alone)")
+    ap.add_argument("--cold", action="store_true",
+                    help="no page served kept: every request's address is new")
     args = ap.parse_args()
     subprocess.run([sys.executable, "-m", "campusplan.cli", "demo", "--schools",
                     str(args.schools)], check=True, capture_output=True)
     base = f"http://127.0.0.1:{args.port}"
-    print(f"database {os.environ.get('DATABASE_URL', 'SQLite (default)').split('@')[-1]}")
+    print(f"database {os.environ.get('DATABASE_URL', 'SQLite (default)').split('@')[-1]}"
+          + (", cold (no page served kept)" if args.cold else ""))
     server = start_server(args.port)
     try:
         wait_for(base)
         with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as fh:
-            fh.write(LUA)
+            fh.write(LUA + (COLD if args.cold else ""))
         targets = selected(pages(base), args.only)
         analyze()
         cookies = {user: login(base, user, password) for _u, user, password in targets.values()}
