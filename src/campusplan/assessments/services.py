@@ -152,7 +152,11 @@ ROW_FIELDS = ("run", "school", "requirement_id", "item", "status", "level", "act
 def _store_rows(record: AssessmentRun, rows: pl.DataFrame, by_code: dict[str, School],
                 progress: Callable | None, waived: dict[tuple[str, str], int]) -> None:
     ids = {code: s.pk for code, s in by_code.items()}
-    tuples = ((record.pk, ids[r[0]], r[1], r[2], r[3], r[4], r[5], r[6], r[7], r[8], r[9],
+    # in the order of the (run, school, requirement) and (school, run, …) indexes, so each insert
+    # lands beside the one before instead of anywhere in the B-trees (≈2× on SQLite)
+    rows = rows.with_columns(pl.col("school_id").replace_strict(ids, return_dtype=pl.Int64)
+                             .alias("_pk")).sort("_pk", "requirement_id")
+    tuples = ((record.pk, r[10], r[1], r[2], r[3], r[4], r[5], r[6], r[7], r[8], r[9],
                waived.get((r[0], r[1])) if waived else None)
               for r in rows.iter_rows())
     insert_rows(ResultRow, ROW_FIELDS, tuples, progress, rows.height)
