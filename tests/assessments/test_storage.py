@@ -104,3 +104,13 @@ def test_a_run_in_one_district_leaves_the_other_districts_dashboard_warm(world, 
     assert len(built) == 2  # Fengtai's entry is still warm
     dashboards.district_overview(user=user, code=HD)
     assert len(built) == 3  # Haidian's was rebuilt from the new run
+
+
+def test_a_deleted_run_takes_its_matrix_file(world, django_capture_on_commit_callbacks):
+    run = world["runs"][FT]
+    target = matrix.path(run.pk)
+    assert target.exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        run.delete()
+    assert not target.exists()
+    assert matrix.path(world["runs"][HD].pk).exists()  # another run's file stays

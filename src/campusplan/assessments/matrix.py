@@ -3,8 +3,8 @@
 exports and analytics (polars, DuckDB) to read without the database. The database keeps what
 pages read; the file is the run's columnar copy, one per run id.
 
-A run whose transaction rolls back may leave its file behind; the next run given the same id
-overwrites it, and a file whose run is gone is never read (`read` looks the run up by id)."""
+A deleted run's file is removed once the deletion commits (assessments/signals.py). A run whose
+transaction rolls back may leave its file behind; the next run given the same id overwrites it."""
 
 from __future__ import annotations
 
