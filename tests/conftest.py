@@ -34,3 +34,10 @@ def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix, t
     db = settings.DATABASES["default"]
     if db["ENGINE"].endswith("sqlite3"):
         db.setdefault("TEST", {})["NAME"] = str(tmp_path_factory.mktemp("db") / "test.sqlite3")
+
+
+@pytest.fixture(autouse=True)
+def _run_files(settings, tmp_path_factory):
+    """Each stored run writes its Parquet matrix (assessments/matrix.py) under a temporary
+    directory, never the checkout's var/."""
+    settings.CAMPUSPLAN_RUN_DIR = str(tmp_path_factory.getbasetemp() / "runs")

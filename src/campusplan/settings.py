@@ -29,6 +29,8 @@
 | `CAMPUSPLAN_EMAIL_PORT`, `CAMPUSPLAN_EMAIL_TLS`, `CAMPUSPLAN_EMAIL_USER`, `CAMPUSPLAN_EMAIL_PASSWORD`, `CAMPUSPLAN_EMAIL_FROM` | `25`, off, empty, empty, `campusplan@localhost` | the SMTP server's port, TLS, login and sender |
 | `CAMPUSPLAN_JOBS_DIR` | `<var>/jobs` | background jobs' result files (e.g. the city workbook) |
 | `CAMPUSPLAN_REMINDER_DAYS` | `7,3,1` | a school not yet submitted is reminded when a campaign's deadline is this many days away or fewer, once per number (`campusplan campaign remind`, run daily) |
+| `CAMPUSPLAN_CACHE_MAX_ENTRIES` | `200000` | the database cache's size (Django's MAX_ENTRIES), sized for a city of 17,000 schools |
+| `CAMPUSPLAN_RUN_DIR` | `<var>/runs` | each stored run's full result matrix, one zstd Parquet file per run (assessments/matrix.py) |
 | `CAMPUSPLAN_EVIDENCE_DIR` | `<var>/evidence` | evidence files (photos, contracts, acceptance reports), outside the web root |
 | `CAMPUSPLAN_EVIDENCE_MAX_BYTES` | `10485760` (10 MiB) | the largest evidence file accepted |
 | `CAMPUSPLAN_EVIDENCE_TYPES` | `jpg,jpeg,png,pdf,docx,xlsx` | the file types accepted as evidence (checked by content too) |
@@ -277,8 +279,13 @@ if CAS_SERVER_URL:
 CAMPUSPLAN_AUDIT_RETENTION_DAYS = int(os.environ.get("CAMPUSPLAN_AUDIT_RETENTION_DAYS") or 180)
 if CAMPUSPLAN_AUDIT_RETENTION_DAYS < 180:
     raise ImproperlyConfigured("CAMPUSPLAN_AUDIT_RETENTION_DAYS must be at least 180")
+# sized for a city of 17,000 schools: a viewed school keeps ≈10 fragments (results per status
+# filter and language, facts, inventory; web/templates/web/school/) → 170,000, plus the
+# dashboards' few hundred; Django's default of 300 would cull a city's pages every few views
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache",
-                      "LOCATION": "campusplan_cache"}}
+                      "LOCATION": "campusplan_cache",
+                      "OPTIONS": {"MAX_ENTRIES": int(
+                          os.environ.get("CAMPUSPLAN_CACHE_MAX_ENTRIES") or 200_000)}}}
 
 
 # --- the app's own settings (the table above) ---
@@ -288,6 +295,7 @@ CAMPUSPLAN_UPLOAD_RETENTION_SECONDS = int(
 CAMPUSPLAN_API_RATE = os.environ.get("CAMPUSPLAN_API_RATE") or "120/min"
 CAMPUSPLAN_API_TOKENS_PER_USER = int(os.environ.get("CAMPUSPLAN_API_TOKENS_PER_USER") or 10)
 CAMPUSPLAN_EVIDENCE_DIR = os.environ.get("CAMPUSPLAN_EVIDENCE_DIR") or str(VAR_DIR / "evidence")
+CAMPUSPLAN_RUN_DIR = os.environ.get("CAMPUSPLAN_RUN_DIR") or str(VAR_DIR / "runs")
 CAMPUSPLAN_EVIDENCE_MAX_BYTES = int(os.environ.get("CAMPUSPLAN_EVIDENCE_MAX_BYTES") or 10 * 2**20)
 CAMPUSPLAN_EVIDENCE_TYPES = tuple(t.strip().lower().lstrip(".") for t in (
     os.environ.get("CAMPUSPLAN_EVIDENCE_TYPES") or "jpg,jpeg,png,pdf,docx,xlsx").split(",")

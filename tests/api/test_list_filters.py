@@ -7,6 +7,7 @@ import pytest
 from campusplan.api.assessments import ResultFilter as ResultQuery
 from campusplan.api.schools import SchoolFilter as SchoolQuery
 from campusplan.assessments.models import ResultRow
+from campusplan.assessments.selectors import is_current
 from campusplan.catalog import load_catalog
 from campusplan.usecases.filters import ResultFilter, SchoolFilter
 from campusplan.usecases.lists import listing
@@ -29,12 +30,12 @@ def get(client, world, role, url):
 
 @pytest.mark.parametrize("role", ["city", "district"])
 def test_failing_requirement_is_the_same_rows_as_the_web_list(client, world, role):
-    row = ResultRow.objects.filter(current=True, status__in=("gap", "violation"),
+    row = ResultRow.objects.filter(is_current(), status__in=("gap", "violation"),
                                    level="required").order_by("requirement_id").first()
     query = f"failing_requirement={row.requirement_id}&ordering=-rate"
     page = get(client, world, role, f"/schools?{query}&limit=500")
     expected = set(ResultRow.objects.filter(
-        current=True, requirement_id=row.requirement_id, status__in=("gap", "violation"))
+        is_current(), requirement_id=row.requirement_id, status__in=("gap", "violation"))
         .values_list("school__code", flat=True)) & VISIBLE[role]
     assert {s["code"] for s in page["items"]} == expected
     web = listing(actor=as_user(world.users[role]), kind="schools",

@@ -17,6 +17,7 @@ from docx import Document
 from openpyxl import load_workbook
 
 from campusplan.assessments.models import SchoolScore
+from campusplan.assessments.selectors import is_current
 from campusplan.catalog import load_catalog
 from campusplan.engine.rollup import comparable
 from tests import factories
@@ -60,7 +61,7 @@ def world(db, tmp_path):
 
 
 def _score(code: str) -> SchoolScore:
-    return SchoolScore.objects.get(school__code=code, current=True)
+    return SchoolScore.objects.filter(is_current()).get(school__code=code)
 
 
 def test_the_sparse_school_falls_under_the_threshold(world):

@@ -19,6 +19,7 @@ import pytest
 
 from campusplan.assessments.dashboards import city_overview, district_overview
 from campusplan.assessments.models import EquityUnit
+from campusplan.assessments.selectors import is_current
 from campusplan.schools.models import FactValue, School
 from campusplan.usecases.facts import set_fact
 from tests import factories
@@ -112,7 +113,7 @@ def test_the_units_follow_the_stage_rules(world):
     units (the 完全中学's 高中部 is no unit, but takes its 1.32 share of the computers)."""
     expected = _units("students_per_computer")
     assert (len(expected["primary"]), len(expected["junior"])) == (3, 2)
-    units = EquityUnit.objects.filter(current=True, measure="students_per_computer")
+    units = EquityUnit.objects.filter(is_current(), measure="students_per_computer")
     assert units.filter(stage="primary").count() == 3 and units.filter(stage="junior").count() == 2
     cs = units.get(school__code="1101150004")
     assert cs.stage == "junior" and cs.amount == pytest.approx(230 * 480 / (480 + 1.2 * 810))
@@ -138,8 +139,7 @@ def test_the_stored_units_follow_the_current_run(world):
     """A changed fact re-assesses the school: the CV is taken on the new units, from storage."""
     school = School.objects.get(code="1101150002")
     set_fact(actor=operator(), school=school, key="student_computers_total", value=70)
-    assert EquityUnit.objects.filter(school=school, current=True,
-                                     measure="students_per_computer").get().amount == 70
+    assert EquityUnit.objects.filter(is_current()).filter(school=school, measure="students_per_computer").get().amount == 70
     row = next(r for r in city_overview(user=world["city"])["equity"]
                if r["code"] == DISTRICT and r["stage"] == "primary")
     assert row["cells"]["students_per_computer"]["cv"] == pytest.approx(

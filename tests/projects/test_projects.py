@@ -6,6 +6,7 @@ from django.http import Http404
 
 from campusplan.accounts.models import AuditEntry
 from campusplan.assessments.models import ResultRow
+from campusplan.assessments.selectors import is_current
 from campusplan.projects.selectors import money
 from campusplan.schools.models import FactValue, School
 from campusplan.usecases import projects
@@ -17,7 +18,7 @@ pytestmark = pytest.mark.django_db
 
 
 def _status(code: str, req: str) -> str:
-    return ResultRow.objects.get(current=True, school__code=code, requirement_id=req).status
+    return ResultRow.objects.filter(is_current()).get(school__code=code, requirement_id=req).status
 
 
 def test_completing_a_project_closes_the_gap(world):

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from campusplan.accounts.models import AuditEntry
 from campusplan.assessments.models import ResultRow
-from campusplan.assessments.selectors import stored_assessment
+from campusplan.assessments.selectors import is_current, stored_assessment
 from campusplan.catalog.loader import load_catalog
 from campusplan.schools.models import School
 from campusplan.usecases import deviations, runs
@@ -23,7 +23,7 @@ TODAY = timezone.localdate()  # Asia/Shanghai, the date the assessment judges on
 
 
 def _row(code: str, req: str) -> ResultRow:
-    return ResultRow.objects.get(current=True, school__code=code, requirement_id=req)
+    return ResultRow.objects.filter(is_current()).get(school__code=code, requirement_id=req)
 
 
 def _city(world):

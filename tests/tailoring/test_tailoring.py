@@ -9,6 +9,7 @@ from typer.testing import CliRunner
 
 from campusplan.accounts.models import AuditEntry
 from campusplan.assessments.models import ResultRow
+from campusplan.assessments.selectors import is_current
 from campusplan.cli import app
 from campusplan.schools.models import ParameterSetting
 from campusplan.usecases import tailoring
@@ -20,7 +21,7 @@ KEY, REQ = "video_retention_days", "22-7"  # 录像存储时间不小于30天; B
 
 
 def _row(code: str) -> ResultRow:
-    return ResultRow.objects.select_related("run").get(current=True, school__code=code,
+    return ResultRow.objects.select_related("run").filter(is_current()).get(school__code=code,
                                                        requirement_id=REQ)
 
 

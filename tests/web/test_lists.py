@@ -12,6 +12,7 @@ from openpyxl import load_workbook
 
 from campusplan.accounts.models import AuditEntry, SavedView
 from campusplan.assessments.models import ResultRow, SchoolScore
+from campusplan.assessments.selectors import is_current
 from tests.web.world import HAIDIAN, NAMES, XICHENG, A, B, C
 
 pytestmark = pytest.mark.django_db
@@ -46,10 +47,10 @@ def test_school_list_is_scoped_and_sorted(world, login):
 
 
 def test_failing_requirement_lists_exactly_the_failing_schools(world, login):
-    row = ResultRow.objects.filter(current=True, status__in=("gap", "violation"),
+    row = ResultRow.objects.filter(is_current(), status__in=("gap", "violation"),
                                    level="required").first()
     expected = sorted(set(ResultRow.objects.filter(
-        current=True, requirement_id=row.requirement_id, status__in=("gap", "violation"))
+        is_current(), requirement_id=row.requirement_id, status__in=("gap", "violation"))
         .values_list("school__code", flat=True)))
     city = login(world["city"])
     html = city.get(f"/lists/schools/?failing_requirement={row.requirement_id}").content.decode()
@@ -62,7 +63,7 @@ def test_failing_requirement_lists_exactly_the_failing_schools(world, login):
 
 def test_rate_range_and_status(world, login):
     city = login(world["city"])
-    scores = {s.school.code: s for s in SchoolScore.objects.filter(current=True)}
+    scores = {s.school.code: s for s in SchoolScore.objects.filter(is_current())}
     html = city.get("/lists/schools/?rate_from=0&rate_to=50").content.decode()
     assert codes_on_page(html) == sorted(c for c, s in scores.items() if s.rate < 0.5)
     html = city.get("/lists/schools/?status=violation").content.decode()
@@ -74,7 +75,7 @@ def test_result_list_filters_and_csv_export(world, login):
     haidian = login(world["haidian"])
     url = f"/lists/results/?school={B}&status=gap&level=required&per_page=500"
     html = haidian.get(url).content.decode()
-    expected = ResultRow.objects.filter(current=True, school__code=B, status="gap",
+    expected = ResultRow.objects.filter(is_current(), school__code=B, status="gap",
                                         level="required").count()
     assert f'data-count="{expected}"' in html
     content = haidian.get(url.replace("/lists/results/", "/lists/results.csv")).content

@@ -10,6 +10,7 @@ import pytest
 
 from campusplan.accounts.models import AuditEntry
 from campusplan.assessments.models import AssessmentRun, ResultRow, SchoolScore
+from campusplan.assessments.selectors import is_current
 from campusplan.schools.models import FactValue
 from tests.web.world import A, C
 
@@ -19,7 +20,7 @@ HX = {"HX-Request": "true"}
 
 
 def status_of(code: str, requirement: str) -> str:
-    return ResultRow.objects.get(school__code=code, requirement_id=requirement, current=True).status
+    return ResultRow.objects.filter(is_current()).get(school__code=code, requirement_id=requirement).status
 
 
 def test_profile_score_and_results(world, login):
@@ -91,7 +92,7 @@ def test_editing_a_fact_reassesses_the_school(world, login):
     assert 'id="school-score" hx-swap-oob="true"' in html
     assert 'id="school-results" hx-swap-oob="true"' in html
     assert 'id="result-22-7" class="result status-row-met"' in html  # the filter was kept
-    assert SchoolScore.objects.filter(school__code=A, current=True).count() == 1
+    assert SchoolScore.objects.filter(is_current()).filter(school__code=A).count() == 1
 
 
 def test_edit_is_recorded_in_the_audit_trail_with_its_source(world, login):

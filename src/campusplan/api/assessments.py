@@ -36,7 +36,7 @@ from campusplan.api.schemas import (
 )
 from campusplan.assessments import dashboards
 from campusplan.assessments.models import AssessmentRun, ResultRow
-from campusplan.assessments.selectors import explanations
+from campusplan.assessments.selectors import current_runs, explanations
 from campusplan.catalog.loader import load_catalog
 from campusplan.usecases import runs, scoping
 from campusplan.usecases.filters import RESULT_ORDER
@@ -218,10 +218,12 @@ def _results_page(rows: QuerySet, page: PageIn, lang: str) -> dict[str, Any]:
     """A page of result rows, each explained from its numbers in `lang` — for the current
     run (older runs' rows carry their numbers; their explanation is null)."""
     out = paginate(rows, page)
-    current = [r for r in out["items"] if r.current]
+    now = current_runs(school_ids={r.school_id for r in out["items"]})
+    current = [r for r in out["items"] if now.get(r.school_id) == r.run_id]
     schools = list({r.school_id: r.school for r in current}.values())
     said = explanations(schools=schools, catalog=load_catalog(), lang=lang) if schools else {}
-    out["items"] = [_result_out(r, said if r.current else {}) for r in out["items"]]
+    out["items"] = [_result_out(r, said if now.get(r.school_id) == r.run_id else {})
+                    for r in out["items"]]
     return out
 
 

@@ -1,9 +1,12 @@
 """Reads for the city and district dashboards, always within the user's scope.
 
 Per-school figures come from SchoolScore (one current row per school, stored with each run);
-per-requirement tallies are one GROUP BY over the current result rows of the visible schools.
-Both are cached under a key that includes the newest run's id and the user's scope, so a new
-assessment anywhere invalidates them and no two scopes ever share an entry.
+per-requirement figures add the RequirementTally rows the engine counted per (run, district)
+when each run was stored, corrected by the few schools a later run has judged since — never a
+GROUP BY over every result row. Both are cached under a key made of the runs that judged the
+viewer's scope (the newest of its schools' current runs and how many schools have one) and the
+scope itself, so a run in one district leaves every other district's entry warm and no two
+scopes ever share an entry.
 """
 
 from __future__ import annotations
@@ -11,22 +14,34 @@ from __future__ import annotations
 from collections import defaultdict
 
 from django.core.cache import cache
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Max, Q, Sum
 
 from campusplan.accounts.scope import district_for, profile_of, visible_schools
-from campusplan.assessments.models import AssessmentRun, EquityUnit, ResultRow, SchoolScore
+from campusplan.assessments.choices import Level
+from campusplan.assessments.models import (
+    AssessmentRun,
+    CurrentRun,
+    RequirementTally,
+    ResultRow,
+    SchoolScore,
+)
+from campusplan.assessments.selectors import current_rows, current_scores, current_units, is_current
 from campusplan.catalog import load_catalog
 from campusplan.catalog.codes import school_types
 from campusplan.engine.equity import Spread, Unit, spreads
 from campusplan.engine.rollup import comparable, completeness, compliance_rate
-from campusplan.schools.models import STAGE_COLUMNS
+from campusplan.schools.models import STAGE_COLUMNS, School
 
 RATIOS = SchoolScore.RATIO_FIELDS
 TIMEOUT = 600
 
 
-def _version() -> int:
-    return AssessmentRun.objects.order_by("-id").values_list("id", flat=True).first() or 0
+def _version(schools) -> str:
+    """What judged these schools: the newest of their current runs (ids only grow, so any new
+    run of one of them moves it) and how many have one (a deleted run takes its pointers)."""
+    got = CurrentRun.objects.filter(school__in=schools).aggregate(last=Max("run_id"),
+                                                                  n=Count("school_id"))
+    return f"{got['last'] or 0}.{got['n']}"
 
 
 def _scope_key(user) -> str:
@@ -34,17 +49,20 @@ def _scope_key(user) -> str:
     return "none" if p is None else f"{p.level}:{p.district_id}:{p.school_id}"
 
 
-def _cached(name: str, user, build):
-    key = f"dash:{name}:{_version()}:{_scope_key(user)}"
+def _cached(name: str, user, schools, build):
+    """The built figures, with the `version` they were built at (the pages' fragment caches
+    key on it too)."""
+    version = _version(schools)
+    key = f"dash:{name}:{version}:{_scope_key(user)}"
     value = cache.get(key)
     if value is None:
-        value = build()
+        value = build() | {"version": version}
         cache.set(key, value, TIMEOUT)
     return value
 
 
 def _scores(schools):
-    return SchoolScore.objects.filter(current=True, school__in=schools)
+    return current_scores(schools=schools)
 
 
 def _group_scores(schools, by: str) -> list[dict]:
@@ -85,15 +103,41 @@ def rated(counts: dict) -> dict:
                      "comparable": comparable(share, load_catalog().standard.min_completeness())}
 
 
-def _requirement_tallies(schools, **filters) -> list[dict]:
-    rows = (ResultRow.objects.filter(current=True, school__in=schools, level="required",
-                                     **filters)
-            .values("requirement_id", "item").annotate(
-                gap=Count("id", filter=Q(status="gap")),
-                violation=Count("id", filter=Q(status="violation")),
-                met=Count("id", filter=Q(status="met")),
-                unknown=Count("id", filter=Q(status="unknown"))))
-    return list(rows)
+TALLIED = ("gap", "violation", "met", "unknown")
+
+
+def _grouped(rows) -> list[dict]:
+    """Required rows' status counts per requirement, grouped in the database."""
+    return list(rows.filter(level=Level.REQUIRED).values("requirement_id", "item").annotate(
+        **{s: Count("id", filter=Q(status=s)) for s in TALLIED}).order_by())
+
+
+def _requirement_tallies(schools) -> list[dict]:
+    """Per required requirement, how many of the schools' current results are met, gap,
+    violation, unknown. For whole districts (the city's and a district's dashboards): the sum
+    of the stored tallies of the runs the schools currently point at, less the rows of those
+    runs' schools that a later run has judged since (their few rows, read by the unique index).
+    A scope that is part of a district is grouped over its current rows."""
+    districts = set(schools.values_list("district_id", flat=True))
+    if schools.count() != School.objects.filter(district_id__in=districts).count():
+        return _grouped(current_rows(schools=schools))
+    runs = set(CurrentRun.objects.filter(school__in=schools).values_list("run_id", flat=True))
+    sums: dict[tuple, dict] = defaultdict(lambda: dict.fromkeys(TALLIED, 0))
+    for t in RequirementTally.objects.filter(run_id__in=runs, district_id__in=districts,
+                                             level=Level.REQUIRED).values(
+            "requirement_id", "item", *TALLIED):
+        for s in TALLIED:
+            sums[t["requirement_id"], t["item"]][s] += t[s]
+    stale: dict[int, list[int]] = defaultdict(list)
+    for run_id, school_id in SchoolScore.objects.filter(
+            run_id__in=runs, school__in=schools).exclude(is_current()).values_list(
+            "run_id", "school_id"):
+        stale[run_id].append(school_id)
+    for run_id, ids in stale.items():
+        for t in _grouped(ResultRow.objects.filter(run_id=run_id, school_id__in=ids)):
+            for s in TALLIED:
+                sums[t["requirement_id"], t["item"]][s] -= t[s]
+    return [{"requirement_id": r, "item": i, **c} for (r, i), c in sorted(sums.items(), key=lambda kv: kv[0][0])]
 
 
 def _worst(tallies: list[dict], n: int = 10) -> list[dict]:
@@ -128,8 +172,7 @@ def equity_rows(schools) -> list[dict]:
         return []
     units: dict[str, list[Unit]] = defaultdict(list)
     names = {}
-    for code, name, stage, measure, amount, base in EquityUnit.objects.filter(
-            current=True, school__in=schools).values_list(
+    for code, name, stage, measure, amount, base in current_units(schools=schools).values_list(
             "school__district__code", "school__district__name", "stage", "measure", "amount",
             "base").order_by():
         names[code] = name
@@ -156,8 +199,10 @@ def _cell(measure, stage: str, spread: Spread | None) -> dict:
             "ok": spread.ok, "standard": measure.standard.get(stage)}
 
 
-def _run_info() -> dict | None:
-    run = AssessmentRun.objects.order_by("-id").first()
+def _run_info(schools) -> dict | None:
+    """The newest run that judged any of these schools (what the page says it shows)."""
+    newest = CurrentRun.objects.filter(school__in=schools).aggregate(m=Max("run_id"))["m"]
+    run = AssessmentRun.objects.filter(pk=newest).first() if newest else None
     return None if run is None else {"id": run.id, "as_of": run.as_of,
                                      "catalog_version": run.catalog_version}
 
@@ -174,9 +219,9 @@ def city_overview(*, user) -> dict:
                       key=lambda d: (d["rate"] is None, -(d["rate"] or 0)))
         tallies = _requirement_tallies(schools)
         return {"districts": rows, "areas": _areas(tallies), "equity": equity_rows(schools),
-                "worst": _worst(tallies), "run": _run_info()}
+                "worst": _worst(tallies), "run": _run_info(schools)}
 
-    return _cached("city", user, build)
+    return _cached("city", user, schools, build)
 
 
 SORTS = {"rate", "completeness", "gaps", "violations", "unknown", "code", "name", "students",
@@ -196,9 +241,9 @@ def district_overview(*, user, code: str, sort: str = "rate", type: str | None =
                              **(total[0] if total else {"schools": 0, "rate": None})},
                 "all_schools": rows, "distribution": _histogram(rows),
                 "equity": equity_rows(schools),
-                "common_gaps": _worst(tallies), "run": _run_info()}
+                "common_gaps": _worst(tallies), "run": _run_info(schools)}
 
-    data = dict(_cached(f"district:{code}", user, build))
+    data = dict(_cached(f"district:{code}", user, schools, build))
     data["schools"] = _filter_sort(data.pop("all_schools"), sort, type, q, order)
     return data
 

@@ -62,8 +62,6 @@ class ResultRow(models.Model):
     # rooms (services) of an `each` failing or missing; its shortfall is then in the unit of
     # what the condition measures (student computers, outlets)
     rows_short = models.FloatField(null=True, blank=True)
-    # the school's most recent judgement; older runs' rows stay as history
-    current = models.BooleanField(default=True)
     # an approved waiver valid on the run date set this failing row aside (not applicable)
     waived_by = models.ForeignKey("schools.Deviation", null=True, blank=True,
                                   on_delete=models.SET_NULL, related_name="+")
@@ -71,13 +69,12 @@ class ResultRow(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["run", "school", "requirement_id"],
                                                name="result_once")]
-        # result_school covers what the result lists filter and sort on, so a list's COUNT and
-        # its page of ids read only the index; SQLite cannot seek on the bare boolean `current`,
-        # so school comes first
+        # result_school covers what the result lists filter and sort on (a school's current rows
+        # are those of the run its CurrentRun names), so a list's COUNT and its page of ids read
+        # only the index
         indexes = [models.Index(fields=["run", "status"], name="result_status"),
-                   models.Index(fields=["current", "school", "status"], name="result_current"),
-                   models.Index(fields=["school", "current", "status", "level", "item",
-                                        "requirement_id"], name="result_school")]
+                   models.Index(fields=["school", "run", "status", "level", "item",
+                                        "requirement_id"], name="result_school_run")]
 
 
 class SchoolScore(models.Model):
@@ -86,7 +83,6 @@ class SchoolScore(models.Model):
 
     run = models.ForeignKey(AssessmentRun, on_delete=models.CASCADE, related_name="scores")
     school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="scores")
-    current = models.BooleanField(default=True)
     met = models.PositiveIntegerField(default=0)
     gaps = models.PositiveIntegerField(default=0)
     violations = models.PositiveIntegerField(default=0)
@@ -105,7 +101,7 @@ class SchoolScore(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["run", "school"], name="score_once")]
-        indexes = [models.Index(fields=["current", "school"], name="score_current")]
+        indexes = [models.Index(fields=["school", "run"], name="score_school_run")]
 
 
 class EquityUnit(models.Model):
@@ -115,7 +111,6 @@ class EquityUnit(models.Model):
 
     run = models.ForeignKey(AssessmentRun, on_delete=models.CASCADE, related_name="equity_units")
     school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="equity_units")
-    current = models.BooleanField(default=True)
     stage = models.CharField(max_length=10)
     measure = models.CharField(max_length=40)  # an `indicators.equity.measures` key
     amount = models.FloatField(null=True, blank=True)
@@ -124,4 +119,41 @@ class EquityUnit(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["run", "school", "stage", "measure"],
                                                name="equity_unit_once")]
-        indexes = [models.Index(fields=["current", "school"], name="equity_current")]
+        indexes = [models.Index(fields=["school", "run"], name="equity_school_run")]
+
+
+class CurrentRun(models.Model):
+    """The run that judged the school last: what every page reads as its current result
+    (assessments.selectors.current_rows and siblings, the one definition). A new run moves the
+    pointer; no row of an older run is rewritten, so runs stay append-only history."""
+
+    school = models.OneToOneField(School, primary_key=True, on_delete=models.CASCADE,
+                                  related_name="current_run")
+    run = models.ForeignKey(AssessmentRun, on_delete=models.CASCADE, related_name="pointers")
+
+    class Meta:
+        indexes = [models.Index(fields=["run", "school"], name="current_run_school")]
+
+
+class RequirementTally(models.Model):
+    """Per (run, district, requirement, level): how many of the run's schools in the district
+    the requirement found met, gap, violation, unknown or not applicable — counted by the engine's
+    frame when the run is stored, so a dashboard adds a few hundred tallies instead of grouping
+    every result row (assessments/dashboards.py)."""
+
+    run = models.ForeignKey(AssessmentRun, on_delete=models.CASCADE, related_name="tallies")
+    district = models.ForeignKey("schools.District", on_delete=models.CASCADE, related_name="+")
+    requirement_id = models.CharField(max_length=20)
+    item = models.PositiveSmallIntegerField(null=True, blank=True)
+    level = models.CharField(max_length=10, choices=Level.choices)
+    met = models.PositiveIntegerField(default=0)
+    gap = models.PositiveIntegerField(default=0)
+    violation = models.PositiveIntegerField(default=0)
+    unknown = models.PositiveIntegerField(default=0)
+    not_applicable = models.PositiveIntegerField(default=0)
+
+    STATUSES = ("met", "gap", "violation", "unknown", "not_applicable")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(
+            fields=["run", "district", "requirement_id", "level"], name="tally_once")]

@@ -1,5 +1,7 @@
-"""Reads of stored runs. One definition of "current": `ResultRow.current` / `SchoolScore.current`,
-the rows of the latest run that judged each school (assessment_run_create keeps it so).
+"""Reads of stored runs. One definition of "current": the rows, scores and equity units of the
+run each school's `CurrentRun` names — the latest run that judged it (assessment_run_create moves
+the pointer; no older row is rewritten). Every reader goes through `current_rows`,
+`current_scores`, `current_units` or `is_current`.
 
 `stored_assessment` turns the current rows back into the engine's `Assessment` (results as
 numbers, frames from the stored facts), so pages, exports, plans and reports read what the
@@ -12,9 +14,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import polars as pl
-from django.db.models import QuerySet
+from django.db.models import F, Q, QuerySet
 
-from campusplan.assessments.models import AssessmentRun, ResultRow, SchoolScore
+from campusplan.assessments.models import (
+    AssessmentRun,
+    CurrentRun,
+    EquityUnit,
+    ResultRow,
+    SchoolScore,
+)
 from campusplan.assessments.services import with_approvals
 from campusplan.catalog.loader import Catalog
 from campusplan.engine.assessment import Assessment
@@ -28,13 +36,29 @@ VALUES = ("school_id", "requirement_id", "status", "level", "actual", "required"
           "basis", "rows_short")
 
 
+def is_current(prefix: str = "") -> Q:
+    """The condition that a run-and-school row (result, score, equity unit; through `prefix`,
+    e.g. "scores__" from School) belongs to its school's current run."""
+    return Q(**{f"{prefix}run_id": F(f"{prefix}school__current_run__run_id")})
+
+
 def current_rows(*, schools) -> QuerySet[ResultRow]:
     """The current result rows of these schools (a QuerySet of schools or a list)."""
-    return ResultRow.objects.filter(current=True, school__in=schools)
+    return ResultRow.objects.filter(is_current(), school__in=schools)
 
 
 def current_scores(*, schools) -> QuerySet[SchoolScore]:
-    return SchoolScore.objects.filter(current=True, school__in=schools)
+    return SchoolScore.objects.filter(is_current(), school__in=schools)
+
+
+def current_units(*, schools) -> QuerySet[EquityUnit]:
+    return EquityUnit.objects.filter(is_current(), school__in=schools)
+
+
+def current_runs(*, school_ids) -> dict[int, int]:
+    """School id → the id of its current run (schools never assessed are absent)."""
+    return dict(CurrentRun.objects.filter(school_id__in=list(school_ids))
+                .values_list("school_id", "run_id"))
 
 
 @dataclass(frozen=True)

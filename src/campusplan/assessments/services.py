@@ -9,7 +9,15 @@ import polars as pl
 from django.db import transaction
 from django.utils import timezone
 
-from campusplan.assessments.models import AssessmentRun, EquityUnit, ResultRow, SchoolScore
+from campusplan.assessments import matrix
+from campusplan.assessments.models import (
+    AssessmentRun,
+    CurrentRun,
+    EquityUnit,
+    RequirementTally,
+    ResultRow,
+    SchoolScore,
+)
 from campusplan.catalog.loader import Catalog, load_catalog
 from campusplan.engine.assessment import Assessment, run
 from campusplan.engine.document import Inputs, SmartPhaseDoc
@@ -54,10 +62,12 @@ def assessment_run_create(*, schools, scope_kind: str, scope_code: str = "",
             kind=kind, label=label, parameters={
                 d: {k: {"value": v, "level": lvl} for k, (v, lvl) in p.items()}
                 for d, p in in_force.items()})
-        _retire(schools)
+        _point(record, schools)
         _store_rows(record, rows, by_code, progress, waived)
+        _store_tallies(record, rows, by_code)
         _store_scores(record, result, by_code)
         _store_units(record, result, by_code)
+        matrix.write(record.pk, rows)
     return record, result
 
 
@@ -80,14 +90,29 @@ def with_approvals(inputs: Inputs, deviations: list[Deviation]) -> Inputs:
     return inputs.model_copy(update={"schools": schools})
 
 
-def _retire(schools: list[School]) -> None:
-    """The schools' earlier results stop being current (they stay as history)."""
-    ids = [s.pk for s in schools]
-    for i in range(0, len(ids), 900):  # under SQLite's parameter limit
-        chunk = ids[i:i + 900]
-        ResultRow.objects.filter(school_id__in=chunk, current=True).update(current=False)
-        SchoolScore.objects.filter(school_id__in=chunk, current=True).update(current=False)
-        EquityUnit.objects.filter(school_id__in=chunk, current=True).update(current=False)
+def _point(record: AssessmentRun, schools: list[School]) -> None:
+    """The schools' current run becomes this one: one pointer row each, upserted — the earlier
+    runs' rows stay as they are, as history (nothing of them is rewritten)."""
+    CurrentRun.objects.bulk_create(
+        [CurrentRun(school_id=s.pk, run_id=record.pk) for s in schools], batch_size=900,
+        update_conflicts=True, unique_fields=["school"], update_fields=["run"])
+
+
+TALLY_FIELDS = ("run", "district", "requirement_id", "item", "level", *RequirementTally.STATUSES)
+
+
+def _store_tallies(record: AssessmentRun, rows: pl.DataFrame, by_code: dict[str, School]) -> None:
+    """The run's status counts per (district, requirement, level), from the engine's frame."""
+    districts = pl.DataFrame({"school_id": list(by_code),
+                              "district": [s.district_id for s in by_code.values()]},
+                             schema={"school_id": pl.Utf8, "district": pl.Int64})
+    counts = (rows.select("school_id", "requirement_id", "item", "level", "status")
+              .join(districts, on="school_id")
+              .group_by("district", "requirement_id", "level")
+              .agg(pl.col("item").min(),
+                   *[(pl.col("status") == s).sum().alias(s) for s in RequirementTally.STATUSES]))
+    tuples = ((record.pk, *r) for r in counts.select(*TALLY_FIELDS[1:]).iter_rows())
+    insert_rows(RequirementTally, TALLY_FIELDS, tuples, None, counts.height)
 
 
 def _store_scores(record: AssessmentRun, result: Assessment, by_code: dict[str, School]) -> None:
@@ -98,13 +123,13 @@ def _store_scores(record: AssessmentRun, result: Assessment, by_code: dict[str, 
         batch_size=1000)
 
 
-UNIT_FIELDS = ("run", "school", "stage", "measure", "amount", "base", "current")
+UNIT_FIELDS = ("run", "school", "stage", "measure", "amount", "base")
 
 
 def _store_units(record: AssessmentRun, result: Assessment, by_code: dict[str, School]) -> None:
     """The schools' 差异系数 units, for the dashboards' weighted CV per district and 学段."""
     units = equity_units(result.catalog, result.frames)
-    tuples = ((record.pk, by_code[code].pk, stage, measure, amount, base, True)
+    tuples = ((record.pk, by_code[code].pk, stage, measure, amount, base)
               for code, stage, measure, amount, base in units.iter_rows())
     insert_rows(EquityUnit, UNIT_FIELDS, tuples, None, units.height)
 
@@ -121,13 +146,17 @@ def key_ratios(result: Assessment) -> pl.DataFrame:
 
 
 ROW_FIELDS = ("run", "school", "requirement_id", "item", "status", "level", "actual",
-              "required", "shortfall", "basis", "rows_short", "current", "waived_by")
+              "required", "shortfall", "basis", "rows_short", "waived_by")
 
 
 def _store_rows(record: AssessmentRun, rows: pl.DataFrame, by_code: dict[str, School],
                 progress: Callable | None, waived: dict[tuple[str, str], int]) -> None:
     ids = {code: s.pk for code, s in by_code.items()}
-    tuples = ((record.pk, ids[r[0]], r[1], r[2], r[3], r[4], r[5], r[6], r[7], r[8], r[9], True,
+    # in the order of the (run, school, requirement) and (school, run, …) indexes, so each insert
+    # lands beside the one before instead of anywhere in the B-trees (≈2× on SQLite)
+    rows = rows.with_columns(pl.col("school_id").replace_strict(ids, return_dtype=pl.Int64)
+                             .alias("_pk")).sort("_pk", "requirement_id")
+    tuples = ((record.pk, r[10], r[1], r[2], r[3], r[4], r[5], r[6], r[7], r[8], r[9],
                waived.get((r[0], r[1])) if waived else None)
               for r in rows.iter_rows())
     insert_rows(ResultRow, ROW_FIELDS, tuples, progress, rows.height)

@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 
 from campusplan.assessments.choices import Level, Status
 from campusplan.assessments.models import ResultRow, SchoolScore
+from campusplan.assessments.selectors import is_current
 from campusplan.catalog import load_catalog
 from campusplan.catalog import vocabulary as v
 from campusplan.catalog.codes import school_types
@@ -40,7 +41,8 @@ def annotated_schools(schools: QuerySet[School]) -> QuerySet[School]:
     the filters and the ordering read (one LEFT JOIN on the current score)."""
     totals = {k: sum((Coalesce(F(STAGE_COLUMNS[st, k]), Value(0)) for st in STAGES),
                      start=Value(0)) for k in ("classes", "students")}
-    return schools.annotate(cur=FilteredRelation("scores", condition=Q(scores__current=True))) \
+    current = Q(scores__run_id=F("current_run__run_id"))  # selectors.is_current, from School
+    return schools.annotate(cur=FilteredRelation("scores", condition=current)) \
         .annotate(**{k: F(f"cur__{k}") for k in SCORE_FIELDS}, scored=F("cur__id"), **totals)
 
 
@@ -165,7 +167,7 @@ class SchoolFilter(ListFilter):
             "unknown": Q(unknown__gt=0), "unassessed": Q(scored__isnull=True)}[value])
 
     def _failing(self, qs, **where):
-        rows = ResultRow.objects.filter(current=True, school=OuterRef("pk"),
+        rows = ResultRow.objects.filter(is_current(), school=OuterRef("pk"),
                                         status__in=FAILING, **where)
         return qs.filter(Exists(rows))
 

@@ -16,8 +16,7 @@ from django.http import Http404
 from campusplan.accounts.audit import Actor
 from campusplan.accounts.choices import Level
 from campusplan.accounts.scope import profile_of
-from campusplan.assessments.models import SchoolScore
-from campusplan.assessments.selectors import stored_assessment
+from campusplan.assessments.selectors import current_scores, stored_assessment
 from campusplan.catalog.loader import load_catalog
 from campusplan.planning.phasing import Budget
 from campusplan.planning.plan import plan_lines
@@ -49,7 +48,7 @@ def budget_of(*, amount: float, years: int, basis: str = "year", per: str = "sch
 
 def _key(schools: list[School], lang: str, catalog) -> tuple:
     # the run's time too: a run id alone can come back after a rolled-back transaction
-    runs_of = tuple(sorted(SchoolScore.objects.filter(current=True, school__in=schools)
+    runs_of = tuple(sorted(current_scores(schools=schools)
                            .values_list("school__code", "run_id", "run__created_at")))
     districts = {s.district_id for s in schools}
     return (catalog.checksum, lang, tuple(sorted(s.code for s in schools)), runs_of,
@@ -80,7 +79,7 @@ def planned(*, actor: Actor, schools: list[School], budget: Budget = DEFAULT_BUD
     the districts' lists (a file given to the CLI)."""
     catalog = load_catalog()
     assessment, info = None, None
-    judged = set(SchoolScore.objects.filter(current=True, school__in=schools)
+    judged = set(current_scores(schools=schools)
                  .values_list("school__code", flat=True))
     unjudged = [s for s in schools if s.code not in judged]
     if unjudged:

@@ -250,8 +250,9 @@ def district_context(overview: dict, table: TableQuery, lang: str) -> dict:
         "district": d | {"label": _district_name(d["code"], d["name"], lang),
                          "links": figure_links(d["code"])},
         "schools": schools, "table": table, "headers": _headers(table),
-        # the school table is cached per district, newest run and query (web/templates)
-        "table_version": run.get("id", 0), "school_base": reverse("web:school", args=["-"])[:-2],
+        # the school table is cached per district, the runs that judged it and the query
+        # (web/templates)
+        "table_version": overview.get("version", run.get("id", 0)), "school_base": reverse("web:school", args=["-"])[:-2],
         "common_gaps": _requirements(overview["common_gaps"], lang, d["code"]),
         "run": overview.get("run"),
         **equity_context(overview.get("equity", []), lang),

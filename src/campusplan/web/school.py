@@ -235,5 +235,10 @@ def score(school: School) -> SchoolScore | None:
 
 
 def history(school: School, limit: int = 20) -> list[SchoolScore]:
-    return list(SchoolScore.objects.filter(school=school).select_related("run")
-                .order_by("-run_id")[:limit])
+    """The school's scores, newest run first; `current` marks the one its pointer names."""
+    now = selectors.current_runs(school_ids=[school.pk]).get(school.pk)
+    out = list(SchoolScore.objects.filter(school=school).select_related("run")
+               .order_by("-run_id")[:limit])
+    for h in out:
+        h.current = h.run_id == now
+    return out

@@ -1,0 +1,116 @@
+"""What a stored run keeps: a pointer per school (older runs never rewritten), the tallies the
+dashboards add (equal to grouping the current rows), the Parquet matrix, and caches keyed on
+the runs that judged the viewer's scope."""
+
+from __future__ import annotations
+
+import pytest
+
+from campusplan.assessments import dashboards, matrix
+from campusplan.assessments.models import CurrentRun, RequirementTally, ResultRow
+from campusplan.assessments.selectors import current_rows
+from campusplan.schools.models import School
+from campusplan.usecases.facts import set_fact
+from tests import factories
+from tests.actors import operator
+
+pytestmark = pytest.mark.django_db
+
+HD, FT = "110108", "110106"
+EXAMPLES = ("complete-secondary.json", "nine-year-school.json", "small-primary.json",
+            "violations.json")
+
+
+@pytest.fixture
+def world(tmp_path):
+    """Three schools in Haidian and two in Fengtai, imported (one run each import) and then
+    assessed district by district."""
+    docs = [factories.school_doc(example=e, code=f"{HD}0{i}01", name=f"海淀{i}", district=HD)
+            for i, e in enumerate(EXAMPLES[:3], start=1)]
+    docs += [factories.school_doc(example=e, code=f"{FT}0{i}01", name=f"丰台{i}", district=FT)
+             for i, e in enumerate(EXAMPLES[2:], start=1)]
+    factories.stored(paths=[factories.write_file(path=tmp_path / "s.json", schools=docs)])
+    runs = {d: factories.assessed(schools=School.objects.filter(district__code=d))
+            for d in (HD, FT)}
+    return {"runs": runs, "city": factories.user(username="city", role="city")}
+
+
+def _rows(run) -> list[tuple]:
+    return sorted(ResultRow.objects.filter(run=run).values_list(
+        "school_id", "requirement_id", "status", "actual", "shortfall"))
+
+
+def test_a_new_run_moves_the_pointer_and_rewrites_no_row_of_older_runs(world):
+    old = world["runs"][HD]
+    before = _rows(old)
+    school = School.objects.get(code=f"{HD}0101")
+    set_fact(actor=operator(), school=school, key="video_retention_days", value=12)
+    assert _rows(old) == before  # the older run's rows as they were
+    pointers = dict(CurrentRun.objects.values_list("school__code", "run_id"))
+    assert pointers[school.code] > old.pk
+    assert {c: r for c, r in pointers.items() if c.startswith(HD) and c != school.code} \
+        == {f"{HD}0201": old.pk, f"{HD}0301": old.pk}
+    assert set(current_rows(schools=[school]).values_list("run_id", flat=True)) \
+        == {pointers[school.code]}
+
+
+def _nonzero(tallies) -> dict:
+    return {(t["requirement_id"], t["item"]): {k: t[k] for k in dashboards.TALLIED}
+            for t in tallies if any(t[k] for k in dashboards.TALLIED)}
+
+
+def test_the_stored_tallies_equal_the_current_rows_grouped_after_partial_runs(world):
+    school = School.objects.get(code=f"{HD}0201")
+    set_fact(actor=operator(), school=school, key="video_retention_days", value=12)
+    set_fact(actor=operator(), school=school, key="video_retention_days", value=40)
+    for scope in (School.objects.all(), School.objects.filter(district__code=HD),
+                  School.objects.filter(district__code=FT)):
+        expected = _nonzero(dashboards._grouped(current_rows(schools=scope)))
+        assert _nonzero(dashboards._requirement_tallies(scope)) == expected
+        assert expected  # the comparison is not of two empty sets
+    # the tallies a run stored are its own rows counted per district
+    run = world["runs"][FT]
+    stored = RequirementTally.objects.filter(run=run)
+    assert sum(t.met + t.gap + t.violation + t.unknown + t.not_applicable for t in stored) \
+        == ResultRow.objects.filter(run=run).count()
+
+
+def test_a_part_of_a_district_is_grouped_over_its_rows(world):
+    part = School.objects.filter(code=f"{HD}0101")
+    assert _nonzero(dashboards._requirement_tallies(part)) == _nonzero(
+        dashboards._grouped(current_rows(schools=part)))
+
+
+def test_each_run_writes_its_matrix_as_parquet(world):
+    run = world["runs"][FT]
+    frame = matrix.read(run.pk)
+    assert frame is not None and frame.height == run.results
+    assert dict(frame.group_by("status").len().iter_rows()) == run.counts
+    assert matrix.path(run.pk).suffix == ".parquet"
+    assert matrix.read(10**9) is None
+
+
+def test_a_run_in_one_district_leaves_the_other_districts_dashboard_warm(world, monkeypatch):
+    built = []
+    real = dashboards._school_rows
+    monkeypatch.setattr(dashboards, "_school_rows", lambda s: built.append(1) or real(s))
+    user = world["city"]
+    dashboards.district_overview(user=user, code=FT)
+    dashboards.district_overview(user=user, code=HD)
+    assert len(built) == 2
+    set_fact(actor=operator(), school=School.objects.get(code=f"{HD}0101"),
+             key="video_retention_days", value=12)
+    dashboards.district_overview(user=user, code=FT)
+    assert len(built) == 2  # Fengtai's entry is still warm
+    dashboards.district_overview(user=user, code=HD)
+    assert len(built) == 3  # Haidian's was rebuilt from the new run
+
+
+def test_a_deleted_run_takes_its_matrix_file(world, django_capture_on_commit_callbacks):
+    run = world["runs"][FT]
+    target = matrix.path(run.pk)
+    assert target.exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        run.delete()
+    assert not target.exists()
+    assert matrix.path(world["runs"][HD].pk).exists()  # another run's file stays
