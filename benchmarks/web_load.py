@@ -128,10 +128,11 @@ LISTS = {
 def worst_requirement(district: str) -> str:
     from django.db.models import Count
 
-    from campusplan.assessments.models import ResultRow
+    from campusplan.assessments.selectors import current_rows
+    from campusplan.schools.models import School
 
-    row = (ResultRow.objects.filter(current=True, school__district__code=district,
-                                    status__in=("gap", "violation"), level="required")
+    row = (current_rows(schools=School.objects.filter(district__code=district))
+           .filter(status__in=("gap", "violation"), level="required")
            .values("requirement_id").annotate(n=Count("id")).order_by("-n").first())
     return row["requirement_id"] if row else "1-1"
 
