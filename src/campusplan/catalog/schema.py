@@ -69,6 +69,9 @@ class SpecRef(Strict):
     item: int | None = Field(None, ge=1)
     section: str | None = None
     quote: str
+    # how far the quote is the standard's own words, where that is in doubt (a second standard
+    # rebuilt from secondary sources says so here; tests hold it to the compiled spec)
+    standing: Literal["verbatim", "rebuilt"] = "verbatim"
 
     @model_validator(mode="after")
     def _one_place(self) -> SpecRef:
@@ -245,6 +248,7 @@ class Identity(Strict):
     issuer: str
     date: str
     version: str
+    number: str = ""  # the issuing document's number (文号), where it has one
     scope_note: str = ""
 
 
@@ -380,11 +384,24 @@ class Boundaries(Strict):
     words: list[BoundaryWord]
 
 
+class Informational(Strict):
+    """An item a standard lists but campusplan does not judge (a county's or government's
+    duty, or a survey): shown beside the catalog with its number where the source gives one."""
+
+    area: Text
+    number: int = Field(ge=1)
+    text: str
+    threshold: str = ""  # as the source gives it, "" when qualitative
+    status: str  # the compiled spec's confirmation mark (✅ / ◐ …)
+    sources: str = ""
+
+
 class Standard(Strict):
     key: str
     identity: Identity
     parameters: list[Parameter]
     areas: list[Area]
+    informational: list[Informational] = []
     planning: Planning = Field(default_factory=plain_planning)
     indicators: Indicators = Indicators(note="", ratios=[])
     boundaries: Boundaries | None = None  # None: no boundary word is checked

@@ -95,6 +95,8 @@ class PolarsContext(Protocol):
     def expr(self, text: str | None, stage: str | None = None) -> pl.Expr | None: ...
     def applicable(self) -> pl.Expr: ...  # stages and `applies:`, null when unknown
     def tally(self) -> Tally: ...  # Polars expressions, for kinds with a row source
+    # another requirement's five columns (rules over rules: at_least)
+    def outcome(self, requirement_id: str) -> dict[str, pl.Expr]: ...
 
 
 class PythonContext(Protocol):
@@ -104,6 +106,11 @@ class PythonContext(Protocol):
     def run(self, text: str | None, stage: str | None = None) -> object: ...
     def rows(self, source: RowSource) -> list[dict]: ...
     def run_row(self, text: str, row: dict) -> object: ...
+    def applicable(self) -> bool | None: ...
+    def outcome(self, requirement_id: str) -> dict: ...  # another requirement, this school
+    # this requirement's context for each school of this school's group (group rules)
+    def peers(self, group: str) -> list[PythonContext]: ...
+    def spread(self, pairs): ...  # the official weighted CV of (amount, base) pairs
 
 
 class ExplainContext(Protocol):
@@ -126,6 +133,7 @@ class ExplainContext(Protocol):
 class Vocabulary(Protocol):
     school_facts: dict  # key → Fact of school scope
     types: dict[str, set[str]]  # collection (`rooms`, `services`) → known type keys
+    requirement_ids: set[str]  # for rules over other requirements
 
 
 # --- the base every kind extends -----------------------------------------------------------------
