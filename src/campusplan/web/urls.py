@@ -27,6 +27,8 @@ urlpatterns = [
     path("city/", views_dashboards.city, name="city"),
     path("city/workbook.xlsx", views_dashboards.city_workbook, name="city_workbook"),
     path("district/<str:code>/", views_dashboards.district, name="district"),
+    path("district/<str:code>/readiness/<str:standard>/", views_dashboards.readiness,
+         name="readiness"),
     path("district/<str:code>/workbook.xlsx", views_dashboards.district_workbook,
          name="district_workbook"),
     path("school/<str:code>/", views_school.school_page, name="school"),
