@@ -21,6 +21,7 @@ app_name = "web"
 urlpatterns = [
     path("", views.home, name="home"),
     path("catalog/", views.catalog, name="catalog"),
+    path("catalog/standard/<str:key>/", views.standard_page, name="standard"),
     path("catalog/item/<int:number>/", views.item_detail, name="item"),
     path("catalog/params/", views.parameters, name="params"),
     path("catalog/params/<str:key>/", views.parameter_set, name="param_set"),
