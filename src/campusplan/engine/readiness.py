@@ -1,9 +1,9 @@
 """Readiness against a standard with group rules: per group (district) and item, how many
 schools meet the item's per-school requirement, and the group rule's figure and verdict.
 
-General, not one standard's: an item whose `rules` hold a group kind (a kind whose `decide()`
-reads `ctx.peers`, e.g. group_spread) is summarised with its own `requirements`; the rules over
-other rules (at_least) are summarised as schools meeting them. For 优质均衡 this is each
+General, not one standard's: an item whose `rules` hold a group kind (a kind that `judges` "group",
+e.g. group_spread) is summarised with its own `requirements`; the rules that judge
+other requirements (at_least) are summarised as schools meeting them. For 优质均衡 this is each
 indicator per 学段: schools meeting it, the 校际差异系数 and the county verdict.
 """
 
@@ -13,9 +13,6 @@ import polars as pl
 
 from campusplan.engine.assessment import Assessment
 from campusplan.engine.evaluate import specs
-
-GROUP_KINDS = frozenset({"group_spread"})  # kinds whose verdict is the group's
-
 
 def _counts(rows: pl.DataFrame, req: int, by: str) -> pl.DataFrame:
     st = pl.col("status")
@@ -31,7 +28,7 @@ def readiness(assessment: Assessment, by: str = "district") -> list[dict]:
     rows = assessment.annotated.with_columns(pl.col("status").cast(pl.Utf8))
     out: list[dict] = []
     for s in specs(assessment.catalog):
-        if s.req.check.kind not in GROUP_KINDS or s.item is None:
+        if s.req.check.judges != "group" or s.item is None:
             continue
         per_school = next(r for r in specs(assessment.catalog)
                           if r.item is s.item and r.req in s.item.requirements)
@@ -55,7 +52,7 @@ def overall(assessment: Assessment, by: str = "district") -> list[dict]:
     rows = assessment.annotated.with_columns(pl.col("status").cast(pl.Utf8))
     out = []
     for s in specs(assessment.catalog):
-        if s.req.check.kind != "at_least":
+        if s.req.check.judges != "requirements":
             continue
         for c in _counts(rows, s.index, by).sort(by).iter_rows(named=True):
             if c["schools"]:

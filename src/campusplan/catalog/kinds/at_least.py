@@ -43,6 +43,7 @@ class AtLeast(CheckKind):
                         en="some of the {n} listed results are unknown ({actual} met so far)"),
         "floor": Text(zh="，其余不低于要求的 {floor}%", en=", the rest at least {floor}% of theirs"),
     }
+    judges = "requirements"
     expression_fields = ("count", "floor")
 
     # --- vectorized -----------------------------------------------------------------------------

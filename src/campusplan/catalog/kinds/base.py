@@ -7,6 +7,7 @@ instead of dispatching on the kind's name, as Datasette's `TemplatedFilter` owns
 | hook | asked by | answers |
 |---|---|---|
 | `label` | pages, CLI | the kind's name, zh/en |
+| `judges` | readiness (engine/readiness.py) | one school, its group, or other requirements |
 | `expressions()` | pages | the check-language texts written in it, by field |
 | `reads()` | validator, explanations, CLI, docs | those plus a fact named by key, as `fact.<key>` |
 | `comparisons()` | boundary check (catalog/boundaries.py) | its expressions plus its own comparison |
@@ -143,6 +144,9 @@ class CheckKind(Strict):
     """Defaults for the hooks; a kind overrides what it decides differently."""
 
     label: ClassVar[Text]
+    # what a result judges: one school's values ("school"), its group's ("group", the same
+    # verdict on every school of the group), or other requirements' results ("requirements")
+    judges: ClassVar[str] = "school"
     templates: ClassVar[dict[str, Text]] = {}
     expression_fields: ClassVar[tuple[str, ...]] = ()
 

@@ -48,6 +48,7 @@ class GroupSpread(CheckKind):
                         en="some schools of this stage in the district lack data; the CV cannot "
                            "be judged yet (known part {cv})"),
     }
+    judges = "group"
     expression_fields = ("amount", "per", "limit")
 
     # --- vectorized: window expressions over the group ----------------------------------------
