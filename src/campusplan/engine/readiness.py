@@ -14,6 +14,7 @@ import polars as pl
 from campusplan.engine.assessment import Assessment
 from campusplan.engine.evaluate import specs
 
+
 def _counts(rows: pl.DataFrame, req: int, by: str) -> pl.DataFrame:
     st = pl.col("status")
     return rows.filter(pl.col("req") == req).group_by(by).agg(
