@@ -112,6 +112,16 @@ class Scope(StrEnum):
     service = "service"
 
 
+class Synthetic(Strict):
+    """How the synthetic population draws a fact no check of its standard reads: heads of
+    `stage` (the school's students when None) × U(`low`, `high`). campusplan's assumption for
+    demo data, never the standard's number."""
+
+    stage: Stage | None = None
+    low: float = Field(ge=0)
+    high: float = Field(ge=0)
+
+
 class Fact(Strict):
     """One measured value a check reads (`fact.<key>`, `room.<key>`, `service.<key>`)."""
 
@@ -131,6 +141,7 @@ class Fact(Strict):
     priced_by: str | None = None  # with billed_per: the service fact holding the unit's price
     scope: Scope = Scope.school
     area: str
+    synthetic: Synthetic | None = None
 
     @model_validator(mode="after")
     def _choices_for_enum(self) -> Fact:
