@@ -80,3 +80,22 @@ def test_another_district_is_out_of_scope(client, district_user):
     client.force_login(other)
     with BOTH:
         assert client.get("/district/110108/readiness/youzhi/").status_code == 404
+
+
+def test_the_api_gives_the_same_figures(client, district_user):
+    secret = factories.token(user=district_user)
+    auth = {"HTTP_AUTHORIZATION": f"Bearer {secret}"}
+    with BOTH:
+        res = client.get("/api/v1/districts/110108/readiness/youzhi", **auth)
+        missing = client.get("/api/v1/districts/110108/readiness/nosuch", **auth)
+    assert missing.status_code == 404
+    assert res.status_code == 200, res.content
+    body = res.json()
+    assert body["standard"] == "youzhi" and body["schools"] == 3
+    row = next(r for r in body["indicators"] if r["item"] == 207)
+    students = [p for _c, p, _r in JUNIOR]
+    rooms = [r * 100 for _c, _p, r in JUNIOR]
+    assert row["figure"] == pytest.approx(official_cv(rooms, students), rel=1e-5)
+    assert row["met"] == sum(x / p >= 2.4 for x, p in zip(rooms, students, strict=True))
+    assert [o["rule"] for o in body["overall"]] == ["s1.2-2"]
+    assert client.get("/api/v1/districts/110108/readiness/youzhi", **auth).status_code == 404

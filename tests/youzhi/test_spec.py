@@ -114,3 +114,18 @@ def test_an_unknown_standard_is_a_clear_error():
     assert out.exit_code != 0
     assert "nosuch" in out.output
     assert "Traceback" not in out.output
+
+
+def test_the_new_facts_join_the_survey_workbook_with_their_area_name():
+    from campusplan.catalog.loader import load_catalog
+    from campusplan.exchange.layout import build_layout
+
+    own = {f.key for f in CATALOG.facts.facts if f.area == "youzhi_resources"}
+    assert len(own) == 10
+    for f in (f for f in CATALOG.facts.facts if f.key in own):
+        assert f.unit is not None and f.min == 0 and f.max is not None
+        assert f.label.zh and f.label.en
+    sheet = next(s for s in build_layout(load_catalog(), {}).sheets
+                 if s.key == "area:youzhi_resources")
+    assert sheet.title.zh == "优质均衡资源配置"
+    assert own <= {c.key.removeprefix("fact.") for c in sheet.columns}

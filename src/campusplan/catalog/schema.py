@@ -182,9 +182,16 @@ class ServiceCategory(Strict):
 
 class FactDictionary(Strict):
     version: str
+    # names of fact areas that are no area of the first standard (another standard's facts),
+    # for the survey workbook's sheets and the school form's sections
+    areas: dict[str, Text] = {}
     room_types: list[RoomType]
     service_categories: list[ServiceCategory]
     facts: list[Fact]
+
+    def area_name(self, key: str, standard_areas: dict[str, Text]) -> Text:
+        """A fact area's name: the standard's area, else the dictionary's, else the key."""
+        return standard_areas.get(key) or self.areas.get(key) or Text(zh=key, en=key)
 
     def by_key(self, scope: Scope) -> dict[str, Fact]:
         return {f.key: f for f in self.facts if f.scope == scope}
