@@ -99,3 +99,14 @@ def test_the_api_gives_the_same_figures(client, district_user):
     assert row["met"] == sum(x / p >= 2.4 for x, p in zip(rooms, students, strict=True))
     assert [o["rule"] for o in body["overall"]] == ["s1.2-2"]
     assert client.get("/api/v1/districts/110108/readiness/youzhi", **auth).status_code == 404
+
+
+def test_a_school_account_may_not_read_its_districts_readiness(client, district_user):
+    from campusplan.schools.models import School
+
+    account = factories.user(username="y1", role="school", school=School.objects.get(code="Y1"))
+    secret = factories.token(user=account)
+    with BOTH:
+        res = client.get("/api/v1/districts/110108/readiness/youzhi",
+                         HTTP_AUTHORIZATION=f"Bearer {secret}")
+    assert res.status_code == 403

@@ -49,8 +49,8 @@ class Readiness:
 
 def district_readiness(*, actor: Actor, code: str, standard: str) -> Readiness:
     """The district's stored schools judged against `standard`, summarised per indicator."""
+    schools = scoping.district_schools(actor, code)  # 404 outside the scope, 403 for a school
     catalog = active_catalog(standard)
-    schools = scoping.district_schools(actor, code)
     if not schools:
         return Readiness(catalog, code, 0, [], [])
     assessment = run(catalog, schools_as_inputs(schools=schools, catalog=catalog))
