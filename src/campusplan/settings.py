@@ -13,6 +13,7 @@
 | `CAMPUSPLAN_API_RATE`      | `120/min`                        | API calls per token (or session user); `s`, `min`, `h`, `day` |
 | `CAMPUSPLAN_API_TOKENS_PER_USER` | `10`                       | active API tokens one user may hold |
 | `CAMPUSPLAN_SESSION_SECONDS` | `28800` (8 h)                  | idle timeout of a login session |
+| `CAMPUSPLAN_STANDARDS`     | `beijing`                        | active standards, comma-separated (`beijing,youzhi`); the first judges the stored runs |
 
 | `CAMPUSPLAN_REQUIRE_2FA`   | `0`                              | `1`: TOTP for city and district accounts that may change data and for the 三员 |
 | `CAMPUSPLAN_AUDIT_RETENTION_DAYS` | `180` (the minimum)       | audit rows stay online at least this long; older ones may be archived |
@@ -293,6 +294,9 @@ CAMPUSPLAN_UPLOAD_DIR = os.environ.get("CAMPUSPLAN_UPLOAD_DIR") or str(VAR_DIR /
 CAMPUSPLAN_UPLOAD_RETENTION_SECONDS = int(
     os.environ.get("CAMPUSPLAN_UPLOAD_RETENTION_SECONDS") or 3600)
 CAMPUSPLAN_API_RATE = os.environ.get("CAMPUSPLAN_API_RATE") or "120/min"
+# the standards the pages offer (catalog, 优质均衡 readiness); the first judges the stored runs
+CAMPUSPLAN_STANDARDS = [k.strip() for k in (
+    os.environ.get("CAMPUSPLAN_STANDARDS") or "beijing").split(",") if k.strip()]
 CAMPUSPLAN_API_TOKENS_PER_USER = int(os.environ.get("CAMPUSPLAN_API_TOKENS_PER_USER") or 10)
 CAMPUSPLAN_EVIDENCE_DIR = os.environ.get("CAMPUSPLAN_EVIDENCE_DIR") or str(VAR_DIR / "evidence")
 CAMPUSPLAN_RUN_DIR = os.environ.get("CAMPUSPLAN_RUN_DIR") or str(VAR_DIR / "runs")

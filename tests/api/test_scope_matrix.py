@@ -71,6 +71,9 @@ ENDPOINTS = [
     ("get", f"/districts/{CY_D}", None, CITY_ONLY),
     ("get", f"/districts/{FT_D}/services", None, CITY_ONLY),
     ("get", f"/districts/{HD}/services", None, ALL),
+    # a second standard is off by default (CAMPUSPLAN_STANDARDS); tests/youzhi cover it on
+    ("get", f"/districts/{HD}/readiness/youzhi", None,
+     {"city": 404, "district": 404, "school": 403, "auditor": 404}),
     ("get", "/schools", None, ALL),
     ("get", f"/schools/{HD1}", None, ALL),
     ("get", f"/schools/{HD2}", None, HAIDIAN),

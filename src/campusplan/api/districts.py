@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 from django.db.models import Count, Q
 from ninja import Field, Query, Router, Schema
 
 from campusplan.accounts import scope
-from campusplan.api.auth import district_of, user_of
+from campusplan.api.auth import actor, district_of, user_of
 from campusplan.api.schemas import (
     DistrictCode,
     PageIn,
@@ -21,6 +21,7 @@ from campusplan.api.schemas import (
 )
 from campusplan.catalog.loader import load_catalog
 from campusplan.schools.selectors import district_services
+from campusplan.usecases import standards
 
 router = Router(tags=["districts 行政区"])
 
@@ -37,6 +38,42 @@ class DistrictServiceOut(Schema):
     name: str
     vendor: str
     facts: dict[str, bool | int | float | str | None]
+
+
+class ReadinessRow(Schema):
+    item: int
+    stage: str | None
+    title: str
+    requirement: str = Field(description="逐校要求 / the per-school requirement")
+    rule: str = Field(description="县域规则 / the group rule")
+    schools: int
+    met: int
+    unknown: int
+    figure: float | None = Field(description="校际差异系数 / the group rule's figure (CV)")
+    limit: float | None
+    mean: float | None = Field(description="全区值（学生加权）/ the student-weighted mean")
+    verdict: str
+
+
+class ReadinessOverall(Schema):
+    rule: str
+    text: str
+    schools: int
+    met: int
+    unknown: int
+
+
+class ReadinessOut(Schema):
+    standard: str
+    version: str
+    district: str
+    schools: int
+    indicators: list[ReadinessRow]
+    overall: list[ReadinessOverall]
+
+
+StandardKey = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]{0,30}$",
+                                   description="规范 key（须已启用）", examples=["youzhi"])]
 
 
 class DistrictFilter(Schema):
@@ -82,3 +119,14 @@ def district_service_list(request, code: DistrictCode, page: Query[PageIn]):
     keys = ("district", "category", "name", "vendor")
     items = [{k: getattr(r, k) for k in keys} | {"facts": r.facts()} for r in rows]
     return paginate(items, page)
+
+
+@router.get("/districts/{code}/readiness/{standard}", response=responses(ReadinessOut, 403, 404),
+            summary="按另一规范的达标情况（优质均衡）/ readiness against an active standard")
+def district_readiness(request, code: DistrictCode, standard: StandardKey):
+    """Each indicator per 学段: schools meeting it, the 校际差异系数 and the county verdict,
+    judged on demand from the stored facts (not stored as a run)."""
+    r = standards.district_readiness(actor=actor(request), code=code, standard=standard)
+    return {"standard": r.catalog.standard.key, "version": r.catalog.version,
+            "district": r.district, "schools": r.schools, "indicators": r.rows,
+            "overall": r.overall}

@@ -72,6 +72,26 @@ def _parsed(checksum: str, raw_std: bytes, raw_facts: bytes) -> list:
     return docs
 
 
+# the files of standards/ that are not standards
+NOT_STANDARDS = frozenset({"facts", "codes", "prices", "review"})
+
+
+def standard_path(key: str) -> Path:
+    """A standard's file: `<key>.yaml`, or `<key>-<edition>.yaml` (youzhi-2017.yaml)."""
+    exact = STANDARDS_DIR / f"{key}.yaml"
+    if exact.exists() and key not in NOT_STANDARDS:
+        return exact
+    found = sorted(STANDARDS_DIR.glob(f"{key}-*.yaml"))
+    if len(found) != 1 or key in NOT_STANDARDS:
+        raise KeyError(f"no standard `{key}` in {STANDARDS_DIR}")
+    return found[0]
+
+
+def standard_keys() -> list[str]:
+    """Every standard shipped in standards/, by key (the file name up to its edition)."""
+    return sorted({p.stem.split("-")[0] for p in STANDARDS_DIR.glob("*.yaml")} - NOT_STANDARDS)
+
+
 @cache
 def load_catalog(key: str = DEFAULT_STANDARD) -> Catalog:
-    return load_files(STANDARDS_DIR / f"{key}.yaml", STANDARDS_DIR / "facts.yaml")
+    return load_files(standard_path(key), STANDARDS_DIR / "facts.yaml")

@@ -18,6 +18,9 @@ STAGE_FIELDS: dict[str, Text] = {
     "classes": Text(zh="班级数", en="classes"),
     "students": Text(zh="学生数", en="students"),
     "max_class_size": Text(zh="最大班额", en="largest class"),
+    # the part of a whole-school resource this 学段 carries, by the standard's per-pupil
+    # weights (`indicators.equity.stage_weights`): w·P / Σ w·P; unknown without weights
+    "share": Text(zh="本学段分摊比例", en="this stage's share"),
 }
 
 SCHOOL_FIELDS: dict[str, Text] = {

@@ -69,6 +69,9 @@ class SpecRef(Strict):
     item: int | None = Field(None, ge=1)
     section: str | None = None
     quote: str
+    # how far the quote is the standard's own words, where that is in doubt (a second standard
+    # rebuilt from secondary sources says so here; tests hold it to the compiled spec)
+    standing: Literal["verbatim", "rebuilt"] = "verbatim"
 
     @model_validator(mode="after")
     def _one_place(self) -> SpecRef:
@@ -109,6 +112,16 @@ class Scope(StrEnum):
     service = "service"
 
 
+class Synthetic(Strict):
+    """How the synthetic population draws a fact no check of its standard reads: heads of
+    `stage` (the school's students when None) × U(`low`, `high`). campusplan's assumption for
+    demo data, never the standard's number."""
+
+    stage: Stage | None = None
+    low: float = Field(ge=0)
+    high: float = Field(ge=0)
+
+
 class Fact(Strict):
     """One measured value a check reads (`fact.<key>`, `room.<key>`, `service.<key>`)."""
 
@@ -128,6 +141,7 @@ class Fact(Strict):
     priced_by: str | None = None  # with billed_per: the service fact holding the unit's price
     scope: Scope = Scope.school
     area: str
+    synthetic: Synthetic | None = None
 
     @model_validator(mode="after")
     def _choices_for_enum(self) -> Fact:
@@ -168,9 +182,16 @@ class ServiceCategory(Strict):
 
 class FactDictionary(Strict):
     version: str
+    # names of fact areas that are no area of the first standard (another standard's facts),
+    # for the survey workbook's sheets and the school form's sections
+    areas: dict[str, Text] = {}
     room_types: list[RoomType]
     service_categories: list[ServiceCategory]
     facts: list[Fact]
+
+    def area_name(self, key: str, standard_areas: dict[str, Text]) -> Text:
+        """A fact area's name: the standard's area, else the dictionary's, else the key."""
+        return standard_areas.get(key) or self.areas.get(key) or Text(zh=key, en=key)
 
     def by_key(self, scope: Scope) -> dict[str, Fact]:
         return {f.key: f for f in self.facts if f.scope == scope}
@@ -245,6 +266,7 @@ class Identity(Strict):
     issuer: str
     date: str
     version: str
+    number: str = ""  # the issuing document's number (文号), where it has one
     scope_note: str = ""
 
 
@@ -380,11 +402,24 @@ class Boundaries(Strict):
     words: list[BoundaryWord]
 
 
+class Informational(Strict):
+    """An item a standard lists but campusplan does not judge (a county's or government's
+    duty, or a survey): shown beside the catalog with its number where the source gives one."""
+
+    area: Text
+    number: int = Field(ge=1)
+    text: str
+    threshold: str = ""  # as the source gives it, "" when qualitative
+    status: str  # the compiled spec's confirmation mark (✅ / ◐ …)
+    sources: str = ""
+
+
 class Standard(Strict):
     key: str
     identity: Identity
     parameters: list[Parameter]
     areas: list[Area]
+    informational: list[Informational] = []
     planning: Planning = Field(default_factory=plain_planning)
     indicators: Indicators = Indicators(note="", ratios=[])
     boundaries: Boundaries | None = None  # None: no boundary word is checked

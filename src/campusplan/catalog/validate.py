@@ -33,6 +33,7 @@ class _Checker:
         # what the check kinds' own `meaning()` hooks read (catalog/kinds/base.py Vocabulary)
         self.types = {"rooms": {r.key for r in catalog.facts.room_types},
                       "services": {s.key for s in catalog.facts.service_categories}}
+        self.requirement_ids = {r.id for _a, _i, r in catalog.standard.requirements()}
         self.problems: list[Problem] = []
 
     def add(self, where: str, message: str) -> None:

@@ -11,7 +11,7 @@ from pydantic import ValidationError
 from rich.table import Table
 
 from campusplan.catalog import expr, load_catalog
-from campusplan.catalog.loader import STANDARDS_DIR, load_files
+from campusplan.catalog.loader import DEFAULT_STANDARD, STANDARDS_DIR, load_files, standard_keys
 from campusplan.catalog.reference_doc import reference_markdown
 from campusplan.catalog.schema import LEVEL_ZH, STAGE_ZH, Level, Scope, Standard
 from campusplan.catalog.validate import validate
@@ -19,6 +19,21 @@ from campusplan.cli.options import Lang, console, zh
 from campusplan.engine.input_schema import input_schema
 
 app = typer.Typer(help="规范目录 / the standard as data", no_args_is_help=True)
+
+
+StandardKey = Annotated[str, typer.Option(
+    "--standard", help="规范：beijing（默认）或 youzhi / the standard's key")]
+
+
+def _catalog(key: str, lang: str = "zh"):
+    """The standard named on the command line; an unknown key is a clear error (exit 1)."""
+    try:
+        return load_catalog(key)
+    except KeyError:
+        known = ", ".join(standard_keys())
+        console.print(f"[red]没有规范 {key}（可选：{known}）[/red]" if zh(lang)
+                      else f"[red]no standard {key} (known: {known})[/red]")
+        raise typer.Exit(1) from None
 
 
 def _level(level, lang: str) -> str:
@@ -34,9 +49,9 @@ def _params_read(req) -> list[str]:
 
 
 @app.command("list")
-def catalog_list(lang: Lang = "zh") -> None:
+def catalog_list(lang: Lang = "zh", standard: StandardKey = DEFAULT_STANDARD) -> None:
     """列出全部配置项（按领域分组）/ List items grouped by area."""
-    std = load_catalog().standard
+    std = _catalog(standard, lang).standard
     for area in std.areas:
         table = Table(title=f"{area.chapter} {area.name.get(lang)}", title_justify="left")
         for col in ("序号", "功能要求", "适用对象", LEVEL_ZH[Level.required],
@@ -51,9 +66,9 @@ def catalog_list(lang: Lang = "zh") -> None:
 
 
 @app.command("show")
-def catalog_show(item: int, lang: Lang = "zh") -> None:
+def catalog_show(item: int, lang: Lang = "zh", standard: StandardKey = DEFAULT_STANDARD) -> None:
     """显示一个配置项的全部要求 / Show one item with its requirements."""
-    std = load_catalog().standard
+    std = _catalog(standard, lang).standard
     try:
         it = std.item(item)
     except KeyError:
@@ -77,14 +92,14 @@ def catalog_show(item: int, lang: Lang = "zh") -> None:
 
 
 @app.command("params")
-def catalog_params(lang: Lang = "zh") -> None:
+def catalog_params(lang: Lang = "zh", standard: StandardKey = DEFAULT_STANDARD) -> None:
     """列出全部参数及其出处 / List every parameter with its source."""
     table = Table()
     for col in ("key", "值" if zh(lang) else "value", "单位" if zh(lang) else "unit",
                 "名称" if zh(lang) else "label", "出处" if zh(lang) else "source", "原文"
                 if zh(lang) else "quote"):
         table.add_column(col)
-    for p in load_catalog().standard.parameters:
+    for p in _catalog(standard, lang).standard.parameters:
         value = "（待设定）" if p.value is None else str(p.value)
         table.add_row(p.key, value, p.unit_in(lang), p.label.get(lang), p.source.where(), p.source.quote)
     console.print(table)
@@ -131,7 +146,9 @@ def catalog_validate(
 def stats_of(std: Standard) -> dict[str, int]:
     items = std.items()
     table = [r for it in items for r in it.requirements]
-    rules = [r for _a, _i, r in std.requirements() if r.marker is None and r.source is not None]
+    table_ids = {r.id for r in table}
+    rules = [r for _a, _i, r in std.requirements()
+             if r.id not in table_ids and r.marker is None and r.source is not None]
     return {
         "items": len(items), "table_requirements": len(table),
         "required": sum(r.level.value == "required" for r in table),
@@ -139,14 +156,25 @@ def stats_of(std: Standard) -> dict[str, int]:
         "remark_rules": sum(1 for r in rules if r.source.item is not None),
         "body_rules": sum(1 for r in rules if r.source.section is not None),
         "parameters": len(std.parameters),
+        "informational": len(std.informational),
     }
 
 
+def kinds_of(std: Standard) -> dict[str, int]:
+    """Requirements by check kind, in the order the kinds first appear."""
+    out: dict[str, int] = {}
+    for _a, _i, r in std.requirements():
+        out[r.check.kind] = out.get(r.check.kind, 0) + 1
+    return out
+
+
 @app.command("stats")
-def catalog_stats(lang: Lang = "zh") -> None:
+def catalog_stats(lang: Lang = "zh", standard: StandardKey = DEFAULT_STANDARD) -> None:
     """统计 / Counts of items, requirements and rules."""
-    cat = load_catalog()
+    cat = _catalog(standard, lang)
     s = stats_of(cat.standard)
+    kinds = kinds_of(cat.standard)
+    labels = {r.check.kind: r.check.label for _a, _i, r in cat.standard.requirements()}
     if zh(lang):
         console.print(f"{cat.standard.identity.title}（{cat.version}）")
         console.print(f"配置项 {s['items']} 项；表内配置要求 {s['table_requirements']} 条"
@@ -158,6 +186,13 @@ def catalog_stats(lang: Lang = "zh") -> None:
                       f"({s['required']} required, {s['optional']} optional); {s['remark_rules']} "
                       f"remark rules; {s['body_rules']} body-text rules; {s['parameters']} "
                       f"parameters; {len(cat.facts.facts)} facts")
+    if standard != DEFAULT_STANDARD:  # the default's two lines stay as docs/catalog.md quotes them
+        sep = "，" if zh(lang) else ", "
+        console.print(("检查类型：" if zh(lang) else "check kinds: ") + sep.join(
+            f"{labels[k].get(lang)} {n}" for k, n in kinds.items()))
+        if s["informational"]:
+            console.print(f"列举不判定 {s['informational']} 项" if zh(lang)
+                          else f"{s['informational']} listed, not judged")
 
 
 @app.command("schema")

@@ -85,8 +85,14 @@ def population(catalog: Catalog, n: int, seed: int = 0, mix: str = "national",
     cols["rooms_inventoried"] = np.full(n, with_rooms)
     cols["services_inventoried"] = rng.random(n) < 0.9
     for fact in catalog.facts.facts:
-        if fact.scope == Scope.school:
+        if fact.scope == Scope.school and fact.synthetic is None:
             cols[f"fact.{fact.key}"] = _fact_values(rng, fact, n, cols, quality)
+    # facts with a synthetic range (another standard's) come from their own stream, so adding
+    # a standard leaves every other demo figure as it was
+    extra = np.random.default_rng([seed, 2017])
+    for fact in catalog.facts.facts:
+        if fact.scope == Scope.school and fact.synthetic is not None:
+            cols[f"fact.{fact.key}"] = _synthetic_values(extra, fact, n, cols, quality)
     schools = _frame(cols, school_base_schema(catalog))
     rooms = _rooms(rng, catalog, derive_profile(schools), quality) if with_rooms else pl.DataFrame(schema=room_schema(catalog))
     services = _services(rng, catalog, schools)
@@ -127,6 +133,21 @@ def _fact_values(rng, fact, n: int, cols, quality) -> np.ndarray | pl.Series:
         v = (students / rng.uniform(5, 14, n)).round()
     else:
         v = rng.integers(0, int(min(hi, 12)) + 1, size=n)
+    return np.where(missing, np.nan, v.astype(float))
+
+
+def _synthetic_values(rng, fact, n: int, cols, quality) -> np.ndarray:
+    """Heads × U(low, high) (fact.synthetic), blank as often as other facts; whole for counts."""
+    spec = fact.synthetic
+    if spec.stage is None:
+        heads = sum(np.nan_to_num(cols[f"stage.{st}.students"]) for st in STAGES)
+    else:
+        heads = np.where(cols[f"school.has_{spec.stage.value}"],
+                         np.nan_to_num(cols[f"stage.{spec.stage.value}.students"]), np.nan)
+    v = heads * rng.uniform(spec.low, spec.high, n) * rng.uniform(0.9, 1.1, n) ** (1 - quality)
+    if fact.type == FactType.int:
+        v = np.round(v)
+    missing = rng.random(n) < MISSING * 2 * (1 - quality)
     return np.where(missing, np.nan, v.astype(float))
 
 

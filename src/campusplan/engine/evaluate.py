@@ -186,12 +186,28 @@ class _Context:
     def applicable(self) -> pl.Expr:
         return _applicable(self.spec, self.resolver)
 
+    def outcome(self, requirement_id: str) -> dict[str, pl.Expr]:
+        """Another requirement's five columns, compiled again here (a rule over other rules,
+        e.g. `at_least`): Polars evaluates the shared sub-expressions once per select."""
+        other = _by_id(self.catalog)[requirement_id]
+        return requirement_exprs(self.catalog, other, self.columns)
+
     def tally(self) -> Tally:
         """The counts step 1 left for this requirement; a school without rows counts 0."""
         i, source = self.spec.index, self.spec.req.check.row_source()
         units = None if source.deficit is None else pl.col(f"units{i}").fill_null(0)
         return Tally(pl.col(_count_name(source)).fill_null(0),
                      *(pl.col(f"{k}{i}").fill_null(0) for k in ("ok", "fail", "null")), units)
+
+
+_BY_ID: dict[str, dict[str, Spec]] = {}
+
+
+def _by_id(catalog: Catalog) -> dict[str, Spec]:
+    """The requirements of a catalog by id (keyed by checksum: a catalog is immutable)."""
+    if catalog.checksum not in _BY_ID:
+        _BY_ID[catalog.checksum] = {s.req.id: s for s in specs(catalog)}
+    return _BY_ID[catalog.checksum]
 
 
 def requirement_exprs(catalog: Catalog, spec: Spec,

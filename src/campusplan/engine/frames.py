@@ -119,8 +119,10 @@ def _service_row(school_id: str, svc: ServiceDoc) -> dict:
 def finish(frames: Frames, catalog: Catalog) -> Frames:
     """Derive `school.classes/students/max_class_size`, `school.n_<room type>` and
     `service.district_provides` from the base columns."""
-    derived = [c for c in frames.schools.columns if c.startswith("school.n_")]
+    derived = [c for c in frames.schools.columns if c.startswith("school.n_")
+               or (c.startswith("stage.") and c.endswith(".share"))]
     schools = derive_profile(frames.schools.drop(derived))  # idempotent: frames can be re-finished
+    schools = schools.with_columns(stage_shares(catalog))
     counts = frames.rooms.group_by("school_id", "room_type").len()
     for rt in catalog.facts.room_types:
         col = f"school.n_{rt.key}"
@@ -156,6 +158,24 @@ def with_params(frames: Frames, catalog: Catalog,
     schools = frames.schools.drop([c.name for c in cols], strict=False).with_columns(cols)
     return Frames(schools=schools, rooms=frames.rooms, services=frames.services,
                   devices=frames.devices)
+
+
+def stage_shares(catalog: Catalog) -> list[pl.Expr]:
+    """`stage.<st>.share`: the part of a whole-school resource a 学段 carries, w_st·P_st over
+    Σ w·P of the school's stages (a 九年一贯制's 小学部 A/(A+1.1B)), by the standard's per-pupil
+    weights; unknown when the standard gives none or a stage's students are unknown."""
+    equity = catalog.standard.indicators.equity
+    weights = equity.stage_weights if equity is not None else {}
+    if not all(st in weights for st in STAGES):
+        return [pl.lit(None, dtype=pl.Float64).alias(f"stage.{st}.share") for st in STAGES]
+    parts = {st: pl.when(pl.col(f"school.has_{st}"))
+             .then(pl.col(f"stage.{st}.students").cast(pl.Float64) * weights[st]).otherwise(0.0)
+             for st in STAGES}
+    total = pl.sum_horizontal(list(parts.values()))
+    unknown = pl.any_horizontal([pl.col(f"school.has_{st}") & pl.col(f"stage.{st}.students")
+                                 .is_null() for st in STAGES])
+    return [pl.when(unknown | (total <= 0) | ~pl.col(f"school.has_{st}")).then(None)
+            .otherwise(parts[st] / total).alias(f"stage.{st}.share") for st in STAGES]
 
 
 def _indexed(rows: pl.DataFrame, index: pl.DataFrame) -> pl.DataFrame:

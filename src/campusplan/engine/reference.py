@@ -10,10 +10,12 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterator
+from dataclasses import dataclass, field
 
 from campusplan.catalog.expr_python import run
 from campusplan.catalog.kinds import RowSource
 from campusplan.catalog.loader import Catalog
+from campusplan.engine.equity import weighted_cv
 from campusplan.engine.evaluate import Spec, specs
 from campusplan.engine.frames import Frames
 
@@ -35,9 +37,36 @@ class _Env:
 class _Context:
     """What a check kind's `decide()` hook is given (catalog/kinds/base.py PythonContext)."""
 
-    def __init__(self, params, school: dict, stage: str | None, rows: dict[str, list[dict]]):
+    def __init__(self, params, school: dict, stage: str | None, rows: dict[str, list[dict]],
+                 spec: Spec | None = None, world: _World | None = None):
         self.params, self.school, self.stage, self.pools = params, school, stage, rows
         self.env = _Env(params, school, stage)
+        self.spec, self.world = spec, world
+
+    def applicable(self) -> bool | None:
+        """Whether the requirement applies to this school (its 学段, then `applies:`)."""
+        stages = self.spec.item.stages if self.spec.item else []
+        ok = True if not stages else any(self.school[f"school.has_{s.value}"] for s in stages)
+        if ok and self.spec.req.applies is not None:
+            ok = self.run(self.spec.req.applies)
+        return ok
+
+    def outcome(self, requirement_id: str) -> dict:
+        """Another requirement's result for this school (a rule over other rules)."""
+        other = self.world.by_id[requirement_id]
+        return _judge(other, self._for(other, self.school, self.pools))
+
+    def peers(self, group: str) -> list[_Context]:
+        """This requirement's context for every school of this school's group (itself too)."""
+        return [self._for(self.spec, school, pools)
+                for school, pools in self.world.groups[group][self.school[group]]]
+
+    def spread(self, pairs):
+        return weighted_cv(pairs)
+
+    def _for(self, spec: Spec, school: dict, pools: dict) -> _Context:
+        params = self.world.params_of(school)
+        return _Context(params, school, spec.stage, pools, spec, self.world)
 
     def run(self, text: str | None, stage: str | None = None) -> object:
         env = self.env if stage is None else _Env(self.params, self.school, stage)
@@ -52,25 +81,43 @@ class _Context:
         return run(text, _Env(self.params, self.school, self.stage, row))
 
 
+@dataclass
+class _World:
+    """What a rule over other rules or over a group reads: requirements by id, and every
+    school of the run by group (district), each with its rooms and services."""
+
+    catalog: Catalog
+    by_id: dict[str, Spec]
+    groups: dict[str, dict[str, list[tuple[dict, dict]]]] = field(default_factory=dict)
+
+    def params_of(self, school: dict) -> dict:
+        # a tailored parameter is a column of the school (engine/frames.py with_params)
+        return self.catalog.standard.param_values() | {
+            k[len("param."):]: v for k, v in school.items() if k.startswith("param.")}
+
+
+def _world(catalog: Catalog, schools: list[tuple[dict, dict]], all_specs: list[Spec]) -> _World:
+    by_district: dict[str, list[tuple[dict, dict]]] = defaultdict(list)
+    for school, pools in schools:
+        by_district[school.get("district")].append((school, pools))
+    return _World(catalog, {s.req.id: s for s in all_specs}, {"district": by_district})
+
+
 def assess_school(catalog: Catalog, school: dict, rooms: list[dict], services: list[dict],
-                  all_specs: list[Spec] | None = None) -> list[dict]:
-    """Results for one school: one dict per requirement, in catalog order."""
-    # a tailored parameter is a column of the school (engine/frames.py with_params)
-    params = catalog.standard.param_values() | {
-        k[len("param."):]: v for k, v in school.items() if k.startswith("param.")}
+                  all_specs: list[Spec] | None = None, world: _World | None = None) -> list[dict]:
+    """Results for one school: one dict per requirement, in catalog order. A group rule
+    sees the schools of `world` (default: this school alone)."""
+    all_specs = all_specs or specs(catalog)
     pools = {"rooms": rooms, "services": services}
-    return [_judge(s, _Context(params, school, s.stage, pools)) for s in
-            (all_specs or specs(catalog))]
+    world = world or _world(catalog, [(school, pools)], all_specs)
+    params = world.params_of(school)
+    return [_judge(s, _Context(params, school, s.stage, pools, s, world)) for s in all_specs]
 
 
 def _judge(spec: Spec, ctx: _Context) -> dict:
     out = {"req": spec.index, "status": None, "actual": None, "required": None,
            "shortfall": None, "basis": None, "rows_short": None}
-    stages = spec.item.stages if spec.item else []
-    school = ctx.school
-    applicable = True if not stages else any(school[f"school.has_{s.value}"] for s in stages)
-    if applicable and spec.req.applies is not None:
-        applicable = ctx.run(spec.req.applies)
+    applicable = ctx.applicable()
     decided = spec.req.check.decide(ctx)
     if applicable is None or not applicable:
         # the numbers are reported whatever the status; only the shortfall depends on it
@@ -93,8 +140,12 @@ def iter_schools(frames: Frames) -> Iterator[tuple[dict, list[dict], list[dict]]
 def assess_all(catalog: Catalog, frames: Frames) -> list[dict]:
     """The per-school loop over every school; rows carry `school_idx` like the engine's."""
     all_specs = specs(catalog)
+    schools = [(school, {"rooms": rooms, "services": services})
+               for school, rooms, services in iter_schools(frames)]
+    world = _world(catalog, schools, all_specs)
     out = []
-    for idx, (school, rooms, services) in enumerate(iter_schools(frames)):
-        for row in assess_school(catalog, school, rooms, services, all_specs):
+    for idx, (school, pools) in enumerate(schools):
+        for row in assess_school(catalog, school, pools["rooms"], pools["services"], all_specs,
+                                 world):
             out.append({"school_idx": idx} | row)
     return out

@@ -329,7 +329,7 @@ def build_layout(catalog: Catalog, kinds: dict[str, Text]) -> Layout:
         cols = tuple(_fact_column(f, "fact") for f in catalog.facts.facts
                      if f.scope == Scope.school and f.area == area)
         fact_cols += cols
-        title = areas.get(area, T(zh=area, en=area))
+        title = catalog.facts.area_name(area, areas)
         sheets.append(SheetSpec(f"area:{area}", "school", title, (CODE, NAME, *cols)))
     sheets += [SheetSpec("rooms", "rooms", T(zh="房间", en="Rooms"), room_columns(catalog)),
                SheetSpec("services", "services", T(zh="服务", en="Services"),

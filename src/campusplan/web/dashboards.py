@@ -270,3 +270,23 @@ def _band_link(label: str, district: str) -> str:
         return school_list(district=district, status="unassessed")
     lo, hi = label.rstrip("%").split("–")
     return school_list(district=district, rate_from=lo, rate_to=hi if hi != "100" else "")
+
+
+def readiness_context(result, lang: str) -> dict:
+    """The readiness page: one table per 学段, rows in item order, labels in the page language."""
+    std = result.catalog.standard
+    code = lang_code(lang)
+    by_stage: dict[str, list[dict]] = {}
+    for r in result.rows:
+        by_stage.setdefault(r["stage"], []).append(
+            r | {"label": r["title"] if code == "zh" else r["title_en"]})
+    areas = {a.key: a.name.get(code) for a in std.areas}
+    return {"standard": std, "standard_key": std.key, "version": result.catalog.version,
+            "district": {"code": result.district,
+                         "label": _district_name(result.district, code_name(
+                             districts(), result.district, "zh"), lang)},
+            "school_count": result.schools,
+            "stages": [(v.label(v.STAGE, st, lang), rows)
+                       for st, rows in by_stage.items()],
+            "overall": [o | {"area_label": areas.get(o["area"], o["area"])}
+                        for o in result.overall]}

@@ -187,10 +187,14 @@ def fact_areas(catalog: Catalog, school: School, lang: str) -> list[FactArea]:
     values = stored(school)
     facts = list(school_facts(catalog).values())
     out = []
-    for area in catalog.standard.areas:
-        rows = [fact_row(f, values.get(f.key), lang) for f in facts if f.area == area.key]
+    names = {a.key: a.name for a in catalog.standard.areas}
+    # the standard's areas first, then the areas of facts only another standard reads
+    keys = list(names) + [k for k in dict.fromkeys(f.area for f in facts) if k not in names]
+    for key in keys:
+        rows = [fact_row(f, values.get(f.key), lang) for f in facts if f.area == key]
         if rows:
-            out.append(FactArea(area.key, area.name.get(lang_code(lang)), rows))
+            out.append(FactArea(key, catalog.facts.area_name(key, names).get(lang_code(lang)),
+                                rows))
     return out
 
 

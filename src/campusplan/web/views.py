@@ -11,7 +11,9 @@ from django.views.decorators.http import require_GET, require_POST
 
 from campusplan.accounts import scope
 from campusplan.accounts.choices import Level
-from campusplan.usecases import tailoring
+from campusplan.catalog import crosswalk
+from campusplan.catalog.crosswalk import RELATIONSHIPS
+from campusplan.usecases import standards, tailoring
 from campusplan.web import catalog_source
 from campusplan.web.http import actor, is_partial, lang, vary_htmx
 from campusplan.web.nav import workspace_url
@@ -29,7 +31,21 @@ def _view(filters: Filters | None = None) -> tuple[CatalogView, dict]:
     catalog = catalog_source.get_catalog()
     view = CatalogView(catalog.standard, lang(), filters or Filters(), catalog.facts)
     context = {"catalog": catalog, "identity": catalog.standard.identity, "view": view}
-    return view, context
+    return view, context | standards_context(catalog.standard.key)
+
+
+def standards_context(key: str) -> dict:
+    """The other active standards and the crosswalk rows seen from `key` (both catalog pages)."""
+    code = lang()[:2] if lang().startswith("en") else "zh"
+    titles = {k: standards.active_catalog(k).standard.identity.title for k in standards.active()}
+    links = [{"items": link.items, "other_items": link.other_items,
+              "other_title": titles.get(link.other, link.other),
+              "relationship": link.relationship,
+              "relationship_label": RELATIONSHIPS[link.relationship].get(code),
+              "rationale": link.rationale.get(code)}
+             for link in crosswalk.for_standard(key) if link.other in titles]
+    return {"other_standards": [(k, t) for k, t in titles.items() if k != key],
+            "crosswalk": links}
 
 
 @login_required
@@ -50,6 +66,37 @@ def catalog(request: HttpRequest) -> HttpResponse:
         }
         response = render(request, "web/catalog.html", context)
     return vary_htmx(response)
+
+
+@login_required
+@require_GET
+def standard_page(request: HttpRequest, key: str) -> HttpResponse:
+    """Any active standard, listed: requirements by area with their source's standing, the
+    items it lists without judging, and its crosswalk (the main catalog page is the first's)."""
+    catalog = standards.active_catalog(key)
+    std, code = catalog.standard, "en" if lang().startswith("en") else "zh"
+    values = std.param_values()
+    areas = []
+    for area in std.areas:
+        reqs = [r for it in area.items for r in it.requirements + it.rules] + area.rules
+        areas.append({"key": area.key, "name": area.name.get(code), "rows": [
+            {"id": r.id, "text": r.text, "note": r.note_in(code), "kind": r.check.label.get(code),
+             "value": _param_value(r, values), "section": r.source.section if r.source else "",
+             "rebuilt": r.source is not None and r.source.standing == "rebuilt"} for r in reqs]})
+    informational = [{"area": i.area.get(code), "number": i.number, "text": i.text,
+                      "threshold": i.threshold, "status": i.status} for i in std.informational]
+    return render(request, "web/standard.html", {
+        "identity": std.identity, "version": catalog.version, "areas": areas,
+        "informational": informational, "nav": "catalog"} | standards_context(key))
+
+
+def _param_value(req, values: dict):
+    """The number a requirement compares with, when it names one parameter as its bound."""
+    for field in ("required", "limit", "count"):
+        text = getattr(req.check, field, None)
+        if isinstance(text, str) and text.startswith("param."):
+            return values.get(text.removeprefix("param."))
+    return None
 
 
 @login_required

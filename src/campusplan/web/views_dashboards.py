@@ -13,7 +13,7 @@ from campusplan.accounts.scope import can_edit, visible_districts, visible_schoo
 from campusplan.assessments import dashboards as data
 from campusplan.catalog import vocabulary as v
 from campusplan.projects.selectors import money as project_money
-from campusplan.usecases import deviations, reports
+from campusplan.usecases import deviations, reports, standards
 from campusplan.web import campaigns as cp
 from campusplan.web import dashboards as dp
 from campusplan.web import downloads
@@ -60,6 +60,8 @@ def district(request: HttpRequest, code: str) -> HttpResponse:
     context["expiring"] = [(e, v.label(v.DEVIATION_KIND, e.deviation.kind, lang()))
                            for e in deviations.expiring(actor=actor(request), district=code)]
     context["soon_days"] = deviations.SOON_DAYS
+    context["readiness_standards"] = [(k, standards.active_catalog(k).standard.identity.title)
+                                      for k in standards.active()[1:]]
     template = "web/dashboards/district.html"
     return vary_htmx(render(request, template, context))
 
@@ -73,3 +75,14 @@ def district_workbook(request: HttpRequest, code: str) -> HttpResponse:
         raise Http404
     return downloads.attachment(reports.district_report(
         actor=actor(request), district=district, schools=list(schools), lang=lang()))
+
+
+@login_required
+@require_GET
+def readiness(request: HttpRequest, code: str, standard: str) -> HttpResponse:
+    """A district against a second standard's group rules (优质均衡: each indicator per 学段:
+    schools meeting it, the 校际差异系数, the county verdict), judged on demand."""
+    dp.district_of(request.user, code)
+    result = standards.district_readiness(actor=actor(request), code=code, standard=standard)
+    return render(request, "web/dashboards/readiness.html",
+                  dp.readiness_context(result, lang()) | {"nav": dp.district_nav(request.user)})

@@ -7,6 +7,7 @@ instead of dispatching on the kind's name, as Datasette's `TemplatedFilter` owns
 | hook | asked by | answers |
 |---|---|---|
 | `label` | pages, CLI | the kind's name, zh/en |
+| `judges` | readiness (engine/readiness.py) | one school, its group, or other requirements |
 | `expressions()` | pages | the check-language texts written in it, by field |
 | `reads()` | validator, explanations, CLI, docs | those plus a fact named by key, as `fact.<key>` |
 | `comparisons()` | boundary check (catalog/boundaries.py) | its expressions plus its own comparison |
@@ -95,6 +96,8 @@ class PolarsContext(Protocol):
     def expr(self, text: str | None, stage: str | None = None) -> pl.Expr | None: ...
     def applicable(self) -> pl.Expr: ...  # stages and `applies:`, null when unknown
     def tally(self) -> Tally: ...  # Polars expressions, for kinds with a row source
+    # another requirement's five columns (rules over rules: at_least)
+    def outcome(self, requirement_id: str) -> dict[str, pl.Expr]: ...
 
 
 class PythonContext(Protocol):
@@ -104,6 +107,11 @@ class PythonContext(Protocol):
     def run(self, text: str | None, stage: str | None = None) -> object: ...
     def rows(self, source: RowSource) -> list[dict]: ...
     def run_row(self, text: str, row: dict) -> object: ...
+    def applicable(self) -> bool | None: ...
+    def outcome(self, requirement_id: str) -> dict: ...  # another requirement, this school
+    # this requirement's context for each school of this school's group (group rules)
+    def peers(self, group: str) -> list[PythonContext]: ...
+    def spread(self, pairs): ...  # the official weighted CV of (amount, base) pairs
 
 
 class ExplainContext(Protocol):
@@ -126,6 +134,7 @@ class ExplainContext(Protocol):
 class Vocabulary(Protocol):
     school_facts: dict  # key → Fact of school scope
     types: dict[str, set[str]]  # collection (`rooms`, `services`) → known type keys
+    requirement_ids: set[str]  # for rules over other requirements
 
 
 # --- the base every kind extends -----------------------------------------------------------------
@@ -135,6 +144,9 @@ class CheckKind(Strict):
     """Defaults for the hooks; a kind overrides what it decides differently."""
 
     label: ClassVar[Text]
+    # what a result judges: one school's values ("school"), its group's ("group", the same
+    # verdict on every school of the group), or other requirements' results ("requirements")
+    judges: ClassVar[str] = "school"
     templates: ClassVar[dict[str, Text]] = {}
     expression_fields: ClassVar[tuple[str, ...]] = ()
 
