@@ -50,7 +50,10 @@ setup: $(VENV_STAMP) $(VENDOR_FILES) $(MO_FILES)
 # DEBUG stays off unless asked for (CAMPUSPLAN_DEBUG=1 make run shows Django's debug pages);
 # the secret key is made once per checkout in var/secret-key when none is given.
 SECRET_KEY_FILE := var/secret-key
+# The demo shows both shipped standards (the 优质均衡 readiness view beside the Beijing one); a
+# deployment chooses its own with CAMPUSPLAN_STANDARDS (default: beijing).
 RUN_ENV = CAMPUSPLAN_DEBUG=$${CAMPUSPLAN_DEBUG:-0} CAMPUSPLAN_HTTPS=$${CAMPUSPLAN_HTTPS:-0} \
+	CAMPUSPLAN_STANDARDS=$${CAMPUSPLAN_STANDARDS:-beijing,youzhi} \
 	CAMPUSPLAN_SECRET_KEY=$${CAMPUSPLAN_SECRET_KEY:-$$(cat $(SECRET_KEY_FILE))}
 
 $(SECRET_KEY_FILE):
