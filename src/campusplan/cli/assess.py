@@ -28,8 +28,6 @@ from campusplan.cli.options import (
     zh,
 )
 from campusplan.cli.render import TONE_STYLE, money, print_summary
-from campusplan.engine.assessment import run
-from campusplan.engine.costs import service_costs
 
 
 def assess_cmd(
@@ -41,6 +39,9 @@ def assess_cmd(
     lang: Lang = "zh",
 ) -> None:
     """评估学校达标情况 / Assess schools against the standard."""
+    from campusplan.engine.assessment import run
+    from campusplan.engine.costs import service_costs
+
     catalog, inputs = load_school_files(files, lang, as_of)
     result = run(catalog, inputs, as_of)
     costs = service_costs(result.frames, catalog)

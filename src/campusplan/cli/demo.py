@@ -15,10 +15,8 @@ from typing import Annotated
 
 import typer
 
-from campusplan.catalog import load_catalog
 from campusplan.catalog.vocabulary import role_label
 from campusplan.cli.options import console, progress_bar, setup_django
-from campusplan.demo.beijing import beijing_documents
 
 USERS = [  # user name, level, district, read-only, password (demo only — printed on purpose)
     ("demo-city", "city", None, False, "demo-city-2026"),
@@ -66,6 +64,9 @@ def _load(n: int, seed: int) -> None:
     from campusplan.usecases.imports import import_files
 
     t0 = time.perf_counter()
+    from campusplan.catalog import load_catalog
+    from campusplan.demo.beijing import beijing_documents
+
     docs = beijing_documents(load_catalog(), n=n, seed=seed)
     actor = audit.actor_for(None, "cli", name="campusplan demo")
     with tempfile.TemporaryDirectory() as tmp, progress_bar() as bar:

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
-import polars as pl
+from typing import TYPE_CHECKING
+
 import typer
 from rich.table import Table
 
 from campusplan.catalog import vocabulary as vocab
 from campusplan.cli.options import console, err, zh
+
+if TYPE_CHECKING:
+    import polars as pl
 
 
 def pct(v) -> str:
