@@ -21,7 +21,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db import connection
-from django.db.models import F, Q
+from django.db.models import Exists, F, OuterRef, Q
 
 from campusplan.accounts.models import AuditEntry
 from campusplan.engine.document import is_school_code
@@ -125,11 +125,48 @@ def _changed_since(stale: dict[str, int]) -> dict[tuple, dict]:
         q |= Q(school__code=code, school_version__gt=v)
     out: dict[tuple, dict] = {}
     rows = AuditEntry.objects.filter(q).order_by("at", "id").values_list(
-        "school__code", "object_type", "object_key", "field", "before", "actor", "at")
-    for code, typ, key, field, before, actor, at in rows:
-        hit = out.setdefault((code, typ, key, field), {"before": before})
-        hit |= {"actor": actor, "at": at}
+        "school__code", "object_type", "object_key", "field", "before", "actor", "at",
+        "school_id", "import_source_id")
+    for code, typ, key, field, before, actor, at, school_id, source_id in rows:
+        cells = first_cells(code, school_id, source_id) if field == FIRST_VALUES \
+            else [(typ, key, field)]
+        for cell in cells:
+            hit = out.setdefault((code, *cell), {"before": before})
+            hit |= {"actor": actor, "at": at}
     return out
+
+
+# The field of the one audit row that stands for a school's first-time values from one import
+# (accounts.audit.record_changes): the values, with their cells, are the provenance rows
+# (schools.FactValue with source = the row's import_source); one audit row each repeated them.
+FIRST_VALUES = "first_values"
+
+
+def field_history(field: str) -> Q:
+    """The audit rows of one field's history (`fact.<key>` / `room.<key>`): its own before →
+    after rows and the first-values rows of the imports that wrote a value of it."""
+    ns, _dot, key = field.partition(".")
+    wrote = FactValue.objects.filter(source_id=OuterRef("import_source_id"), key=key)
+    if ns == "fact":
+        wrote = wrote.filter(school_id=OuterRef("school_id"), room__isnull=True,
+                             service__isnull=True)
+    elif ns == "room":
+        wrote = wrote.filter(room__school_id=OuterRef("school_id"))
+    else:
+        return Q(field=field)
+    return Q(field=field) | (Q(field=FIRST_VALUES) & Exists(wrote))
+
+
+def first_cells(code: str, school_id: int | None, source_id: int | None) -> list[tuple]:
+    """The (object_type, object_key, field) cells a first-values audit row stands for: the
+    provenance rows its import wrote for the school and its rooms."""
+    if school_id is None or source_id is None:
+        return []
+    values = FactValue.objects.filter(source_id=source_id).filter(
+        Q(school_id=school_id, room__isnull=True, service__isnull=True)
+        | Q(room__school_id=school_id)).values_list("room__code", "key")
+    return [("room", f"{code}/{room}", f"room.{key}") if room else ("school", code, f"fact.{key}")
+            for room, key in values]
 
 
 def _derived(c: Change) -> bool:

@@ -20,11 +20,13 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from campusplan.accounts import versions
 from campusplan.accounts.choices import AuditSource
 from campusplan.accounts.models import AuditEntry
 from campusplan.catalog import vocabulary as v
 from campusplan.catalog.loader import Catalog
 from campusplan.engine.explain import LIST_SEP
+from campusplan.schools.models import FactValue
 from campusplan.web import catalog_source
 from campusplan.web.facts import field_label, subject_text, value_text
 from campusplan.web.templatetags.campusplan import shown as shown_value
@@ -60,17 +62,42 @@ def run_summary(after: object, lang: str) -> object:
                                           "counts": LIST_SEP.get(lang).join(parts)}
 
 
-def row(entry: AuditEntry, catalog: Catalog, lang: str) -> AuditRow:
+def row(entry: AuditEntry, catalog: Catalog, lang: str, field: str = "") -> AuditRow:
     if entry.object_type == RUN:
         return AuditRow(entry, subject(entry, catalog, lang), _("新建评估"), entry.before,
                         run_summary(entry.after, lang))
+    if entry.field == versions.FIRST_VALUES:
+        return first_values_row(entry, catalog, lang, field)
     return AuditRow(entry, subject(entry, catalog, lang), field_label(catalog, entry.field, lang),
                     value_text(catalog, entry.field, entry.before, lang),
                     value_text(catalog, entry.field, entry.after, lang))
 
 
-def rows(entries, catalog: Catalog, lang: str) -> list[AuditRow]:
-    return [row(e, catalog, lang) for e in entries]
+def first_values_row(entry: AuditEntry, catalog: Catalog, lang: str, field: str) -> AuditRow:
+    """An import's first-time values of a school, one row: how many and from which file; in a
+    field's history, the value itself and its cell (read from the provenance row)."""
+    source = entry.import_source
+    where = source.file_name if source is not None and source.file_name else "—"
+    count = (entry.after or {}).get("values", "") if isinstance(entry.after, dict) else ""
+    after: object = _("%(n)s 项，来自 %(file)s") % {"n": count, "file": where}
+    ns, _dot, key = field.partition(".")
+    if ns in ("fact", "room") and source is not None and entry.school_id is not None:
+        values = FactValue.objects.filter(source=source, key=key).order_by("id")
+        values = values.filter(school_id=entry.school_id, room__isnull=True,
+                               service__isnull=True) if ns == "fact" \
+            else values.filter(room__school_id=entry.school_id)
+        first = values.first()
+        if first is not None:
+            cell = f"{first.sheet}!{first.column}{first.row or ''}" if first.sheet \
+                else first.path
+            after = _("%(value)s（%(file)s %(cell)s）") % {
+                "value": value_text(catalog, field, first.value, lang), "file": where,
+                "cell": cell}
+    return AuditRow(entry, subject(entry, catalog, lang), _("首次录入的值"), None, after)
+
+
+def rows(entries, catalog: Catalog, lang: str, field: str = "") -> list[AuditRow]:
+    return [row(e, catalog, lang, field) for e in entries]
 
 
 _URL_SAFE = "!$&'()*+,;=/~:@"  # what reverse() leaves unquoted in a path
@@ -138,8 +165,8 @@ class AuditFilters:
             entries = entries.filter(at__lt=_midnight(self.until + dt.timedelta(days=1)))
         if self.school:
             entries = entries.filter(school__code=self.school)
-        if self.field:
-            entries = entries.filter(field=self.field)
+        if self.field:  # with the first-values rows of the imports that wrote it
+            entries = entries.filter(versions.field_history(self.field))
         return entries
 
     def query(self, **changes) -> str:
@@ -220,9 +247,10 @@ class TrailPage(Page):
 def trail_context(request, entries: QuerySet, *, by_school: bool) -> dict:
     """A filtered page of `entries` (already scoped), newest first, as rows."""
     filters = AuditFilters.from_query(request.GET)
-    shown = filters.apply(entries).select_related("school").order_by("-at", "-id")
+    shown = filters.apply(entries).select_related("school", "import_source") \
+        .order_by("-at", "-id")
     page = CappedCount(shown, PAGE_SIZE).page(request.GET.get("page"))
-    shown = rows(page, catalog_source.get_catalog(), get_language())
+    shown = rows(page, catalog_source.get_catalog(), get_language(), filters.field)
     return {"page": page, "rows": shown, "body": body(shown, by_school=by_school),
             "filters": filters, "source_choices": source_choices(),
             "by_school": by_school, "field_label": field_label(
