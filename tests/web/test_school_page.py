@@ -197,8 +197,8 @@ def test_a_facts_history_shows_where_its_first_value_came_from(world, login):
     assert first.source.kind == "import" and first.source.file_name
     html = client.get(f"/school/{A}/audit/?field=fact.video_retention_days").content.decode()
     assert "<td class=\"value\">15</td><td class=\"value\">45</td>" in html
-    assert "首次录入的值" in html and first.source.file_name in html
-    assert "15（" in html  # the first value itself, beside its file and cell
+    assert "首次录入的值" in html and f"导入 #{first.source.pk}" in html
+    assert f"15（导入 #{first.source.pk}，$.facts.video_retention_days）" in html  # value, cell
     # a field the import did not write: its history holds no first-values row
     other = client.get(f"/school/{A}/audit/?field=fact.no_such_fact").content.decode()
     assert "首次录入的值" not in other

@@ -210,8 +210,8 @@ def record_changes(changes, schools: dict, source=None, versions: dict | None = 
     batch = chain.Batch()
     name, rid, address = actor.name[:150], actor.request_id[:36], actor.address[:45]
 
-    def as_json(v):
-        return json_field.get_db_prep_save(_json(v), connection)
+    def as_json(v):  # v is already JSON-safe (_json, or _plain for a first-values count)
+        return json_field.get_db_prep_save(v, connection)
 
     def rows():
         for c in changes:

@@ -15,7 +15,6 @@ from typing import Annotated
 
 import typer
 
-from campusplan.catalog.vocabulary import role_label
 from campusplan.cli.options import console, progress_bar, setup_django
 
 USERS = [  # user name, level, district, read-only, password (demo only — printed on purpose)
@@ -100,6 +99,7 @@ def _users() -> None:
     from django.contrib.auth import get_user_model
 
     from campusplan.accounts.models import Profile
+    from campusplan.catalog.vocabulary import role_label
     from campusplan.schools.models import District, School
 
     console.print("\n[bold]示例用户（仅供演示）/ demo users[/bold]")

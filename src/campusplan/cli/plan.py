@@ -10,7 +10,6 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 from rich.table import Table
 
-from campusplan.catalog.vocabulary import FUNDING, label
 from campusplan.cli.options import (
     AnnualBudget,
     AsOf,
@@ -123,6 +122,8 @@ def _stored(school: str | None, district: str | None, budget: Budget, prices, fm
 
 
 def _print_lines(lines: pl.DataFrame, tiers: dict, lang: str) -> None:
+    from campusplan.catalog.vocabulary import FUNDING, label
+
     for (tier,), group in lines.group_by("tier", maintain_order=True):
         table = Table(title=f"{tier} · {tiers[tier].get(lang)}", title_justify="left")
         for c in ("学校", "要求", "建设内容", "数量", "单价", "金额", "年度", "状态") if zh(lang) else (
@@ -138,6 +139,7 @@ def _print_lines(lines: pl.DataFrame, tiers: dict, lang: str) -> None:
 
 
 def _print_totals(lines: pl.DataFrame, budget: Budget, lang: str) -> None:
+    from campusplan.catalog.vocabulary import FUNDING, label
     from campusplan.planning.phasing import yearly_totals
 
     z = zh(lang)

@@ -74,12 +74,13 @@ def row(entry: AuditEntry, catalog: Catalog, lang: str, field: str = "") -> Audi
 
 
 def first_values_row(entry: AuditEntry, catalog: Catalog, lang: str, field: str) -> AuditRow:
-    """An import's first-time values of a school, one row: how many and from which file; in a
-    field's history, the value itself and its cell (read from the provenance row)."""
+    """An import's first-time values of a school, one row: how many and which import; in a
+    field's history, the value itself and its cell (read from the provenance row). The import
+    is named by its number, not its file names: one import may hold other districts' files."""
     source = entry.import_source
-    where = source.file_name if source is not None and source.file_name else "—"
+    where = _("导入 #%(id)s") % {"id": source.pk} if source is not None else "—"
     count = (entry.after or {}).get("values", "") if isinstance(entry.after, dict) else ""
-    after: object = _("%(n)s 项，来自 %(file)s") % {"n": count, "file": where}
+    after: object = _("%(n)s 项，%(source)s") % {"n": count, "source": where}
     ns, _dot, key = field.partition(".")
     if ns in ("fact", "room") and source is not None and entry.school_id is not None:
         values = FactValue.objects.filter(source=source, key=key).order_by("id")
@@ -90,8 +91,10 @@ def first_values_row(entry: AuditEntry, catalog: Catalog, lang: str, field: str)
         if first is not None:
             cell = f"{first.sheet}!{first.column}{first.row or ''}" if first.sheet \
                 else first.path
-            after = _("%(value)s（%(file)s %(cell)s）") % {
-                "value": value_text(catalog, field, first.value, lang), "file": where,
+            value = first.value  # numbers are stored as floats: 15, not 15.0
+            value = int(value) if isinstance(value, float) and value.is_integer() else value
+            after = _("%(value)s（%(source)s，%(cell)s）") % {
+                "value": value_text(catalog, field, value, lang), "source": where,
                 "cell": cell}
     return AuditRow(entry, subject(entry, catalog, lang), _("首次录入的值"), None, after)
 
