@@ -93,10 +93,10 @@ def phase_run() -> dict:
 
 
 def phase_pages() -> dict:
+    from django.conf import settings
     from django.contrib.auth import get_user_model
-    from django.core.cache import cache
     from django.db.models import Count
-    from django.test import Client
+    from django.test import Client, override_settings
 
     from campusplan.accounts.models import Profile
     from campusplan.schools.models import District, School
@@ -108,6 +108,16 @@ def phase_pages() -> dict:
     school = School.objects.filter(district=district).order_by("code").first()
     client = Client(SERVER_NAME="localhost")
     client.force_login(user)
+    # the pages, not the static files: no collectstatic manifest needed
+    storages = settings.STORAGES | {"staticfiles": {
+        "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
+    with override_settings(STORAGES=storages):
+        return _pages(client, district, school)
+
+
+def _pages(client, district, school) -> dict:
+    from django.core.cache import cache
+
     out = {}
     for name, url in (("city", "/city/"), ("district", f"/district/{district.code}/"),
                       ("school", f"/school/{school.code}/")):
@@ -180,7 +190,8 @@ class BulkLoader:
                 pl.lit("").alias("name")).rename({"school_pk": "school_id"}))
             self._copy("schools_purchasedservice", own.select(
                 "id", pl.col("school_pk").alias("school_id"), "category",
-                (pl.col("category") + " 服务").alias("name"), pl.lit("示例服务商").alias("vendor"),
+                # a school may buy two services of one category: the id keeps names apart
+                (pl.col("category") + " 服务 " + pl.col("id").cast(pl.Utf8)).alias("name"), pl.lit("示例服务商").alias("vendor"),
                 pl.lit("school").alias("provided_by")))
             values = self._facts(schools.select(pl.col("id").alias("school_id")).hstack(
                 self.frames.schools.select(pl.col("^fact\\..*$"))), "fact.", None)
@@ -303,8 +314,10 @@ def _phase(url: str, *args: str) -> dict:
     env = os.environ | {"DATABASE_URL": url, "CAMPUSPLAN_DEBUG": "0", "CAMPUSPLAN_HTTPS": "0",
                         "CAMPUSPLAN_SECRET_KEY": "national-benchmark-only",
                         "PYTHONPATH": str(ROOT / "src")}
-    out = subprocess.run([sys.executable, __file__, "--phase", *args], env=env, check=True,
+    out = subprocess.run([sys.executable, __file__, "--phase", *args], env=env,
                          capture_output=True, text=True)
+    if out.returncode:
+        sys.exit(f"phase {' '.join(args)} failed:\n{out.stderr[-4000:]}")
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
@@ -348,7 +361,7 @@ def report(demo: dict, big: dict, n_demo: int, n_big: int) -> None:
     ]
     w = 26
     print(f"{'':<{w}} {'demo city (' + format(n_demo, ',') + ')':>24} "
-          f"{'national (' + format(n_big, ',') + ')':>26}  ratio")
+          f"{'national (' + format(n_big, ',') + ')':>26}")
     for label, fmt in rows:
         print(f"{label:<{w}} {fmt(demo):>24} {fmt(big):>26}")
     print(f"time per school, stored run: ×{(big['run1']['run_s'] / n_big) / (demo['run1']['run_s'] / n_demo):.2f} "
@@ -361,7 +374,7 @@ def main() -> None:
         kind = sys.argv[2]
         out = phase_load(int(sys.argv[3]), sys.argv[4]) if kind == "load" else \
             phase_run() if kind == "run" else phase_pages()
-        print(json.dumps(out))
+        print(json.dumps(out, default=float))
         return
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--schools", type=int, default=210_000)
