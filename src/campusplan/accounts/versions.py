@@ -21,7 +21,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db import connection
-from django.db.models import Exists, F, OuterRef, Q
+from django.db.models import Exists, F, OuterRef, Q, Subquery
 
 from campusplan.accounts.models import AuditEntry
 from campusplan.engine.document import is_school_code
@@ -142,19 +142,40 @@ def _changed_since(stale: dict[str, int]) -> dict[tuple, dict]:
 FIRST_VALUES = "first_values"
 
 
-def field_history(field: str) -> Q:
-    """The audit rows of one field's history (`fact.<key>` / `room.<key>`): its own before →
-    after rows and the first-values rows of the imports that wrote a value of it."""
+def first_values_of(field: str):
+    """The provenance rows an audit row's import wrote for one field (`fact.<key>` /
+    `room.<key>`) of the row's school, oldest first, correlated to the audit row (OuterRef);
+    None for another kind of field."""
     ns, _dot, key = field.partition(".")
     wrote = FactValue.objects.filter(source_id=OuterRef("import_source_id"), key=key)
     if ns == "fact":
-        wrote = wrote.filter(school_id=OuterRef("school_id"), room__isnull=True,
-                             service__isnull=True)
-    elif ns == "room":
-        wrote = wrote.filter(room__school_id=OuterRef("school_id"))
-    else:
+        return wrote.filter(school_id=OuterRef("school_id"), room__isnull=True,
+                            service__isnull=True).order_by("id")
+    if ns == "room":
+        return wrote.filter(room__school_id=OuterRef("school_id")).order_by("id")
+    return None
+
+
+FIRST_VALUE_COLUMNS = ("num", "flag", "text", "sheet", "row", "column", "path")
+
+
+def field_history(field: str) -> Q:
+    """The audit rows of one field's history: its own before → after rows and the first-values
+    rows of the imports that wrote a value of it."""
+    wrote = first_values_of(field)
+    if wrote is None:
         return Q(field=field)
     return Q(field=field) | (Q(field=FIRST_VALUES) & Exists(wrote))
+
+
+def with_first_value(entries, field: str):
+    """The audit rows with the first value their import wrote of `field` and its cell, as
+    `first_<column>`, in the same query (a page's query count does not grow with its rows)."""
+    wrote = first_values_of(field)
+    if wrote is None:
+        return entries
+    return entries.annotate(**{f"first_{c}": Subquery(wrote.values(c)[:1])
+                               for c in FIRST_VALUE_COLUMNS})
 
 
 def first_cells(code: str, school_id: int | None, source_id: int | None) -> list[tuple]:

@@ -26,7 +26,6 @@ from campusplan.accounts.models import AuditEntry
 from campusplan.catalog import vocabulary as v
 from campusplan.catalog.loader import Catalog
 from campusplan.engine.explain import LIST_SEP
-from campusplan.schools.models import FactValue
 from campusplan.web import catalog_source
 from campusplan.web.facts import field_label, subject_text, value_text
 from campusplan.web.templatetags.campusplan import shown as shown_value
@@ -77,25 +76,19 @@ def first_values_row(entry: AuditEntry, catalog: Catalog, lang: str, field: str)
     """An import's first-time values of a school, one row: how many and which import; in a
     field's history, the value itself and its cell (read from the provenance row). The import
     is named by its number, not its file names: one import may hold other districts' files."""
-    source = entry.import_source
-    where = _("导入 #%(id)s") % {"id": source.pk} if source is not None else "—"
+    source = entry.import_source_id
+    where = _("导入 #%(id)s") % {"id": source} if source is not None else "—"
     count = (entry.after or {}).get("values", "") if isinstance(entry.after, dict) else ""
     after: object = _("%(n)s 项，%(source)s") % {"n": count, "source": where}
-    ns, _dot, key = field.partition(".")
-    if ns in ("fact", "room") and source is not None and entry.school_id is not None:
-        values = FactValue.objects.filter(source=source, key=key).order_by("id")
-        values = values.filter(school_id=entry.school_id, room__isnull=True,
-                               service__isnull=True) if ns == "fact" \
-            else values.filter(room__school_id=entry.school_id)
-        first = values.first()
-        if first is not None:
-            cell = f"{first.sheet}!{first.column}{first.row or ''}" if first.sheet \
-                else first.path
-            value = first.value  # numbers are stored as floats: 15, not 15.0
-            value = int(value) if isinstance(value, float) and value.is_integer() else value
-            after = _("%(value)s（%(source)s，%(cell)s）") % {
-                "value": value_text(catalog, field, value, lang), "source": where,
-                "cell": cell}
+    first = {c: getattr(entry, f"first_{c}", None) for c in versions.FIRST_VALUE_COLUMNS}
+    value = first["flag"] if first["flag"] is not None else first["num"] \
+        if first["num"] is not None else first["text"]
+    if field and value is not None:  # read with the row (versions.with_first_value)
+        value = int(value) if isinstance(value, float) and value.is_integer() else value
+        cell = f"{first['sheet']}!{first['column']}{first['row'] or ''}" if first["sheet"] \
+            else first["path"]
+        after = _("%(value)s（%(source)s，%(cell)s）") % {
+            "value": value_text(catalog, field, value, lang), "source": where, "cell": cell}
     return AuditRow(entry, subject(entry, catalog, lang), _("首次录入的值"), None, after)
 
 
@@ -169,7 +162,8 @@ class AuditFilters:
         if self.school:
             entries = entries.filter(school__code=self.school)
         if self.field:  # with the first-values rows of the imports that wrote it
-            entries = entries.filter(versions.field_history(self.field))
+            entries = versions.with_first_value(
+                entries.filter(versions.field_history(self.field)), self.field)
         return entries
 
     def query(self, **changes) -> str:
@@ -250,8 +244,7 @@ class TrailPage(Page):
 def trail_context(request, entries: QuerySet, *, by_school: bool) -> dict:
     """A filtered page of `entries` (already scoped), newest first, as rows."""
     filters = AuditFilters.from_query(request.GET)
-    shown = filters.apply(entries).select_related("school", "import_source") \
-        .order_by("-at", "-id")
+    shown = filters.apply(entries).select_related("school").order_by("-at", "-id")
     page = CappedCount(shown, PAGE_SIZE).page(request.GET.get("page"))
     shown = rows(page, catalog_source.get_catalog(), get_language(), filters.field)
     return {"page": page, "rows": shown, "body": body(shown, by_school=by_school),
