@@ -36,7 +36,7 @@ MO_FILES := $(patsubst %.po,%.mo,$(wildcard $(LOCALE)/*/LC_MESSAGES/django.po))
 LINT_PATHS := src tests $(wildcard benchmarks)
 
 .PHONY: help setup run serve test lint check test-sqlite test-postgres browser-deps postgres messages clean \
-	docs bench bench-web screenshots
+	docs bench bench-web bench-national bench-small screenshots
 
 help:
 	@echo "make run   - set up and serve http://$(ADDR)/ (development server, DEBUG off)"
@@ -128,6 +128,17 @@ screenshots: setup browser-deps
 
 bench: $(VENV_STAMP)
 	$(PY) benchmarks/engine_bench.py
+
+# The national benchmark (docs/scale.md): 210,000 schools bulk-loaded into PostgreSQL beside the
+# demo city, two stored runs, page latencies. Long, and it loads the machine: not in CI.
+# SCHOOLS=20000 make bench-national for a quicker try.
+SCHOOLS ?= 210000
+bench-national: setup postgres
+	PYTHONPATH=src $(PY) benchmarks/national.py --schools $(SCHOOLS)
+
+# Where the reference evaluator stops being faster than the vectorized engine (SMALL_RUN)
+bench-small: $(VENV_STAMP)
+	PYTHONPATH=src $(PY) benchmarks/small_bench.py
 
 # p95 of the main pages at 20 concurrent users (gunicorn + wrk over loopback, demo data)
 bench-web: setup

@@ -14,6 +14,7 @@ import pytest
 from django.db import connection
 
 from campusplan.accounts.models import AuditEntry
+from campusplan.accounts.versions import FIRST_VALUES, field_history
 from campusplan.schools.models import School
 from campusplan.usecases import exports
 from campusplan.usecases.facts import FactConflict, set_fact
@@ -135,8 +136,8 @@ def test_two_fact_saves_from_one_form_version_conflict(district):
     saved = [o for o in outcomes if not isinstance(o, Exception)]
     assert len(conflicts) == 1 and len(saved) == 1, outcomes
     assert [c.id for c in conflicts[0].conflicts] == [f"{A}:fact.{KEY}"]
-    rows = _chains(A, f"fact.{KEY}")
-    assert len(rows) == 2 and rows[1][1] == saved[0].changes[0].new
+    rows = _chains(A, f"fact.{KEY}")  # the import's first value is its first-values row
+    assert len(rows) == 1 and rows[0][1] == saved[0].changes[0].new
     assert conflicts[0].version == School.objects.get(code=A).version
 
 
@@ -147,4 +148,6 @@ def test_two_fact_saves_without_a_version_serialise_and_chain(district):
         lambda: set_fact(actor=operator(), school=school, key=KEY, value=22))
     assert not any(isinstance(o, Exception) for o in outcomes), outcomes
     rows = _chains(A, f"fact.{KEY}")
-    assert len(rows) == 3 and rows[1][0] == 15
+    assert len(rows) == 2 and rows[0][0] == 15  # the first value: the import's first-values row
+    assert AuditEntry.objects.filter(field_history(f"fact.{KEY}"), school__code=A,
+                                     field=FIRST_VALUES).count() == 1

@@ -187,3 +187,19 @@ def test_non_finite_and_huge_numbers_in_the_form_are_refused(world, login, typed
     client = login(world["school"])
     response = client.post(FACT, {"value": typed}, headers=HX)
     assert response.status_code == 422 and reason in response.content.decode()
+
+
+def test_a_facts_history_shows_where_its_first_value_came_from(world, login):
+    # the import wrote the first value: one audit row for the school's first values, and the
+    # fact's history reads the value and its cell from the provenance row it points at
+    client = login(world["haidian"])
+    client.post(FACT, {"value": "45"}, headers=HX)
+    first = FactValue.objects.filter(school__code=A, key="video_retention_days").order_by("id")[0]
+    assert first.source.kind == "import" and first.source.file_name
+    html = client.get(f"/school/{A}/audit/?field=fact.video_retention_days").content.decode()
+    assert "<td class=\"value\">15</td><td class=\"value\">45</td>" in html
+    assert "首次录入的值" in html and f"导入 #{first.source.pk}" in html
+    assert f"15（导入 #{first.source.pk}，$.facts.video_retention_days）" in html  # value, cell
+    # a field the import did not write: its history holds no first-values row
+    other = client.get(f"/school/{A}/audit/?field=fact.no_such_fact").content.decode()
+    assert "首次录入的值" not in other

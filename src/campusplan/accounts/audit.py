@@ -24,7 +24,7 @@ from django.utils import timezone
 from campusplan.accounts import chain
 from campusplan.accounts.choices import AuditSource, Outcome
 from campusplan.accounts.models import AuditEntry
-from campusplan.accounts.versions import audit_key
+from campusplan.accounts.versions import FIRST_VALUES, audit_key
 from campusplan.schools.bulk import insert_rows, prep
 
 
@@ -171,13 +171,35 @@ def _json(value):
     return value if value is None or isinstance(value, bool | int | float | str) else str(value)
 
 
-def record_changes(changes, schools: dict, source=None, versions: dict | None = None) -> int:
+
+
+def first_time(c, schools: dict) -> bool:
+    """A first value of a school's or a room's fact: it has a provenance row to point at."""
+    return (c.old is None and c.new is not None and c.school in schools
+            and ((c.target == "school" and c.key.startswith("fact."))
+                 or (c.target == "room" and c.key.startswith("room."))))
+
+
+def record_changes(changes, schools: dict, source=None, versions: dict | None = None,
+                   first_values_by_school: bool = False) -> int:
     """The audit rows of an applied import plan, in one fast insert (every change, before → after).
 
     `changes` are exchange Change records; `schools` maps school codes to stored schools;
     `versions` the school versions the write produced (accounts.versions).
+    `first_values_by_school` (an import with a Source): a school's first-time fact values get
+    one row, field FIRST_VALUES, after = how many, pointing at their provenance rows through
+    `import_source`; changed values keep a before → after row each.
     """
     versions = versions or {}
+    if first_values_by_school and source is not None:
+        firsts: dict[str, int] = {}
+        kept = []
+        for c in changes:
+            if first_time(c, schools):
+                firsts[c.school] = firsts.get(c.school, 0) + 1
+            else:
+                kept.append(c)
+        changes = kept + [_FirstValues(code, n) for code, n in firsts.items()]
     actor, now = current(), timezone.now()
     at = prep(AuditEntry, "at", now)
     fields = ("at", "user", "actor", "source", "request_id", "school", "district_code",
@@ -188,8 +210,8 @@ def record_changes(changes, schools: dict, source=None, versions: dict | None = 
     batch = chain.Batch()
     name, rid, address = actor.name[:150], actor.request_id[:36], actor.address[:45]
 
-    def as_json(v):
-        return json_field.get_db_prep_save(_json(v), connection)
+    def as_json(v):  # v is already JSON-safe (_json, or _plain for a first-values count)
+        return json_field.get_db_prep_save(v, connection)
 
     def rows():
         for c in changes:
@@ -197,8 +219,9 @@ def record_changes(changes, schools: dict, source=None, versions: dict | None = 
             # a district-level service's ref starts with its district code
             district = school.district.code if school is not None \
                 else c.ref.split("\x1f")[0][:12]
-            target, key, field = audit_key(c)
-            old, new = _json(c.old), _json(c.new)
+            target, key, field = (c.target, c.school, FIRST_VALUES) \
+                if isinstance(c, _FirstValues) else audit_key(c)
+            old, new = _json(c.old), _plain(c.new) if isinstance(c, _FirstValues) else _json(c.new)
             digest = batch.digest({
                 "at": now, "actor": name, "source": actor.source, "request_id": rid,
                 "district_code": district, "object_type": target, "object_key": key,
@@ -212,3 +235,17 @@ def record_changes(changes, schools: dict, source=None, versions: dict | None = 
     done = insert_rows(AuditEntry, fields, rows())
     batch.seal_on_commit()
     return done
+
+
+@dataclass(frozen=True)
+class _FirstValues:
+    """The one audit row of a school's first-time values from one import."""
+
+    school: str
+    values: int
+    target: str = "school"
+    old: None = None
+
+    @property
+    def new(self) -> dict:
+        return {"values": self.values}

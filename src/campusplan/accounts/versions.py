@@ -21,7 +21,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db import connection
-from django.db.models import F, Q
+from django.db.models import Exists, F, OuterRef, Q, Subquery
 
 from campusplan.accounts.models import AuditEntry
 from campusplan.engine.document import is_school_code
@@ -125,11 +125,69 @@ def _changed_since(stale: dict[str, int]) -> dict[tuple, dict]:
         q |= Q(school__code=code, school_version__gt=v)
     out: dict[tuple, dict] = {}
     rows = AuditEntry.objects.filter(q).order_by("at", "id").values_list(
-        "school__code", "object_type", "object_key", "field", "before", "actor", "at")
-    for code, typ, key, field, before, actor, at in rows:
-        hit = out.setdefault((code, typ, key, field), {"before": before})
-        hit |= {"actor": actor, "at": at}
+        "school__code", "object_type", "object_key", "field", "before", "actor", "at",
+        "school_id", "import_source_id")
+    for code, typ, key, field, before, actor, at, school_id, source_id in rows:
+        cells = first_cells(code, school_id, source_id) if field == FIRST_VALUES \
+            else [(typ, key, field)]
+        for cell in cells:
+            hit = out.setdefault((code, *cell), {"before": before})
+            hit |= {"actor": actor, "at": at}
     return out
+
+
+# The field of the one audit row that stands for a school's first-time values from one import
+# (accounts.audit.record_changes): the values, with their cells, are the provenance rows
+# (schools.FactValue with source = the row's import_source); one audit row each repeated them.
+FIRST_VALUES = "first_values"
+
+
+def first_values_of(field: str):
+    """The provenance rows an audit row's import wrote for one field (`fact.<key>` /
+    `room.<key>`) of the row's school, oldest first, correlated to the audit row (OuterRef);
+    None for another kind of field."""
+    ns, _dot, key = field.partition(".")
+    wrote = FactValue.objects.filter(source_id=OuterRef("import_source_id"), key=key)
+    if ns == "fact":
+        return wrote.filter(school_id=OuterRef("school_id"), room__isnull=True,
+                            service__isnull=True).order_by("id")
+    if ns == "room":
+        return wrote.filter(room__school_id=OuterRef("school_id")).order_by("id")
+    return None
+
+
+FIRST_VALUE_COLUMNS = ("num", "flag", "text", "sheet", "row", "column", "path")
+
+
+def field_history(field: str) -> Q:
+    """The audit rows of one field's history: its own before → after rows and the first-values
+    rows of the imports that wrote a value of it."""
+    wrote = first_values_of(field)
+    if wrote is None:
+        return Q(field=field)
+    return Q(field=field) | (Q(field=FIRST_VALUES) & Exists(wrote))
+
+
+def with_first_value(entries, field: str):
+    """The audit rows with the first value their import wrote of `field` and its cell, as
+    `first_<column>`, in the same query (a page's query count does not grow with its rows)."""
+    wrote = first_values_of(field)
+    if wrote is None:
+        return entries
+    return entries.annotate(**{f"first_{c}": Subquery(wrote.values(c)[:1])
+                               for c in FIRST_VALUE_COLUMNS})
+
+
+def first_cells(code: str, school_id: int | None, source_id: int | None) -> list[tuple]:
+    """The (object_type, object_key, field) cells a first-values audit row stands for: the
+    provenance rows its import wrote for the school and its rooms."""
+    if school_id is None or source_id is None:
+        return []
+    values = FactValue.objects.filter(source_id=source_id).filter(
+        Q(school_id=school_id, room__isnull=True, service__isnull=True)
+        | Q(room__school_id=school_id)).values_list("room__code", "key")
+    return [("room", f"{code}/{room}", f"room.{key}") if room else ("school", code, f"fact.{key}")
+            for room, key in values]
 
 
 def _derived(c: Change) -> bool:

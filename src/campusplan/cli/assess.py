@@ -8,7 +8,6 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from campusplan.catalog import vocabulary as vocab
 from campusplan.cli.options import (
     AsOf,
     District,
@@ -28,8 +27,6 @@ from campusplan.cli.options import (
     zh,
 )
 from campusplan.cli.render import TONE_STYLE, money, print_summary
-from campusplan.engine.assessment import run
-from campusplan.engine.costs import service_costs
 
 
 def assess_cmd(
@@ -41,6 +38,9 @@ def assess_cmd(
     lang: Lang = "zh",
 ) -> None:
     """评估学校达标情况 / Assess schools against the standard."""
+    from campusplan.engine.assessment import run
+    from campusplan.engine.costs import service_costs
+
     catalog, inputs = load_school_files(files, lang, as_of)
     result = run(catalog, inputs, as_of)
     costs = service_costs(result.frames, catalog)
@@ -80,6 +80,8 @@ def assess_stored_cmd(
 
 
 def _print_details(rows: list[dict], gaps_only: bool, lang: str) -> None:
+    from campusplan.catalog import vocabulary as vocab
+
     by_school: dict[str, list[dict]] = {}
     for r in rows:
         if r["status"] == "not_applicable" or (gaps_only and r["status"] not in ("gap", "violation")):
@@ -91,6 +93,8 @@ def _print_details(rows: list[dict], gaps_only: bool, lang: str) -> None:
 
 
 def _details_table(school: str, items: list[dict], lang: str) -> Table:
+    from campusplan.catalog import vocabulary as vocab
+
     table = Table(title=school, title_justify="left", show_lines=False)
     for c in ("要求", "级别", "结果", "说明") if zh(lang) else ("req", "level", "status", "explanation"):
         table.add_column(c, overflow="fold")
@@ -103,6 +107,8 @@ def _details_table(school: str, items: list[dict], lang: str) -> Table:
 
 
 def _print_costs(costs, lang: str) -> None:
+    from campusplan.catalog import vocabulary as vocab
+
     if costs.height == 0:
         return
     z = zh(lang)

@@ -4,29 +4,33 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from pydantic import ValidationError
 from rich.table import Table
 
-from campusplan.catalog import expr, load_catalog
-from campusplan.catalog.loader import DEFAULT_STANDARD, STANDARDS_DIR, load_files, standard_keys
-from campusplan.catalog.reference_doc import reference_markdown
-from campusplan.catalog.schema import LEVEL_ZH, STAGE_ZH, Level, Scope, Standard
-from campusplan.catalog.validate import validate
 from campusplan.cli.options import Lang, console, zh
-from campusplan.engine.input_schema import input_schema
+
+# The catalog package loads Polars (its check kinds compile to it): imported by each command,
+# so `campusplan --help` does not pay for it.
+if TYPE_CHECKING:
+    from campusplan.catalog.schema import Standard
 
 app = typer.Typer(help="规范目录 / the standard as data", no_args_is_help=True)
 
 
+# catalog.loader.DEFAULT_STANDARD, spelled out here: importing the loader loads the schema
+# (pydantic) and `--help` would pay for it (tests/cli/test_startup.py pins both)
+DEFAULT_STANDARD = "beijing"
 StandardKey = Annotated[str, typer.Option(
     "--standard", help="规范：beijing（默认）或 youzhi / the standard's key")]
 
 
 def _catalog(key: str, lang: str = "zh"):
     """The standard named on the command line; an unknown key is a clear error (exit 1)."""
+    from campusplan.catalog import load_catalog
+    from campusplan.catalog.loader import standard_keys
+
     try:
         return load_catalog(key)
     except KeyError:
@@ -37,10 +41,14 @@ def _catalog(key: str, lang: str = "zh"):
 
 
 def _level(level, lang: str) -> str:
+    from campusplan.catalog.schema import LEVEL_ZH
+
     return LEVEL_ZH[level] if zh(lang) else level.value
 
 
 def _params_read(req) -> list[str]:
+    from campusplan.catalog import expr
+
     names = set()
     texts = list(req.check.reads().values()) + [req.applies or ""]
     for text in filter(None, texts):
@@ -51,6 +59,8 @@ def _params_read(req) -> list[str]:
 @app.command("list")
 def catalog_list(lang: Lang = "zh", standard: StandardKey = DEFAULT_STANDARD) -> None:
     """列出全部配置项（按领域分组）/ List items grouped by area."""
+    from campusplan.catalog.schema import LEVEL_ZH, Level
+
     std = _catalog(standard, lang).standard
     for area in std.areas:
         table = Table(title=f"{area.chapter} {area.name.get(lang)}", title_justify="left")
@@ -68,6 +78,8 @@ def catalog_list(lang: Lang = "zh", standard: StandardKey = DEFAULT_STANDARD) ->
 @app.command("show")
 def catalog_show(item: int, lang: Lang = "zh", standard: StandardKey = DEFAULT_STANDARD) -> None:
     """显示一个配置项的全部要求 / Show one item with its requirements."""
+    from campusplan.catalog.schema import STAGE_ZH
+
     std = _catalog(standard, lang).standard
     try:
         it = std.item(item)
@@ -108,6 +120,9 @@ def catalog_params(lang: Lang = "zh", standard: StandardKey = DEFAULT_STANDARD) 
 @app.command("facts")
 def catalog_facts(lang: Lang = "zh", scope: str | None = None) -> None:
     """列出指标字典 / List the fact dictionary."""
+    from campusplan.catalog import load_catalog
+    from campusplan.catalog.schema import Scope
+
     table = Table()
     for col in ("key", "scope", "label", "type", "unit", "range"):
         table.add_column(col)
@@ -127,6 +142,11 @@ def catalog_validate(
     lang: Lang = "zh",
 ) -> None:
     """校验规范文件（结构、类型、含义）/ Validate a standard YAML: structure, types, meaning."""
+    from pydantic import ValidationError
+
+    from campusplan.catalog.loader import STANDARDS_DIR, load_files
+    from campusplan.catalog.validate import validate
+
     std_path = file or STANDARDS_DIR / "beijing.yaml"
     try:
         cat = load_files(std_path, facts or STANDARDS_DIR / "facts.yaml")
@@ -198,16 +218,24 @@ def catalog_stats(lang: Lang = "zh", standard: StandardKey = DEFAULT_STANDARD) -
 @app.command("schema")
 def catalog_schema() -> None:
     """输出规范 YAML 的 JSON Schema（供编辑器使用）/ Print the JSON Schema of a standard."""
+    from campusplan.catalog.schema import Standard
+
     typer.echo(json.dumps(Standard.model_json_schema(), ensure_ascii=False, indent=2))
 
 
 @app.command("input-schema")
 def catalog_input_schema() -> None:
     """输出学校输入格式的 JSON Schema / Print the JSON Schema of the school input format."""
+    from campusplan.catalog import load_catalog
+    from campusplan.engine.input_schema import input_schema
+
     typer.echo(json.dumps(input_schema(load_catalog()), ensure_ascii=False, indent=1))
 
 
 @app.command("docs")
 def catalog_docs() -> None:
     """生成规范参考文档（Markdown）/ Print the catalog reference generated from the YAML."""
+    from campusplan.catalog import load_catalog
+    from campusplan.catalog.reference_doc import reference_markdown
+
     typer.echo(reference_markdown(load_catalog()), nl=False)

@@ -15,10 +15,7 @@ from typing import Annotated
 
 import typer
 
-from campusplan.catalog import load_catalog
-from campusplan.catalog.vocabulary import role_label
 from campusplan.cli.options import console, progress_bar, setup_django
-from campusplan.demo.beijing import beijing_documents
 
 USERS = [  # user name, level, district, read-only, password (demo only — printed on purpose)
     ("demo-city", "city", None, False, "demo-city-2026"),
@@ -66,6 +63,9 @@ def _load(n: int, seed: int) -> None:
     from campusplan.usecases.imports import import_files
 
     t0 = time.perf_counter()
+    from campusplan.catalog import load_catalog
+    from campusplan.demo.beijing import beijing_documents
+
     docs = beijing_documents(load_catalog(), n=n, seed=seed)
     actor = audit.actor_for(None, "cli", name="campusplan demo")
     with tempfile.TemporaryDirectory() as tmp, progress_bar() as bar:
@@ -99,6 +99,7 @@ def _users() -> None:
     from django.contrib.auth import get_user_model
 
     from campusplan.accounts.models import Profile
+    from campusplan.catalog.vocabulary import role_label
     from campusplan.schools.models import District, School
 
     console.print("\n[bold]示例用户（仅供演示）/ demo users[/bold]")

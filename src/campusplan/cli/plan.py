@@ -5,13 +5,11 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
-import polars as pl
 import typer
 from rich.table import Table
 
-from campusplan.catalog.vocabulary import FUNDING, label
 from campusplan.cli.options import (
     AnnualBudget,
     AsOf,
@@ -32,10 +30,12 @@ from campusplan.cli.options import (
     zh,
 )
 from campusplan.cli.render import money
-from campusplan.engine.assessment import run
-from campusplan.planning.phasing import Budget, phase, yearly_totals
-from campusplan.planning.plan import plan_lines, tier_names
-from campusplan.planning.whatif import grow
+
+# the engine and planning load Polars: imported by the command that runs them (fast --help)
+if TYPE_CHECKING:
+    import polars as pl
+
+    from campusplan.planning.phasing import Budget
 
 
 def plan_cmd(
@@ -56,6 +56,11 @@ def plan_cmd(
     lang: Lang = "zh",
 ) -> None:
     """生成建设规划与预算 / Plan and phase the work that closes the gaps."""
+    from campusplan.engine.assessment import run
+    from campusplan.planning.phasing import phase, yearly_totals
+    from campusplan.planning.plan import plan_lines, tier_names
+    from campusplan.planning.whatif import grow
+
     if basis not in ("year", "total"):
         raise typer.BadParameter("--basis must be year or total")
     plan_budget = budget_of(budget / years if basis == "total" else budget, years, per)
@@ -79,6 +84,10 @@ def plan_cmd(
 def _stored(school: str | None, district: str | None, budget: Budget, prices, fmt: str,
             lang: str) -> None:
     """The plan of stored schools through the use case (as the web page and the API)."""
+    import polars as pl
+
+    from campusplan.planning.phasing import yearly_totals
+
     if (school is None) == (district is None):
         fail("请给出学校文件，或 --school / --district 之一", "give school files, or one of "
              "--school / --district", lang)
@@ -113,6 +122,8 @@ def _stored(school: str | None, district: str | None, budget: Budget, prices, fm
 
 
 def _print_lines(lines: pl.DataFrame, tiers: dict, lang: str) -> None:
+    from campusplan.catalog.vocabulary import FUNDING, label
+
     for (tier,), group in lines.group_by("tier", maintain_order=True):
         table = Table(title=f"{tier} · {tiers[tier].get(lang)}", title_justify="left")
         for c in ("学校", "要求", "建设内容", "数量", "单价", "金额", "年度", "状态") if zh(lang) else (
@@ -128,6 +139,9 @@ def _print_lines(lines: pl.DataFrame, tiers: dict, lang: str) -> None:
 
 
 def _print_totals(lines: pl.DataFrame, budget: Budget, lang: str) -> None:
+    from campusplan.catalog.vocabulary import FUNDING, label
+    from campusplan.planning.phasing import yearly_totals
+
     z = zh(lang)
     per = ("每校" if budget.per == "school" else "合计") if z else budget.per
     console.print(f"[bold]{'年度预算' if z else 'Annual budget'} ({per}): "

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-import polars as pl
+from typing import TYPE_CHECKING
+
 import typer
 from rich.table import Table
 
-from campusplan.catalog import vocabulary as vocab
 from campusplan.cli.options import console, err, zh
+
+if TYPE_CHECKING:
+    import polars as pl
 
 
 def pct(v) -> str:
@@ -32,6 +35,8 @@ def rate_cell(row: dict, lang: str) -> str:
 
 def print_summary(df: pl.DataFrame, lang: str) -> None:
     """One row per school: compliance rate, completeness, gaps, violations, unknown."""
+    from campusplan.catalog import vocabulary as vocab
+
     table = Table(title="评估汇总" if zh(lang) else "Summary", title_justify="left")
     cols = ("学校", "达标率(必配)", "数据完整度", "必配未达标") if zh(lang) else (
         "school", "rate (required)", "completeness", "required gaps")

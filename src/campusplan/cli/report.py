@@ -32,13 +32,6 @@ from campusplan.cli.options import (
     price_catalog,
     zh,
 )
-from campusplan.engine.assessment import run
-from campusplan.engine.inputs import Inputs
-from campusplan.reports.city_xlsx import write_city_xlsx
-from campusplan.reports.content import make_planned, school_lines, totals
-from campusplan.reports.district_xlsx import write_district_xlsx
-from campusplan.reports.labels import money
-from campusplan.reports.school_docx import write_school_docx
 
 app = typer.Typer(help="报告：学校 Word 报告、区级与市级 Excel 汇总 / reports (.docx, .xlsx)",
                   no_args_is_help=True)
@@ -51,6 +44,9 @@ def school_cmd(files: SchoolFiles, output: DocxOut, school: School = None,
                budget: AnnualBudget = 1_000_000, years: Years = 3, per: Per = "school",
                prices: Prices = None, as_of: AsOf = None, lang: Lang = "zh") -> None:
     """学校 Word 报告（基本情况、达标情况、未达标与违规、建设规划）/ A school's .docx report."""
+    from campusplan.reports.content import school_lines
+    from campusplan.reports.school_docx import write_school_docx
+
     _check_suffix(output, ".docx")
     catalog, inputs = load_school_files(files, lang, as_of)
     codes = [s.code for s in inputs.schools]
@@ -70,6 +66,9 @@ def district_cmd(files: SchoolFiles, output: XlsxOut, district: District = None,
                  budget: AnnualBudget = 1_000_000, years: Years = 3, per: Per = "school",
                  prices: Prices = None, as_of: AsOf = None, lang: Lang = "zh") -> None:
     """区级 Excel 汇总（汇总、学校、建设规划、购买服务、单价来源）/ A district .xlsx workbook."""
+    from campusplan.engine.inputs import Inputs
+    from campusplan.reports.district_xlsx import write_district_xlsx
+
     _check_suffix(output, ".xlsx")
     catalog, inputs = load_school_files(files, lang, as_of)
     found = sorted({s.district for s in inputs.schools})
@@ -92,6 +91,8 @@ def city_cmd(files: SchoolFiles, output: XlsxOut, budget: AnnualBudget = 1_000_0
              years: Years = 3, per: Per = "school", prices: Prices = None, as_of: AsOf = None,
              lang: Lang = "zh") -> None:
     """市级 Excel 汇总（各区一行）/ The city .xlsx summary, one row per district."""
+    from campusplan.reports.city_xlsx import write_city_xlsx
+
     _check_suffix(output, ".xlsx")
     catalog, inputs = load_school_files(files, lang, as_of)
     p = _planned(catalog, inputs, budget, years, per, prices, as_of, lang)
@@ -109,6 +110,9 @@ def _check_suffix(output: Path, suffix: str) -> None:
 def _planned(catalog, inputs, budget: float, years: int, per: str, prices: Path | None,
              as_of: dt.date | None, lang: str):
     """Assess and plan as `campusplan plan` does; a report is dated today unless `--as-of`."""
+    from campusplan.engine.assessment import run
+    from campusplan.reports.content import make_planned
+
     plan_budget = budget_of(budget, years, per)
     day = as_of or dt.date.today()
     return make_planned(run(catalog, inputs, day), price_catalog(prices), plan_budget, lang, day)
@@ -116,6 +120,9 @@ def _planned(catalog, inputs, budget: float, years: int, per: str, prices: Path 
 
 def _save(build, output: Path, lines, lang: str, what: str) -> None:
     """Build into memory first so a failure never leaves half a file behind."""
+    from campusplan.reports.content import totals
+    from campusplan.reports.labels import money
+
     buf = io.BytesIO()
     build(buf)
     output.write_bytes(buf.getvalue())

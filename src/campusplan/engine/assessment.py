@@ -10,7 +10,8 @@ from functools import cached_property
 import polars as pl
 
 from campusplan.catalog.loader import Catalog
-from campusplan.engine.evaluate import STATUS, assess, specs
+from campusplan.engine import reference
+from campusplan.engine.evaluate import RESULT_SCHEMA, STATUS, assess, specs
 from campusplan.engine.explain import Explainer
 from campusplan.engine.frames import Frames, from_inputs, with_params
 from campusplan.engine.inputs import Inputs
@@ -74,10 +75,40 @@ class Assessment:
         return out
 
 
+# Below this many schools the plain-Python reference evaluator is faster than the vectorized
+# engine, whose fixed cost (planning and running ≈ a thousand column expressions, ≈ 0.2 s here) is
+# paid whatever the number of schools. Measured by benchmarks/small_bench.py (docs/scale.md):
+# reference / vectorized is 0.80 at 60 schools and 1.30 at 100 (crossover ≈ 75) on the Beijing mix.
+SMALL_RUN = 60
+
+
+def results(catalog: Catalog, frames: Frames, small_run: int = SMALL_RUN) -> pl.DataFrame:
+    """The engine's result frame, from whichever evaluator is faster at this size. Both give
+    the same rows (tests/engine/test_properties.py proves it on random schools); the reference
+    rows are put in the vectorized engine's order and types, so no reader can tell them apart."""
+    if frames.schools.height >= small_run:
+        return assess(catalog, frames)
+    return reference_results(catalog, frames)
+
+
+def reference_results(catalog: Catalog, frames: Frames) -> pl.DataFrame:
+    """The reference evaluator's rows as the vectorized engine's frame: requirement-major, one
+    block of schools per requirement, with each requirement's level."""
+    levels = {s.index: s.req.level.value for s in specs(catalog)}
+    rows = reference.assess_all(catalog, frames)
+    for r in rows:
+        r["level"] = levels[r["req"]]
+    frame = pl.DataFrame(rows, schema=RESULT_SCHEMA, strict=False) if rows \
+        else pl.DataFrame(schema=RESULT_SCHEMA)
+    return frame.sort("req", "school_idx", maintain_order=True)
+
+
 def run(catalog: Catalog, inputs: Inputs, as_of: dt.date | None = None,
-        params: Mapping[str, Mapping[str, float]] | None = None) -> Assessment:
-    """`params`: per school code, the parameter values its district set (tailoring)."""
+        params: Mapping[str, Mapping[str, float]] | None = None,
+        small_run: int = SMALL_RUN) -> Assessment:
+    """`params`: per school code, the parameter values its district set (tailoring).
+    `small_run`: below it, the reference evaluator judges (0: always the vectorized engine)."""
     frames = from_inputs(inputs, catalog, as_of)
     if params:
         frames = with_params(frames, catalog, params)
-    return Assessment(catalog, frames, assess(catalog, frames))
+    return Assessment(catalog, frames, results(catalog, frames, small_run))

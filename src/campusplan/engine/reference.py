@@ -1,7 +1,9 @@
 """A deliberately simple reference evaluator: one school at a time, plain Python.
 
-Used only by tests (property: vectorized results == reference results) and by the benchmark
-(the baseline the vectorized engine is measured against). It shares the parsed check language
+The tests prove it equal to the vectorized engine (property: vectorized results == reference
+results); the benchmark measures the engine against it; and the engine itself uses it for runs
+of a few schools (engine.assessment.SMALL_RUN: one school after a fact edit, the CLI on a few
+files), where it is faster than the vectorized engine's fixed cost. It shares the parsed check language
 with the engine but none of its Polars code, so the two implementations check each other: each
 check kind's `decide()` (catalog/kinds) is its plain-Python counterpart of `polars()`.
 """

@@ -137,7 +137,7 @@ def write(report: ImportReport, source, progress: Callable | None = None) -> Non
     write_report(report=report, source=source, progress=progress)
     new = versions.bump({c.school for c in report.plan.changes if c.school})
     audit.record_changes(report.plan.changes, report.schools, source=report.source,
-                         versions=new)
+                         versions=new, first_values_by_school=True)
 
 
 def _locked(result: ImportResult, bundle: Bundle, names: Touched) -> bool:

@@ -20,6 +20,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from campusplan.accounts import versions
 from campusplan.accounts.choices import AuditSource
 from campusplan.accounts.models import AuditEntry
 from campusplan.catalog import vocabulary as v
@@ -60,17 +61,39 @@ def run_summary(after: object, lang: str) -> object:
                                           "counts": LIST_SEP.get(lang).join(parts)}
 
 
-def row(entry: AuditEntry, catalog: Catalog, lang: str) -> AuditRow:
+def row(entry: AuditEntry, catalog: Catalog, lang: str, field: str = "") -> AuditRow:
     if entry.object_type == RUN:
         return AuditRow(entry, subject(entry, catalog, lang), _("新建评估"), entry.before,
                         run_summary(entry.after, lang))
+    if entry.field == versions.FIRST_VALUES:
+        return first_values_row(entry, catalog, lang, field)
     return AuditRow(entry, subject(entry, catalog, lang), field_label(catalog, entry.field, lang),
                     value_text(catalog, entry.field, entry.before, lang),
                     value_text(catalog, entry.field, entry.after, lang))
 
 
-def rows(entries, catalog: Catalog, lang: str) -> list[AuditRow]:
-    return [row(e, catalog, lang) for e in entries]
+def first_values_row(entry: AuditEntry, catalog: Catalog, lang: str, field: str) -> AuditRow:
+    """An import's first-time values of a school, one row: how many and which import; in a
+    field's history, the value itself and its cell (read from the provenance row). The import
+    is named by its number, not its file names: one import may hold other districts' files."""
+    source = entry.import_source_id
+    where = _("导入 #%(id)s") % {"id": source} if source is not None else "—"
+    count = (entry.after or {}).get("values", "") if isinstance(entry.after, dict) else ""
+    after: object = _("%(n)s 项，%(source)s") % {"n": count, "source": where}
+    first = {c: getattr(entry, f"first_{c}", None) for c in versions.FIRST_VALUE_COLUMNS}
+    value = first["flag"] if first["flag"] is not None else first["num"] \
+        if first["num"] is not None else first["text"]
+    if field and value is not None:  # read with the row (versions.with_first_value)
+        value = int(value) if isinstance(value, float) and value.is_integer() else value
+        cell = f"{first['sheet']}!{first['column']}{first['row'] or ''}" if first["sheet"] \
+            else first["path"]
+        after = _("%(value)s（%(source)s，%(cell)s）") % {
+            "value": value_text(catalog, field, value, lang), "source": where, "cell": cell}
+    return AuditRow(entry, subject(entry, catalog, lang), _("首次录入的值"), None, after)
+
+
+def rows(entries, catalog: Catalog, lang: str, field: str = "") -> list[AuditRow]:
+    return [row(e, catalog, lang, field) for e in entries]
 
 
 _URL_SAFE = "!$&'()*+,;=/~:@"  # what reverse() leaves unquoted in a path
@@ -138,8 +161,9 @@ class AuditFilters:
             entries = entries.filter(at__lt=_midnight(self.until + dt.timedelta(days=1)))
         if self.school:
             entries = entries.filter(school__code=self.school)
-        if self.field:
-            entries = entries.filter(field=self.field)
+        if self.field:  # with the first-values rows of the imports that wrote it
+            entries = versions.with_first_value(
+                entries.filter(versions.field_history(self.field)), self.field)
         return entries
 
     def query(self, **changes) -> str:
@@ -222,7 +246,7 @@ def trail_context(request, entries: QuerySet, *, by_school: bool) -> dict:
     filters = AuditFilters.from_query(request.GET)
     shown = filters.apply(entries).select_related("school").order_by("-at", "-id")
     page = CappedCount(shown, PAGE_SIZE).page(request.GET.get("page"))
-    shown = rows(page, catalog_source.get_catalog(), get_language())
+    shown = rows(page, catalog_source.get_catalog(), get_language(), filters.field)
     return {"page": page, "rows": shown, "body": body(shown, by_school=by_school),
             "filters": filters, "source_choices": source_choices(),
             "by_school": by_school, "field_label": field_label(
