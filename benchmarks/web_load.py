@@ -42,6 +42,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 TARGETS_MS = {"school": 150, "district": 250, "city": 400}
 LIST_TARGET_MS = 150  # every list page, for a 300-school district
+# between two pages: wrk stops at its deadline, the server still works off the requests it had
+# queued (the district page's take seconds), which would be counted against the next page
+SETTLE_SECONDS = 3
 LUA = """
 local errors = 0
 response = function(status, headers, body)
@@ -180,6 +183,7 @@ def one_round(targets: dict, cookies: dict, seconds: int, script: Path, connecti
     """Every page once, each list's p95 also as a ratio to this round's district page."""
     out, baseline = {}, 0.0
     for name, (url, user, _password) in targets.items():
+        time.sleep(SETTLE_SECONDS)
         r = measure(url, cookies[user], seconds, script, connections)
         r["ratio"] = r["p95"] / baseline if baseline and name != "district" else None
         if name == "district":

@@ -1,4 +1,4 @@
-"""The list pages' content kept between requests (web/fragments.py): served kept until anything
+"""The list pages kept between requests (web/fragments.py): served kept until anything
 changes, never stale after a change, never another reader's, never a refused filter's."""
 
 from __future__ import annotations
@@ -11,12 +11,14 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
+from campusplan.accounts.models import Notification
 from campusplan.usecases.facts import set_fact
 from campusplan.usecases.lists import save_view
+from campusplan.usecases.notifications import mark_read
 from campusplan.usecases.scoping import school as school_of
 from campusplan.web.middleware import CSRF_PLACEHOLDER
 from tests.actors import as_user, operator
-from tests.web.world import A, C
+from tests.web.world import PASSWORD, A, C
 
 pytestmark = pytest.mark.django_db
 
@@ -32,7 +34,7 @@ def _actual(html: str) -> str:
 def _kept_keys() -> int:
     with connection.cursor() as cursor:
         cursor.execute("SELECT COUNT(*) FROM campusplan_cache WHERE cache_key LIKE %s",
-                       ["%content:%"])
+                       ["%page:%"])
         return cursor.fetchone()[0]
 
 
@@ -96,3 +98,24 @@ def test_a_refused_filter_is_not_kept(world, login):
     assert client.get("/lists/schools/?rate_from=abc").status_code == 422
     assert _kept_keys() == 0
     assert client.get("/lists/schools/?rate_from=abc").status_code == 422
+
+
+def test_the_bell_counts_what_came_since(world, login):
+    """Notifications write no audit row; the unread count is part of the key."""
+    client = login(world["haidian"])
+    assert 'data-unread="1"' not in client.get("/lists/schools/").content.decode()
+    Notification.objects.create(user=world["haidian"], kind="campaign_opened")
+    assert 'data-unread="1"' in client.get("/lists/schools/").content.decode()
+    mark_read(actor=as_user(world["haidian"]))
+    assert 'data-unread="' not in client.get("/lists/schools/").content.decode()
+
+
+def test_a_page_with_a_message_is_not_kept(world, login):
+    """A message shows once: the page that showed it is not served again."""
+    client = login(world["haidian"])
+    changed = client.post("/password/", {"old_password": PASSWORD,
+                                                  "new_password": "Haidian-2026-new!",
+                                                  "new_password2": "Haidian-2026-new!"})
+    assert changed.status_code == 302
+    assert "密码已修改。" in client.get("/lists/schools/").content.decode()
+    assert "密码已修改。" not in client.get("/lists/schools/").content.decode()

@@ -17,9 +17,10 @@ pytestmark = pytest.mark.django_db
 # path (as the district officer of 海淀 opens it) → queries when its content is built, the same
 # for a page of 1 row and of every row: a list page is the session, the user and profile, the
 # filters' count, the page's ids, those rows, the saved views, the header's notifications… (10),
-# and 8 of keeping it (web/fragments.py: the audit version (2), the cache read, and the
-# database cache's write: its size, a savepoint, the key, the row, the release)
-KEEPING = 8
+# and 9 of keeping it (web/fragments.py: the unread notifications and the audit version (2) in
+# its key, the cache read, and the database cache's write: its size, a savepoint, the key, the
+# row, the release)
+KEEPING = 9
 PAGES = {
     "/lists/schools/": 10 + KEEPING,
     "/lists/schools/?status=gap&ordering=-rate": 10 + KEEPING,
@@ -27,7 +28,7 @@ PAGES = {
     "/search/?q=海淀": 7 + KEEPING,
     "/audit/": 7 + KEEPING,
 }
-KEPT = 8  # a kept page: the session, user, profile, the audit version (2), the cache, the header
+KEPT = 7  # a kept page: the session, user, profile, unread notifications, audit version (2), cache
 UNKEPT = {f"/school/{A}/audit/": 8}  # a school's own trail is built every time
 # a page of many rows and one of few: the same queries
 MANY_AND_FEW = [
@@ -55,8 +56,8 @@ def test_a_list_page_takes_a_fixed_number_of_queries(world, login, path, expecte
 
 @pytest.mark.parametrize("path", PAGES)
 def test_a_kept_list_page_takes_the_frame_queries_only(world, login, path):
-    """Served kept: the session, the user and profile, the audit version, the cache, the
-    header (notifications, menu) — none of the list's own queries, whatever its filters."""
+    """Served kept: the session, the user and profile, what its key reads (notifications, the
+    audit version), the cache — none of the list's or the menu's queries, whatever its filters."""
     assert queries(login(world["haidian"]), path, kept=True) == KEPT
 
 

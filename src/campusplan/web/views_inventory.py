@@ -13,7 +13,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -124,9 +123,6 @@ def _choices(scope: Scope) -> list[tuple[str, str]]:
 @require_GET
 def audit_page(request: HttpRequest) -> HttpResponse:
     """Every audit entry in the reader's scope, filterable by user, source, dates and school."""
-    def build() -> tuple[str, int]:
-        return render_to_string("web/_audit_page.html", audit.trail_context(
-            request, visible_audit(request.user), by_school=True), request), 200
-
-    content, _status = fragments.content(request, "audit", build)
-    return render(request, "web/audit.html", {"content": content, "nav": "audit"})
+    return fragments.kept(request, "audit", lambda: render(request, "web/audit.html", {
+        **audit.trail_context(request, visible_audit(request.user), by_school=True),
+        "nav": "audit"} | fragments.TOKEN))

@@ -1,15 +1,14 @@
 """The list pages (schools, results), their exports, saved views and the header's search.
 
 Every view parses the query, calls `usecases.lists` (which applies the list's FilterSet inside
-the actor's scope) and renders; the export is the same call with every page. A page's content
-is kept rendered until anything changes (web/fragments.py)."""
+the actor's scope) and renders; the export is the same call with every page. The pages are
+kept rendered until anything changes (web/fragments.py)."""
 
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
@@ -29,29 +28,29 @@ def _title(kind: str) -> str:
 @login_required
 @require_GET
 def list_page(request: HttpRequest, kind: str) -> HttpResponse:
+    return fragments.kept(request, f"list-{kind}", lambda: _list_page(request, kind))
+
+
+def _list_page(request: HttpRequest, kind: str) -> HttpResponse:
     who = actor(request)
-
-    def build() -> tuple[str, int]:
-        status = 200
-        try:
-            found = lists.listing(actor=who, kind=kind, params=request.GET)
-            errors = {}
-        except lists.InvalidFilter as e:  # the form shows what is wrong, the table nothing
-            found, errors, status = lists.refused(actor=who, kind=kind, params=request.GET), \
-                e.errors, 422
-        lp.dress_form(found, request.user)
-        table = lp.table_for(found, lang(), request.GET)
-        context = {"kind": kind, "title": _title(kind), "filters": found.filters,
-                   "table": table, "errors": errors, "query": lists.clean_query(kind, request.GET),
-                   "page_sizes": lp.PAGE_SIZES, "page_size": lp.page_size(request.GET),
-                   "views": lists.saved_views(actor=who, kind=kind),
-                   "filter_lines": lists.filter_lines(found) if not errors else [],
-                   "scope": lists.scope_label(who, lang())}
-        return render_to_string("web/lists/_content.html", context, request), status
-
-    content, status = fragments.content(request, f"list-{kind}", build)
-    return render(request, "web/lists/page.html",
-                  {"title": _title(kind), "content": content, "nav": "lists"}, status=status)
+    status = 200
+    try:
+        found = lists.listing(actor=who, kind=kind, params=request.GET)
+        errors = {}
+    except lists.InvalidFilter as e:  # the form shows what is wrong, the table nothing
+        found, errors, status = lists.refused(actor=who, kind=kind, params=request.GET), \
+            e.errors, 422
+    lp.dress_form(found, request.user)
+    table = lp.table_for(found, lang(), request.GET)
+    query = lists.clean_query(kind, request.GET)
+    context = {"kind": kind, "title": _title(kind), "filters": found.filters, "table": table,
+               "errors": errors, "query": query, "page_sizes": lp.PAGE_SIZES,
+               "page_size": lp.page_size(request.GET), "nav": "lists",
+               "other_kind": "results" if kind == "schools" else "schools",
+               "views": lists.saved_views(actor=who, kind=kind),
+               "filter_lines": lists.filter_lines(found) if not errors else [],
+               "scope": lists.scope_label(who, lang())} | fragments.TOKEN
+    return render(request, "web/lists/page.html", context, status=status)
 
 
 @login_required
@@ -99,19 +98,14 @@ def view_delete(request: HttpRequest, view_id: int) -> HttpResponse:
 @login_required
 @require_GET
 def search(request: HttpRequest) -> HttpResponse:
+    return fragments.kept(request, "search", lambda: _search(request))
+
+
+def _search(request: HttpRequest) -> HttpResponse:
     q = request.GET.get("q", "")
-    exact: list[str] = []
-
-    def build() -> tuple[str, int]:
-        found, total = lists.search(actor=actor(request), q=q)
-        if len(found) == 1 and found[0].code == q.strip():
-            exact.append(found[0].code)
-            return "", 302
-        return render_to_string("web/lists/_search.html",
-                                {"q": q.strip(), "found": found, "total": total,
-                                 "more": total > len(found)}, request), 200
-
-    content, _status = fragments.content(request, "search", build)
-    if exact:
-        return redirect("web:school", code=exact[0])
-    return render(request, "web/lists/search.html", {"content": content, "nav": "search"})
+    found, total = lists.search(actor=actor(request), q=q)
+    if len(found) == 1 and found[0].code == q.strip():
+        return redirect("web:school", code=found[0].code)
+    return render(request, "web/lists/search.html",
+                  {"q": q.strip(), "found": found, "total": total, "nav": "search",
+                   "more": total > len(found)} | fragments.TOKEN)
