@@ -8,6 +8,7 @@
 | `CAMPUSPLAN_HTTPS`         | on when DEBUG is off             | secure cookies, HSTS             |
 | `CAMPUSPLAN_VAR_DIR`       | `var/` of the checkout, else `./var` | SQLite file, collected static |
 | `DATABASE_URL`             | `sqlite:///<var>/campusplan.sqlite3` | e.g. `postgres://user@host/db` |
+| `CAMPUSPLAN_DB_CONN_MAX_AGE` | `0` (`campusplan serve`: `60`) | seconds a database connection is kept for the next request |
 | `CAMPUSPLAN_UPLOAD_DIR`    | `<var>/uploads`                  | import files awaiting confirmation |
 | `CAMPUSPLAN_UPLOAD_RETENTION_SECONDS` | `3600`                | an unconfirmed upload is deleted after |
 | `CAMPUSPLAN_API_RATE`      | `120/min`                        | API calls per token (or session user); `s`, `min`, `h`, `day` |
@@ -160,6 +161,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         {"transaction_mode": "IMMEDIATE", "timeout": 30,
          "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"})
+# Persistent connections (seconds; 0: a new one per request, Django's default, kept for the
+# development server, the CLI and the tests). `campusplan serve` keeps each thread's connection
+# 60 s: on PostgreSQL a new connection is a backend process and a handshake per request, what a
+# kept list page costs in all (docs/web.md, measured load).
+DATABASES["default"]["CONN_MAX_AGE"] = int(os.environ.get("CAMPUSPLAN_DB_CONN_MAX_AGE") or 0)
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- background tasks (usecases.jobs): the database backend, no extra server. The worker is

@@ -27,6 +27,7 @@ def serve_cmd(bind: Bind = "127.0.0.1:8000", workers: Workers = 3, threads: Thre
               timeout: Annotated[int, typer.Option(help="请求超时（秒）")] = 120) -> None:
     """以生产方式运行（gunicorn，静态文件由 whitenoise 提供）/ Run the production server."""
     os.environ.setdefault("CAMPUSPLAN_DEBUG", "0")
+    os.environ.setdefault("CAMPUSPLAN_DB_CONN_MAX_AGE", "60")  # the workers inherit it
     setup_django()  # migrate + createcachetable
     _collect_static()
     gunicorn = shutil.which("gunicorn", path=str(Path(sys.executable).parent)) or "gunicorn"
