@@ -14,22 +14,10 @@ PostgreSQL's database is flushed first: use a database of its own.
 from __future__ import annotations
 
 import argparse
-import os
 import tempfile
 import time
 
-
-def setup(tmp: str) -> None:
-    os.environ.setdefault("CAMPUSPLAN_VAR_DIR", tmp)
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "campusplan.settings")
-    import django
-    from django.core.management import call_command
-
-    django.setup()
-    call_command("migrate", verbosity=0, interactive=False)
-    if os.environ.get("DATABASE_URL"):
-        call_command("flush", interactive=False, verbosity=0)
-
+from _django import setup
 
 FIELDS = ("run", "school", "requirement_id", "item", "status", "level", "actual", "required",
           "shortfall", "basis", "rows_short", "waived_by")

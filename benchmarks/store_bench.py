@@ -17,23 +17,10 @@ the checkout being measured.
 from __future__ import annotations
 
 import argparse
-import os
 import tempfile
 import time
 
-
-def setup(tmp: str) -> None:
-    os.environ.setdefault("CAMPUSPLAN_VAR_DIR", tmp)
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "campusplan.settings")
-    import django
-    from django.core.management import call_command
-
-    django.setup()
-    call_command("migrate", verbosity=0, interactive=False)
-    if os.environ.get("DATABASE_URL"):
-        call_command("flush", interactive=False, verbosity=0)
-    call_command("createcachetable", verbosity=0)
-
+from _django import setup
 
 CPU: list[float] = []  # this process's CPU seconds of the last timed call
 
@@ -52,7 +39,7 @@ def main() -> None:
     ap.add_argument("--schools", type=int, default=1700)
     args = ap.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
-        setup(tmp)
+        setup(tmp, cache_table=True)
         from django.core.cache import cache
         from django.db import connection
         from django.utils import timezone
