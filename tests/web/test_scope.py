@@ -50,6 +50,8 @@ def candidates(name: str, param: str) -> list[str]:
     """Values to put in a path parameter: every school/district for `code`, else one guess."""
     if param == "code":
         return DISTRICT_CODES if "district" in name else SCHOOL_CODES + DISTRICT_CODES
+    if name == "web:standard" or param == "standard":  # the walk turns both standards on
+        return ["beijing", "youzhi"] if name == "web:standard" else ["youzhi"]
     runs = [str(pk) for pk in AssessmentRun.objects.values_list("pk", flat=True)]
     return {"number": ["1"], "key": ["video_retention_days"], "token": ["x" * 32],
             "run_id": runs or ["1"], "room": ["101"], "app_label": ["schools"]}.get(param, ["1"])
@@ -91,6 +93,8 @@ EXPECTED_GET = {
     "web:city": lambda role, kw: 200 if role.level == "city" else 403,
     "web:city_workbook": lambda role, kw: 200 if role.level == "city" else 403,
     "web:district": lambda role, kw: _district_page(role, kw["code"]),
+    "web:readiness": lambda role, kw: _any_district_page(role, kw["code"]),
+    "web:standard": lambda role, kw: 200,
     "web:district_workbook": lambda role, kw: _district_page(role, kw["code"]),
     "web:school": lambda role, kw: _school_page(role, kw["code"]),
     "web:fact": lambda role, kw: 405,  # POST only
@@ -203,8 +207,10 @@ ROLE_KEYS = ["city", "haidian", "school", "auditor", "anonymous"]
 
 
 @pytest.mark.parametrize("role_key", ROLE_KEYS)
-def test_walk_every_page_as_every_role(world, role_key):
-    """The pages (web:*): the exact status for the role, and no leak."""
+def test_walk_every_page_as_every_role(world, role_key, settings):
+    """The pages (web:*): the exact status for the role, and no leak — with every shipped
+    standard on, so a second standard's pages are walked too."""
+    settings.CAMPUSPLAN_STANDARDS = ["beijing", "youzhi"]
     role, client = client_for(role_key, world)
     walked = [(name, kw, url) for name, kw, url in urls() if name.startswith("web:")]
     for name, kwargs, url in walked:
