@@ -55,9 +55,10 @@ def code_stamp() -> str:
 
 
 def key_for(request: HttpRequest, name: str) -> str:
-    parts = "|".join((name, str(request.user.pk), str(notifications.unread_count(user=request.user)), lang(),
-                      catalog().checksum, code_stamp(), timezone.localdate().isoformat(),
-                      chain.version(), request.get_full_path()))
+    unread = notifications.unread_count(user=request.user)
+    parts = "|".join((name, str(request.user.pk), str(unread), lang(), catalog().checksum,
+                      code_stamp(), timezone.localdate().isoformat(), chain.version(),
+                      request.get_full_path()))
     return f"page:{hashlib.sha256(parts.encode()).hexdigest()}"
 
 
