@@ -81,6 +81,17 @@ def assessed(*, schools: Iterable[School], actor: Actor | None = None) -> Assess
     return runs.assess(actor=actor or operator(), schools=schools)[0]
 
 
+def current_result(*, code: str, requirement: str):
+    """The school's current result row of one requirement, whatever its status (met and not
+    applicable rows are in the run's file, not the database: assessments/matrix.py)."""
+    from campusplan.assessments.selectors import as_rows, current_matrix
+
+    frame = current_matrix(schools=[School.objects.get(code=code)])
+    rows = [r for r in as_rows(frame) if r.requirement_id == requirement]
+    assert len(rows) == 1, (code, requirement, len(rows))
+    return rows[0]
+
+
 # --- users and tokens -----------------------------------------------------------------------
 
 

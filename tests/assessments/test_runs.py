@@ -4,7 +4,7 @@ import polars as pl
 import pytest
 
 from campusplan.assessments.models import AssessmentRun, ResultRow
-from campusplan.assessments.selectors import current_rows, explanations
+from campusplan.assessments.selectors import current_matrix, current_rows, explanations
 from campusplan.assessments.services import assessment_run_create
 from campusplan.engine.assessment import run
 from campusplan.engine.evaluate import specs
@@ -45,8 +45,13 @@ def test_run_is_stored_with_catalog_identity(stored, catalog):
     record = AssessmentRun.objects.get(pk=record.pk)
     assert (record.catalog_version, record.catalog_checksum) == (catalog.version, catalog.checksum)
     assert record.schools == 1 and record.results == len(specs(catalog))
-    assert ResultRow.objects.filter(run=record).count() == record.results
     assert sum(record.counts.values()) == record.results
+    # the database keeps the gaps, violations and unknowns; the run's file keeps every row
+    assert ResultRow.objects.filter(run=record).count() == sum(
+        record.counts.get(s, 0) for s in ("gap", "violation", "unknown"))
+    assert ResultRow.objects.filter(run=record).exclude(
+        status__in=("gap", "violation", "unknown")).count() == 0
+    assert current_matrix(schools=school_list(district="110112")).height == record.results
     assert ResultRow.objects.filter(run=record, status="gap").exists()
     # rows keep numbers; the explanation is rendered when read, in the reader's language
     said = explanations(schools=school_list(district="110112"), catalog=catalog, lang="en")
@@ -60,4 +65,6 @@ def test_latest_results_per_school(stored):
                                       scope_kind="district", scope_code="110108")
     rows = current_rows(schools=school_list(district="110108")).select_related("school")
     assert rows and {r.school.code for r in rows} == {"1101080101"}
-    assert {r.run_id for r in rows} == {second.pk} and len(rows) == second.results
+    assert {r.run_id for r in rows} == {second.pk}
+    full = current_matrix(schools=school_list(district="110108"))
+    assert set(full["run_id"]) == {second.pk} and full.height == second.results

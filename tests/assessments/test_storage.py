@@ -4,11 +4,12 @@ the runs that judged the viewer's scope."""
 
 from __future__ import annotations
 
+import polars as pl
 import pytest
 
 from campusplan.assessments import dashboards, matrix
 from campusplan.assessments.models import CurrentRun, RequirementTally, ResultRow
-from campusplan.assessments.selectors import current_rows
+from campusplan.assessments.selectors import current_matrix, current_rows
 from campusplan.schools.models import School
 from campusplan.usecases.facts import set_fact
 from tests import factories
@@ -65,29 +66,56 @@ def test_the_stored_tallies_equal_the_current_rows_grouped_after_partial_runs(wo
     set_fact(actor=operator(), school=school, key="video_retention_days", value=40)
     for scope in (School.objects.all(), School.objects.filter(district__code=HD),
                   School.objects.filter(district__code=FT)):
-        expected = _nonzero(dashboards._grouped(current_rows(schools=scope)))
+        expected = _nonzero(dashboards._grouped(current_matrix(schools=scope)))
         assert _nonzero(dashboards._requirement_tallies(scope)) == expected
         assert expected  # the comparison is not of two empty sets
     # the tallies a run stored are its own rows counted per district
     run = world["runs"][FT]
     stored = RequirementTally.objects.filter(run=run)
     assert sum(t.met + t.gap + t.violation + t.unknown + t.not_applicable for t in stored) \
-        == ResultRow.objects.filter(run=run).count()
+        == run.results
 
 
 def test_a_part_of_a_district_is_grouped_over_its_rows(world):
     part = School.objects.filter(code=f"{HD}0101")
     assert _nonzero(dashboards._requirement_tallies(part)) == _nonzero(
-        dashboards._grouped(current_rows(schools=part)))
+        dashboards._grouped(current_matrix(schools=part)))
 
 
 def test_each_run_writes_its_matrix_as_parquet(world):
     run = world["runs"][FT]
-    frame = matrix.read(run.pk)
+    frame = matrix.read(run.matrix_file)
     assert frame is not None and frame.height == run.results
     assert dict(frame.group_by("status").len().iter_rows()) == run.counts
-    assert matrix.path(run.pk).suffix == ".parquet"
-    assert matrix.read(10**9) is None
+    assert matrix.path(run.matrix_file).suffix == ".parquet"
+    assert matrix.read("") is None and matrix.read("run-0-gone.parquet") is None
+
+
+def test_the_database_keeps_what_lists_read_and_the_file_the_rest(world):
+    """Only gaps, violations, unknowns (and waived rows) are rows in the database; a school's
+    every row — met and not applicable too — is read back from the file, equal to the engine's."""
+    run = world["runs"][FT]
+    stored = list(ResultRow.objects.filter(run=run).values_list(
+        "school_id", "requirement_id", "status", "actual", "shortfall"))
+    assert stored and {r[2] for r in stored} <= {"gap", "violation", "unknown"}
+    full = matrix.read(run.matrix_file)
+    assert set(full["status"]) >= {"met", "not_applicable", "gap"}
+    kept = full.filter(matrix.in_database()).select(
+        "school", "requirement_id", "status", "actual", "shortfall")
+    assert sorted(kept.iter_rows()) == sorted(stored)
+    one = School.objects.get(code=f"{FT}0101")
+    rows = current_matrix(schools=[one])
+    assert rows.height == full.filter(pl.col("school") == one.pk).height > 0
+    assert set(rows["run_id"]) == {run.pk}
+
+
+def test_a_school_s_rows_fall_back_to_the_database_when_the_file_is_gone(world):
+    run = world["runs"][FT]
+    matrix.path(run.matrix_file).unlink()
+    one = School.objects.get(code=f"{FT}0101")
+    rows = current_matrix(schools=[one])
+    assert set(rows["status"]) <= {"gap", "violation", "unknown"}
+    assert rows.height == ResultRow.objects.filter(run=run, school=one).count() > 0
 
 
 def test_a_run_in_one_district_leaves_the_other_districts_dashboard_warm(world, monkeypatch):
@@ -108,9 +136,9 @@ def test_a_run_in_one_district_leaves_the_other_districts_dashboard_warm(world, 
 
 def test_a_deleted_run_takes_its_matrix_file(world, django_capture_on_commit_callbacks):
     run = world["runs"][FT]
-    target = matrix.path(run.pk)
+    target = matrix.path(run.matrix_file)
     assert target.exists()
     with django_capture_on_commit_callbacks(execute=True):
         run.delete()
     assert not target.exists()
-    assert matrix.path(world["runs"][HD].pk).exists()  # another run's file stays
+    assert matrix.path(world["runs"][HD].matrix_file).exists()  # another run's file stays

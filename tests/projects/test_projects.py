@@ -5,12 +5,11 @@ import pytest
 from django.http import Http404
 
 from campusplan.accounts.models import AuditEntry
-from campusplan.assessments.models import ResultRow
-from campusplan.assessments.selectors import is_current
 from campusplan.projects.selectors import money
 from campusplan.schools.models import FactValue, School
 from campusplan.usecases import projects
 from campusplan.usecases.plans import BudgetInvalid, budget_of
+from tests import factories
 from tests.actors import as_user
 from tests.web.world import HAIDIAN, A, C
 
@@ -18,7 +17,7 @@ pytestmark = pytest.mark.django_db
 
 
 def _status(code: str, req: str) -> str:
-    return ResultRow.objects.filter(is_current()).get(school__code=code, requirement_id=req).status
+    return factories.current_result(code=code, requirement=req).status
 
 
 def test_completing_a_project_closes_the_gap(world):

@@ -10,10 +10,11 @@ from django.utils import timezone
 
 from campusplan.accounts.models import AuditEntry
 from campusplan.assessments.models import ResultRow
-from campusplan.assessments.selectors import is_current, stored_assessment
+from campusplan.assessments.selectors import stored_assessment
 from campusplan.catalog.loader import load_catalog
 from campusplan.schools.models import School
 from campusplan.usecases import deviations, runs
+from tests import factories
 from tests.actors import as_user
 from tests.web.world import XICHENG, A, B, C
 
@@ -23,7 +24,7 @@ TODAY = timezone.localdate()  # Asia/Shanghai, the date the assessment judges on
 
 
 def _row(code: str, req: str) -> ResultRow:
-    return ResultRow.objects.filter(is_current()).get(school__code=code, requirement_id=req)
+    return factories.current_result(code=code, requirement=req)
 
 
 def _city(world):

@@ -9,10 +9,10 @@ from typer.testing import CliRunner
 
 from campusplan.accounts.models import AuditEntry
 from campusplan.assessments.models import ResultRow
-from campusplan.assessments.selectors import is_current
 from campusplan.cli import app
 from campusplan.schools.models import ParameterSetting
 from campusplan.usecases import tailoring
+from tests import factories
 from tests.actors import as_user
 from tests.web.world import HAIDIAN, XICHENG, B, D
 
@@ -21,8 +21,7 @@ KEY, REQ = "video_retention_days", "22-7"  # 录像存储时间不小于30天; B
 
 
 def _row(code: str) -> ResultRow:
-    return ResultRow.objects.select_related("run").filter(is_current()).get(school__code=code,
-                                                       requirement_id=REQ)
+    return factories.current_result(code=code, requirement=REQ)
 
 
 def test_a_tightened_value_changes_that_district_only(world):

@@ -12,11 +12,11 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from campusplan.assessments.models import AssessmentRun, ResultRow
-from campusplan.assessments.selectors import is_current
+from campusplan.assessments.models import AssessmentRun
 from campusplan.schools.models import FactValue, School
 from campusplan.usecases.exports import survey
 from campusplan.web import imports
+from tests import factories
 from tests.actors import operator
 from tests.implausible import EXPECTED, FILE
 from tests.web.world import HAIDIAN, XICHENG, A, B, C
@@ -90,7 +90,7 @@ def test_preview_then_confirm_writes_and_reassesses(world, login, settings):
     confirmed = client.post(f"/import/{token}/confirm/", follow=True)
     assert retention(A) == 30
     assert AssessmentRun.objects.count() == runs + 1
-    assert ResultRow.objects.filter(is_current()).get(school__code=A, requirement_id="22-7").status == \
+    assert factories.current_result(code=A, requirement="22-7").status == \
         "met"
     assert "已导入" in confirmed.content.decode()
     assert not list(Path(settings.CAMPUSPLAN_UPLOAD_DIR).glob(f"*/{token}"))  # the file is gone

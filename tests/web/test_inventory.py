@@ -12,8 +12,7 @@ from django.core.cache import cache
 from django.utils import timezone
 
 from campusplan.accounts.models import AuditEntry
-from campusplan.assessments.models import AssessmentRun, ResultRow
-from campusplan.assessments.selectors import is_current
+from campusplan.assessments.models import AssessmentRun
 from campusplan.schools.models import FactValue
 from campusplan.usecases.bulk import set_fact_many
 from campusplan.usecases.facts import set_fact
@@ -37,8 +36,7 @@ def _row(html: str, room: str) -> str:
 
 
 def _current(code: str, requirement: str) -> str:
-    return ResultRow.objects.filter(is_current()).get(school__code=code,
-                                 requirement_id=requirement).status
+    return factories.current_result(code=code, requirement=requirement).status
 
 
 # --- rooms and devices ------------------------------------------------------------------------
@@ -52,7 +50,7 @@ def test_rooms_by_type_with_facts_and_their_own_verdicts(world, login):
     assert "5-1" not in _row(html, "101")  # 10 outlets: 5-1 met there
     # the school's result counts the rooms the page marks
     assert _current(A, "5-1") == "gap"
-    assert ResultRow.objects.filter(is_current()).get(school__code=A, requirement_id="5-1").actual == 5
+    assert factories.current_result(code=A, requirement="5-1").actual == 5
 
 
 def test_requirements_not_applicable_to_the_school_are_not_shown_per_room(world, login):

@@ -9,9 +9,10 @@ import zipfile
 import pytest
 
 from campusplan.accounts.models import AuditEntry
-from campusplan.assessments.models import AssessmentRun, ResultRow, SchoolScore
+from campusplan.assessments.models import AssessmentRun, SchoolScore
 from campusplan.assessments.selectors import is_current
 from campusplan.schools.models import FactValue
+from tests import factories
 from tests.web.world import A, C
 
 pytestmark = pytest.mark.django_db
@@ -20,7 +21,7 @@ HX = {"HX-Request": "true"}
 
 
 def status_of(code: str, requirement: str) -> str:
-    return ResultRow.objects.filter(is_current()).get(school__code=code, requirement_id=requirement).status
+    return factories.current_result(code=code, requirement=requirement).status
 
 
 def test_profile_score_and_results(world, login):

@@ -13,8 +13,9 @@ from __future__ import annotations
 
 from collections import defaultdict
 
+import polars as pl
 from django.core.cache import cache
-from django.db.models import Count, Max, Q, Sum
+from django.db.models import Count, Max, Sum
 
 from campusplan.accounts.scope import district_for, profile_of, visible_schools
 from campusplan.assessments.choices import Level
@@ -22,10 +23,15 @@ from campusplan.assessments.models import (
     AssessmentRun,
     CurrentRun,
     RequirementTally,
-    ResultRow,
     SchoolScore,
 )
-from campusplan.assessments.selectors import current_rows, current_scores, current_units, is_current
+from campusplan.assessments.selectors import (
+    current_matrix,
+    current_scores,
+    current_units,
+    is_current,
+    run_matrix,
+)
 from campusplan.catalog import load_catalog
 from campusplan.catalog.codes import school_types
 from campusplan.engine.equity import Spread, Unit, spreads
@@ -106,10 +112,11 @@ def rated(counts: dict) -> dict:
 TALLIED = ("gap", "violation", "met", "unknown")
 
 
-def _grouped(rows) -> list[dict]:
-    """Required rows' status counts per requirement, grouped in the database."""
-    return list(rows.filter(level=Level.REQUIRED).values("requirement_id", "item").annotate(
-        **{s: Count("id", filter=Q(status=s)) for s in TALLIED}).order_by())
+def _grouped(rows: pl.DataFrame) -> list[dict]:
+    """Required rows' status counts per requirement, of matrix rows (selectors.current_matrix:
+    met rows are in the runs' files, not in the database)."""
+    return rows.filter(pl.col("level") == Level.REQUIRED).group_by("requirement_id", "item") \
+        .agg(*[(pl.col("status") == s).sum().alias(s) for s in TALLIED]).to_dicts()
 
 
 def _requirement_tallies(schools) -> list[dict]:
@@ -120,7 +127,7 @@ def _requirement_tallies(schools) -> list[dict]:
     A scope that is part of a district is grouped over its current rows."""
     districts = set(schools.values_list("district_id", flat=True))
     if schools.count() != School.objects.filter(district_id__in=districts).count():
-        return _grouped(current_rows(schools=schools))
+        return _grouped(current_matrix(schools=schools))
     runs = set(CurrentRun.objects.filter(school__in=schools).values_list("run_id", flat=True))
     sums: dict[tuple, dict] = defaultdict(lambda: dict.fromkeys(TALLIED, 0))
     for t in RequirementTally.objects.filter(run_id__in=runs, district_id__in=districts,
@@ -133,8 +140,8 @@ def _requirement_tallies(schools) -> list[dict]:
             run_id__in=runs, school__in=schools).exclude(is_current()).values_list(
             "run_id", "school_id"):
         stale[run_id].append(school_id)
-    for run_id, ids in stale.items():
-        for t in _grouped(ResultRow.objects.filter(run_id=run_id, school_id__in=ids)):
+    if stale:
+        for t in _grouped(run_matrix(stale)):
             for s in TALLIED:
                 sums[t["requirement_id"], t["item"]][s] -= t[s]
     return [{"requirement_id": r, "item": i, **c} for (r, i), c in sorted(sums.items(), key=lambda kv: kv[0][0])]

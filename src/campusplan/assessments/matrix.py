@@ -1,35 +1,72 @@
 """Each stored run's full result matrix as a zstd Parquet file beside the database
-(`CAMPUSPLAN_RUN_DIR`, `<var>/runs`): every (school, requirement) row with its numbers, for
-exports and analytics (polars, DuckDB) to read without the database. The database keeps what
-pages read; the file is the run's columnar copy, one per run id.
+(`CAMPUSPLAN_RUN_DIR`, `<var>/runs`): every (school, requirement) row with its numbers. It is
+what the pages read a school's met and not-applicable rows from, and what exports and analytics
+(polars, DuckDB) read without the database.
 
-A deleted run's file is removed once the deletion commits (assessments/signals.py). A run whose
-transaction rolls back may leave its file behind; the next run given the same id overwrites it."""
+The database keeps only the rows people look for in lists — gaps, violations, unknowns and the
+rows a waiver set aside (`in_database`): a quarter of a run (docs/scale.md). The run names its
+file (`AssessmentRun.matrix_file`), with a random part, so a file left by a rolled-back run can
+never be read as another run's. A run whose `matrix_file` is empty (runs from before the files)
+keeps every row in the database.
+
+A deleted run's file is removed once the deletion commits (assessments/signals.py)."""
 
 from __future__ import annotations
 
+import secrets
+from collections.abc import Collection
 from pathlib import Path
 
 import polars as pl
 from django.conf import settings
 
+# the statuses whose rows the database keeps (with any waived row): what lists and filters read
+IN_DATABASE = ("gap", "violation", "unknown")
 
-def path(run_id: int) -> Path:
-    return Path(settings.CAMPUSPLAN_RUN_DIR) / f"run-{run_id}.parquet"
+SCHEMA = {"school": pl.Int64, "school_id": pl.Utf8, "requirement_id": pl.Utf8,
+          "item": pl.Int64, "status": pl.Utf8, "level": pl.Utf8, "actual": pl.Float64,
+          "required": pl.Float64, "shortfall": pl.Float64, "basis": pl.Float64,
+          "rows_short": pl.Float64, "waived_by": pl.Int64}
+
+# ≈ 500 row groups whatever the run's size (≥ 16,384 rows each): a school's rows are read from
+# one group, found by the groups' min/max of `school`, without a footer too large to read per page
+GROUPS = 500
+MIN_GROUP = 16_384
 
 
-def write(run_id: int, rows: pl.DataFrame) -> Path:
-    """Write the run's rows (the engine's annotated columns, school by code)."""
-    target = path(run_id)
+def in_database() -> pl.Expr:
+    return pl.col("status").is_in(IN_DATABASE) | pl.col("waived_by").is_not_null()
+
+
+def path(name: str) -> Path:
+    return Path(settings.CAMPUSPLAN_RUN_DIR) / name
+
+
+def write(run_id: int, rows: pl.DataFrame) -> str:
+    """Write the run's rows (columns of SCHEMA), sorted by school; the file's name."""
+    name = f"run-{run_id}-{secrets.token_hex(6)}.parquet"
+    target = path(name)
     target.parent.mkdir(parents=True, exist_ok=True)
-    partial = target.with_suffix(".parquet.part")
-    rows.write_parquet(partial, compression="zstd", statistics=True)
+    partial = target.with_suffix(".part")
+    frame = rows.select([pl.col(k).cast(t) for k, t in SCHEMA.items()]) \
+        .sort("school", "requirement_id")
+    frame.write_parquet(partial, compression="zstd", statistics=True,
+                        row_group_size=max(MIN_GROUP, frame.height // GROUPS + 1))
     partial.replace(target)  # readers never see half a file
-    return target
+    return name
 
 
-def read(run_id: int) -> pl.DataFrame | None:
-    """The run's stored matrix, or None when the file is absent (a run from before the files,
-    or a directory not kept)."""
-    target = path(run_id)
-    return pl.read_parquet(target) if target.exists() else None
+def read(name: str, schools: Collection[int] | None = None) -> pl.DataFrame | None:
+    """A run's rows (of these school ids, or all), or None when it has no file or the file is
+    gone (a run directory not kept with its database: the pages fall back to the database's
+    rows)."""
+    target = path(name) if name else None
+    if target is None or not target.exists():
+        return None
+    scan = pl.scan_parquet(target)
+    if schools is not None:
+        ids = sorted(set(schools))
+        # the range lets the reader skip row groups by their statistics before is_in filters
+        scan = scan.filter(pl.col("school").is_between(ids[0], ids[-1])
+                           & pl.col("school").is_in(ids)) if ids else scan.head(0)
+    return scan.collect()

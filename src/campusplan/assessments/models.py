@@ -33,6 +33,9 @@ class AssessmentRun(models.Model):
     # {district code: {key: {"value": v, "level": "city" | "district"}}}; any key not named
     # judged at the standard's default
     parameters = models.JSONField(default=dict, blank=True)
+    # the run's full matrix in CAMPUSPLAN_RUN_DIR (assessments/matrix.py); the database then
+    # keeps only its gap, violation, unknown and waived rows. Empty: every row is in the database
+    matrix_file = models.CharField(max_length=80, blank=True)
 
     class Meta:
         ordering = ["-created_at"]

@@ -3,6 +3,11 @@ run each school's `CurrentRun` names — the latest run that judged it (assessme
 the pointer; no older row is rewritten). Every reader goes through `current_rows`,
 `current_scores`, `current_units` or `is_current`.
 
+A run's gaps, violations, unknowns and waived rows are in the database (`current_rows`, what
+lists and filters query); all its rows, met and not applicable too, are in its matrix file
+(`current_matrix`, `run_matrix`; assessments/matrix.py), which every reader of a school's whole
+result goes through.
+
 `stored_assessment` turns the current rows back into the engine's `Assessment` (results as
 numbers, frames from the stored facts), so pages, exports, plans and reports read what the
 dashboards read — the run, not a new engine pass — and explanations are rendered when read, in
@@ -11,11 +16,14 @@ the reader's language.
 
 from __future__ import annotations
 
+from collections import defaultdict
+from collections.abc import Collection
 from dataclasses import dataclass
 
 import polars as pl
 from django.db.models import F, Q, QuerySet
 
+from campusplan.assessments import matrix
 from campusplan.assessments.models import (
     AssessmentRun,
     CurrentRun,
@@ -43,8 +51,59 @@ def is_current(prefix: str = "") -> Q:
 
 
 def current_rows(*, schools) -> QuerySet[ResultRow]:
-    """The current result rows of these schools (a QuerySet of schools or a list)."""
+    """The current result rows of these schools that the database keeps: gaps, violations,
+    unknowns and waived rows (a QuerySet of schools or a list). Met and not-applicable rows:
+    `current_matrix`."""
     return ResultRow.objects.filter(is_current(), school__in=schools)
+
+
+MATRIX = {"run_id": pl.Int64, "school": pl.Int64, "code": pl.Utf8, "requirement_id": pl.Utf8,
+          "item": pl.Int64, "status": pl.Utf8, "level": pl.Utf8, "actual": pl.Float64,
+          "required": pl.Float64, "shortfall": pl.Float64, "basis": pl.Float64,
+          "rows_short": pl.Float64, "waived_by": pl.Int64}
+_FROM_DB = ("run_id", "school_id", "school__code", "requirement_id", "item", "status", "level",
+            "actual", "required", "shortfall", "basis", "rows_short", "waived_by_id")
+_CHUNK = 5000  # school ids per query of the database fallback (SQLite's bound parameters)
+
+
+def current_matrix(*, schools) -> pl.DataFrame:
+    """Every current result row of these schools, met and not applicable included (columns of
+    MATRIX), from their runs' files; schools never assessed have none."""
+    ids = [s.pk for s in schools] if isinstance(schools, list) else list(
+        schools.values_list("pk", flat=True))
+    by_run: dict[int, list[int]] = defaultdict(list)
+    for school, run in current_runs(school_ids=ids).items():
+        by_run[run].append(school)
+    return run_matrix(by_run)
+
+
+def run_matrix(schools_of: dict[int, Collection[int]]) -> pl.DataFrame:
+    """Run id → school ids: those schools' every row in those runs. From each run's file; from
+    the database for a run without one (its rows are all there) or whose file is gone (then
+    only the rows the database keeps)."""
+    files = dict(AssessmentRun.objects.filter(pk__in=list(schools_of))
+                 .values_list("pk", "matrix_file"))
+    parts = [pl.DataFrame(schema=MATRIX)]
+    for run, ids in schools_of.items():
+        frame = matrix.read(files.get(run, ""), ids)
+        if frame is not None:
+            parts.append(frame.select(pl.lit(run, pl.Int64).alias("run_id"), "school",
+                                      pl.col("school_id").alias("code"), *list(MATRIX)[3:]))
+            continue
+        ids = sorted(ids)
+        for start in range(0, len(ids), _CHUNK):
+            rows = ResultRow.objects.filter(run_id=run, school_id__in=ids[start:start + _CHUNK])
+            parts.append(pl.DataFrame(list(rows.values_list(*_FROM_DB)), schema=MATRIX,
+                                      orient="row"))
+    return pl.concat(parts, how="vertical_relaxed")
+
+
+def as_rows(frame: pl.DataFrame) -> list[ResultRow]:
+    """Matrix rows as (unsaved) ResultRow objects, for the pages that show a school's rows."""
+    fields = [k for k in MATRIX if k != "code"]
+    return [ResultRow(**{("school_id" if k == "school" else "waived_by_id" if k == "waived_by"
+                          else k): v for k, v in zip(fields, r, strict=True)})
+            for r in frame.select(fields).iter_rows()]
 
 
 def current_scores(*, schools) -> QuerySet[SchoolScore]:
@@ -96,7 +155,8 @@ def stored_assessment(*, schools, catalog: Catalog) -> tuple[Assessment, RunInfo
     """The current run of these schools as an Assessment (schools never assessed are left out),
     with the run(s) it comes from."""
     schools = list(schools)
-    rows = list(current_rows(schools=schools).values_list("run_id", "school__code", *VALUES[1:]))
+    rows = list(current_matrix(schools=schools).select("run_id", "code", *VALUES[1:])
+                .iter_rows())
     judged = {r[1] for r in rows}
     stored = [s for s in schools if s.code in judged]
     frames = _as_judged(stored, schools_as_inputs(schools=stored, catalog=catalog), catalog,
@@ -166,9 +226,12 @@ class SchoolDiff:
 
 
 def _statuses(run_ids, schools) -> dict[tuple[str, str], str]:
-    rows = ResultRow.objects.filter(run_id__in=list(run_ids), school__in=schools)
-    return {(code, req): status for code, req, status in
-            rows.values_list("school__code", "requirement_id", "status")}
+    judged: dict[int, list[int]] = defaultdict(list)
+    for run, school in SchoolScore.objects.filter(run_id__in=list(run_ids), school__in=schools) \
+            .values_list("run_id", "school_id"):
+        judged[run].append(school)
+    rows = run_matrix(judged).select("code", "requirement_id", "status")
+    return {(code, req): status for code, req, status in rows.iter_rows()}
 
 
 def run_diff(*, old_runs, new_runs, schools) -> list[SchoolDiff]:

@@ -36,7 +36,9 @@ def assessment_run_create(*, schools, scope_kind: str, scope_code: str = "",
                           catalog: Catalog | None = None, as_of: dt.date | None = None,
                           user=None, actor: str = "", kind: str = "working", label: str = "",
                           progress: Callable | None = None) -> tuple[AssessmentRun, Assessment]:
-    """Run the engine over stored schools; store the run and one row per (school, requirement).
+    """Run the engine over stored schools; store the run: its full matrix as a file, in the
+    database its gaps, violations, unknowns and waived rows, per-school scores and
+    per-district tallies (assessments/matrix.py).
 
     Rows keep numbers only; explanations are rendered from them when read, in the reader's
     language (assessments/selectors.py). The use case (campusplan.usecases.runs) audits it."""
@@ -63,11 +65,13 @@ def assessment_run_create(*, schools, scope_kind: str, scope_code: str = "",
                 d: {k: {"value": v, "level": lvl} for k, (v, lvl) in p.items()}
                 for d, p in in_force.items()})
         _point(record, schools)
-        _store_rows(record, rows, by_code, progress, waived)
+        full = _full_rows(rows, by_code, waived)
+        record.matrix_file = matrix.write(record.pk, full)
+        record.save(update_fields=["matrix_file"])
+        _store_rows(record, full, progress)
         _store_tallies(record, rows, by_code)
         _store_scores(record, result, by_code)
         _store_units(record, result, by_code)
-        matrix.write(record.pk, rows)
     return record, result
 
 
@@ -149,14 +153,22 @@ ROW_FIELDS = ("run", "school", "requirement_id", "item", "status", "level", "act
               "required", "shortfall", "basis", "rows_short", "waived_by")
 
 
-def _store_rows(record: AssessmentRun, rows: pl.DataFrame, by_code: dict[str, School],
-                progress: Callable | None, waived: dict[tuple[str, str], int]) -> None:
+def _full_rows(rows: pl.DataFrame, by_code: dict[str, School],
+               waived: dict[tuple[str, str], int]) -> pl.DataFrame:
+    """The run's every row with the school's id and the waiver that set it aside, in the order
+    of the (run, school, requirement) and (school, run, …) indexes, so each insert lands beside
+    the one before instead of anywhere in the B-trees (≈2× on SQLite)."""
     ids = {code: s.pk for code, s in by_code.items()}
-    # in the order of the (run, school, requirement) and (school, run, …) indexes, so each insert
-    # lands beside the one before instead of anywhere in the B-trees (≈2× on SQLite)
-    rows = rows.with_columns(pl.col("school_id").replace_strict(ids, return_dtype=pl.Int64)
-                             .alias("_pk")).sort("_pk", "requirement_id")
-    tuples = ((record.pk, r[10], r[1], r[2], r[3], r[4], r[5], r[6], r[7], r[8], r[9],
-               waived.get((r[0], r[1])) if waived else None)
-              for r in rows.iter_rows())
-    insert_rows(ResultRow, ROW_FIELDS, tuples, progress, rows.height)
+    waivers = pl.DataFrame([(c, r, pk) for (c, r), pk in waived.items()], orient="row",
+                           schema={"school_id": pl.Utf8, "requirement_id": pl.Utf8,
+                                   "waived_by": pl.Int64})
+    return rows.with_columns(pl.col("school_id").replace_strict(ids, return_dtype=pl.Int64)
+                             .alias("school")) \
+        .join(waivers, on=["school_id", "requirement_id"], how="left") \
+        .sort("school", "requirement_id")
+
+
+def _store_rows(record: AssessmentRun, full: pl.DataFrame, progress: Callable | None) -> None:
+    kept = full.filter(matrix.in_database()).select(
+        pl.lit(record.pk).alias("run"), *ROW_FIELDS[1:])
+    insert_rows(ResultRow, ROW_FIELDS, kept.iter_rows(), progress, kept.height)

@@ -13,5 +13,6 @@ from campusplan.assessments.models import AssessmentRun
 
 @receiver(post_delete, sender=AssessmentRun, dispatch_uid="run_matrix_delete")
 def _drop_matrix(sender, instance: AssessmentRun, **_kwargs) -> None:
-    target = matrix.path(instance.pk)
-    transaction.on_commit(lambda: target.unlink(missing_ok=True))
+    if instance.matrix_file:
+        target = matrix.path(instance.matrix_file)
+        transaction.on_commit(lambda: target.unlink(missing_ok=True))

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from django.db.models import Count, Max, Q, Sum
 
-from campusplan.assessments.selectors import current_rows
+from campusplan.assessments.selectors import current_matrix
 from campusplan.planning.prices import PriceBook, PriceCatalog, PriceChange, overlay
 from campusplan.projects.choices import ProjectStatus
 from campusplan.projects.models import DistrictPrice, Project
@@ -92,6 +92,6 @@ def fact_numbers(*, school, keys) -> dict[str, float | bool | None]:
 def current_status(*, project) -> list[dict]:
     """The current result of each requirement the project closes (达标 once it is built)."""
     ids = [i for i in (project.requirement_ids or "").split("、") if i]
-    rows = current_rows(schools=[project.school]).filter(requirement_id__in=ids)
-    found = {r.requirement_id: r.status for r in rows}
+    rows = current_matrix(schools=[project.school]).select("requirement_id", "status")
+    found = {req: status for req, status in rows.iter_rows() if req in ids}
     return [{"requirement_id": i, "status": found.get(i, "")} for i in ids]

@@ -10,6 +10,8 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 
+from django.core.exceptions import EmptyResultSet
+from django.db import connection
 from django.db.models import QuerySet
 
 from campusplan.catalog.codes import school_types, stages_of
@@ -65,11 +67,14 @@ def _documents_json(schools: QuerySet | list[School], catalog: Catalog) -> dict[
     ids = {s.id: s for s in schools}
     facts, room_facts, svc_facts = _current_facts(ids, catalog)
     docs = {s.code: _profile(s) | {"facts": facts.get(s.id, {})} for s in schools}
-    for room in Room.objects.filter(school_id__in=ids).order_by("school_id", "code"):
-        doc = docs[ids[room.school_id].code]
-        doc["rooms"] = (doc["rooms"] or []) + [
-            {"code": room.code, "type": room.room_type, "name": room.name or None}
-            | room_facts.get(room.id, {})]
+    rooms = Room.objects.filter(school_id__in=ids).order_by("school_id", "code") \
+        .values_list("id", "school_id", "code", "room_type", "name")
+    for room_id, school_id, code, room_type, name in _raw(rooms):
+        doc = docs[ids[school_id].code]
+        if doc["rooms"] is None:
+            doc["rooms"] = []
+        doc["rooms"].append({"code": code, "type": room_type, "name": name or None}
+                            | room_facts.get(room_id, {}))
     for svc in PurchasedService.objects.filter(school_id__in=ids).order_by("school_id", "id"):
         doc = docs[ids[svc.school_id].code]
         doc["services"] = (doc["services"] or []) + [_service(svc, svc_facts)]
@@ -103,7 +108,9 @@ def _current_facts(ids: dict, catalog: Catalog):
     school, room, svc = defaultdict(dict), defaultdict(dict), defaultdict(dict)
     rows = FactValue.objects.filter(school_id__in=list(ids), superseded_at__isnull=True) \
         .values_list("school_id", "room_id", "service_id", "key", "num", "flag", "text")
-    for school_id, room_id, service_id, key, num, flag, text in rows.iterator(chunk_size=10000):
+    for school_id, room_id, service_id, key, num, flag, text in _raw(rows):
+        if flag is not None:
+            flag = bool(flag)  # SQLite gives 0/1
         if room_id:
             room[room_id][key] = _value(num, flag, text, types.get(("room", key)))
         elif service_id:
@@ -111,6 +118,20 @@ def _current_facts(ids: dict, catalog: Catalog):
         else:
             school[school_id][key] = _value(num, flag, text, types.get(("school", key)))
     return school, room, svc
+
+
+def _raw(rows: QuerySet):
+    """A values_list query's tuples straight from the driver: Django's per-value converters
+    cost more than the query for the hundreds of thousands of fact values a run reads (the
+    callers convert the one type that needs it, booleans on SQLite)."""
+    try:
+        sql, params = rows.query.sql_with_params()
+    except EmptyResultSet:  # e.g. `__in` an empty list: nothing to read
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        while chunk := cursor.fetchmany(10000):
+            yield from chunk
 
 
 def district_services(*, districts: Iterable[str],

@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+import polars as pl
 from django.utils import timezone
 
 from campusplan.assessments import selectors
@@ -123,8 +124,8 @@ def _verdicts(catalog: Catalog, school: School, lang: str) -> dict[str, list[Row
     assessment, info = selectors.stored_assessment(schools=[school], catalog=catalog)
     if info is None:
         return {}
-    skip = frozenset(selectors.current_rows(schools=[school]).filter(status="not_applicable")
-                     .values_list("requirement_id", flat=True))
+    rows = selectors.current_matrix(schools=[school])
+    skip = frozenset(rows.filter(pl.col("status") == "not_applicable")["requirement_id"])
     return row_verdicts(catalog, assessment.frames, school.code, lang_code(lang), skip=skip)
 
 

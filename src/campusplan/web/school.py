@@ -167,7 +167,8 @@ class ResultFilters:
 
 
 def current_rows(school: School) -> list[ResultRow]:
-    return list(selectors.current_rows(schools=[school]))
+    """Every current row of the school, met and not applicable too (from its run's file)."""
+    return selectors.as_rows(selectors.current_matrix(schools=[school]))
 
 
 def explanations(school: School, catalog: Catalog, lang: str) -> dict[str, str]:
