@@ -142,3 +142,31 @@ def test_a_deleted_run_takes_its_matrix_file(world, django_capture_on_commit_cal
         run.delete()
     assert not target.exists()
     assert matrix.path(world["runs"][HD].matrix_file).exists()  # another run's file stays
+
+
+def test_a_run_in_batches_of_districts_stores_what_one_batch_stores(world, settings):
+    """CAMPUSPLAN_RUN_BATCH bounds a run's memory by assessing whole districts at a time; the
+    stored run is the same as in one batch: file, database rows, tallies and scores."""
+    from campusplan.assessments.models import SchoolScore
+    from campusplan.assessments.services import district_batches
+
+    schools = list(School.objects.select_related("district").order_by("code"))
+    assert [len(b) for b in district_batches(schools, 1)] == [2, 3]  # whole districts (Fengtai, Haidian)
+    assert [len(b) for b in district_batches(schools, 5)] == [5]
+    whole = factories.assessed(schools=schools)
+    settings.CAMPUSPLAN_RUN_BATCH = 1
+    parts = factories.assessed(schools=schools)
+
+    def stored(run):
+        frame = matrix.read(run.matrix_file).drop("school").sort("school_id", "requirement_id")
+        tallies = sorted(RequirementTally.objects.filter(run=run).values_list(
+            "district_id", "requirement_id", "level", *RequirementTally.STATUSES))
+        scores = sorted(SchoolScore.objects.filter(run=run).values_list(
+            "school_id", "met", "gaps", "violations", "judged", "rate"))
+        return (frame.rows(), _rows(run), tallies, scores, run.results, run.counts)
+
+    one, two = stored(whole), stored(parts)
+    assert one[0] and one[1] and one[2]
+    assert [len(x) if isinstance(x, list) else x for x in one] == \
+        [len(x) if isinstance(x, list) else x for x in two]
+    assert one == two

@@ -43,17 +43,49 @@ def path(name: str) -> Path:
 
 
 def write(run_id: int, rows: pl.DataFrame) -> str:
-    """Write the run's rows (columns of SCHEMA), sorted by school; the file's name."""
-    name = f"run-{run_id}-{secrets.token_hex(6)}.parquet"
-    target = path(name)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    partial = target.with_suffix(".part")
-    frame = rows.select([pl.col(k).cast(t) for k, t in SCHEMA.items()]) \
-        .sort("school", "requirement_id")
-    frame.write_parquet(partial, compression="zstd", statistics=True,
-                        row_group_size=max(MIN_GROUP, frame.height // GROUPS + 1))
-    partial.replace(target)  # readers never see half a file
-    return name
+    """Write the run's rows (columns of SCHEMA) as one file; the file's name."""
+    writer = Writer(run_id)
+    writer.add(rows)
+    return writer.close()
+
+
+class Writer:
+    """A run's file written batch by batch (assessments/services.py assesses a large run a few
+    districts at a time): each batch a part, the parts streamed into the one file at the end."""
+
+    def __init__(self, run_id: int):
+        self.name = f"run-{run_id}-{secrets.token_hex(6)}.parquet"
+        self.target = path(self.name)
+        self.target.parent.mkdir(parents=True, exist_ok=True)
+        self.parts: list[Path] = []
+        self.rows = 0
+
+    def add(self, rows: pl.DataFrame) -> None:
+        part = self.target.with_suffix(f".part{len(self.parts)}")
+        frame = rows.select([pl.col(k).cast(t) for k, t in SCHEMA.items()]) \
+            .sort("school", "requirement_id")
+        frame.write_parquet(part, compression="zstd", statistics=True,
+                            row_group_size=max(MIN_GROUP, frame.height // GROUPS + 1))
+        self.parts.append(part)
+        self.rows += frame.height
+
+    def discard(self) -> None:
+        """The run failed: its parts go (a written file stays until the next run's name)."""
+        for part in self.parts:
+            part.unlink(missing_ok=True)
+
+    def close(self) -> str:
+        partial = self.target.with_suffix(".part")
+        if len(self.parts) == 1:
+            self.parts[0].replace(partial)
+        else:  # streamed: no batch's rows are held beside another's
+            pl.scan_parquet(self.parts).sink_parquet(
+                partial, compression="zstd", statistics=True,
+                row_group_size=max(MIN_GROUP, self.rows // GROUPS + 1))
+            for part in self.parts:
+                part.unlink()
+        partial.replace(self.target)  # readers never see half a file
+        return self.name
 
 
 def read(name: str, schools: Collection[int] | None = None) -> pl.DataFrame | None:

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from collections.abc import Callable
 
 import polars as pl
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
@@ -35,44 +37,82 @@ COLUMNS = ("school_id", "requirement_id", "item", "status", "level", "actual", "
 def assessment_run_create(*, schools, scope_kind: str, scope_code: str = "",
                           catalog: Catalog | None = None, as_of: dt.date | None = None,
                           user=None, actor: str = "", kind: str = "working", label: str = "",
-                          progress: Callable | None = None) -> tuple[AssessmentRun, Assessment]:
+                          progress: Callable | None = None
+                          ) -> tuple[AssessmentRun, Assessment | None]:
     """Run the engine over stored schools; store the run: its full matrix as a file, in the
     database its gaps, violations, unknowns and waived rows, per-school scores and
     per-district tallies (assessments/matrix.py).
 
-    Rows keep numbers only; explanations are rendered from them when read, in the reader's
-    language (assessments/selectors.py). The use case (campusplan.usecases.runs) audits it."""
+    More schools than `CAMPUSPLAN_RUN_BATCH` are assessed and written a few whole districts at
+    a time (every rule the engine knows judges a school or its district), so memory is bounded
+    by the batch, not the country; the Assessment is then not returned (None) — it would be the
+    country's. Rows keep numbers only; explanations are rendered from them when read, in the
+    reader's language (assessments/selectors.py). The use case (campusplan.usecases.runs)
+    audits it."""
     catalog = catalog or load_catalog()
     schools = list(schools)
     day = as_of or timezone.localdate()
-    deviations = tailoring.valid_deviations(schools, day)
-    inputs = with_approvals(schools_as_inputs(schools=schools, catalog=catalog), deviations)
     params, in_force = tailoring.school_params(schools)
-    result = run(catalog, inputs, day, params=params)
-    waivers = {(d.school.code, d.requirement_id): d.pk for d in deviations
-               if d.kind == DeviationKind.WAIVER}
-    waived = {pair: waivers[pair] for pair in result.waive(set(waivers))}
-    rows = result.annotated.select(*COLUMNS).with_columns(pl.col("status", "level").cast(pl.Utf8))
-    counts = dict(rows.group_by("status").len().iter_rows())
-    by_code = {s.code: s for s in schools}
+    batches = district_batches(schools, settings.CAMPUSPLAN_RUN_BATCH)
+    counts: Counter[str] = Counter()
+    result = None
     with transaction.atomic():
         record = AssessmentRun.objects.create(
             catalog_key=catalog.standard.key, catalog_version=catalog.version,
             catalog_checksum=catalog.checksum, as_of=day, created_by=user,
             actor=actor or getattr(user, "username", ""), scope_kind=scope_kind,
-            scope_code=scope_code, schools=len(schools), results=rows.height, counts=counts,
-            kind=kind, label=label, parameters={
+            scope_code=scope_code, schools=len(schools), kind=kind, label=label, parameters={
                 d: {k: {"value": v, "level": lvl} for k, (v, lvl) in p.items()}
                 for d, p in in_force.items()})
         _point(record, schools)
-        full = _full_rows(rows, by_code, waived)
-        record.matrix_file = matrix.write(record.pk, full)
-        record.save(update_fields=["matrix_file"])
-        _store_rows(record, full, progress)
-        _store_tallies(record, rows, by_code)
-        _store_scores(record, result, by_code)
-        _store_units(record, result, by_code)
-    return record, result
+        writer = matrix.Writer(record.pk)
+        try:
+            for batch in batches:
+                result = _store_batch(record, batch, catalog, day, params, writer, counts,
+                                      progress)
+            record.matrix_file = writer.close()
+        except BaseException:
+            writer.discard()
+            raise
+        record.results, record.counts = sum(counts.values()), dict(counts)
+        record.save(update_fields=["matrix_file", "results", "counts"])
+    return record, result if len(batches) == 1 else None
+
+
+def district_batches(schools: list[School], size: int) -> list[list[School]]:
+    """The schools in batches of whole districts, each of at most `size` schools unless one
+    district alone is larger (at least one batch, possibly empty)."""
+    by_district: dict[int, list[School]] = {}
+    for s in schools:
+        by_district.setdefault(s.district_id, []).append(s)
+    batches: list[list[School]] = [[]]
+    for group in by_district.values():
+        if batches[-1] and len(batches[-1]) + len(group) > size:
+            batches.append([])
+        batches[-1].extend(group)
+    return batches
+
+
+def _store_batch(record: AssessmentRun, schools: list[School], catalog: Catalog,
+                 day: dt.date, params: dict, writer: matrix.Writer, counts: Counter,
+                 progress: Callable | None) -> Assessment:
+    deviations = tailoring.valid_deviations(schools, day)
+    inputs = with_approvals(schools_as_inputs(schools=schools, catalog=catalog), deviations)
+    result = run(catalog, inputs, day, params={s.code: params[s.code] for s in schools
+                                               if s.code in params})
+    waivers = {(d.school.code, d.requirement_id): d.pk for d in deviations
+               if d.kind == DeviationKind.WAIVER}
+    waived = {pair: waivers[pair] for pair in result.waive(set(waivers))}
+    rows = result.annotated.select(*COLUMNS).with_columns(pl.col("status", "level").cast(pl.Utf8))
+    counts.update(dict(rows.group_by("status").len().iter_rows()))
+    by_code = {s.code: s for s in schools}
+    full = _full_rows(rows, by_code, waived)
+    writer.add(full)
+    _store_rows(record, full, progress)
+    _store_tallies(record, rows, by_code)
+    _store_scores(record, result, by_code)
+    _store_units(record, result, by_code)
+    return result
 
 
 def with_approvals(inputs: Inputs, deviations: list[Deviation]) -> Inputs:

@@ -74,7 +74,8 @@ def assess_stored_cmd(
         fail("没有已登记的学校", "no stored schools", lang)
     with progress_bar(progress) as bar:
         record, result = runs.assess(actor=who, schools=schools, as_of=as_of, progress=bar)
-    print_summary(result.summary(), lang)
+    if result is not None:  # a run in batches (CAMPUSPLAN_RUN_BATCH) returns no Assessment
+        print_summary(result.summary(), lang)
     console.print(f"{'已保存评估批次' if zh(lang) else 'stored run'} #{record.pk}: "
                   f"{record.catalog_version}, {record.results} rows, {record.counts}")
 
