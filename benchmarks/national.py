@@ -87,7 +87,12 @@ def phase_run() -> dict:
     record, _result = runs.assess(actor=audit.actor_for(None, "cli", name="national benchmark"),
                                   schools=schools)
     elapsed = time.perf_counter() - t
+    from campusplan.assessments import matrix
+    from campusplan.assessments.models import ResultRow
+
     return {"run_s": elapsed, "rows": record.results, "peak_kib": status_kib("VmHWM"),
+            "db_rows": ResultRow.objects.filter(run=record).count(),
+            "file_bytes": matrix.path(record.matrix_file).stat().st_size,
             "base_kib": base, "db_growth": _db_bytes() - before,
             "table_growth": _table_bytes() - tables}
 
@@ -350,6 +355,8 @@ def report(demo: dict, big: dict, n_demo: int, n_big: int) -> None:
         ("stored run, first", lambda m: f"{m['run1']['run_s']:.1f} s"),
         ("stored run, second", lambda m: f"{m['run2']['run_s']:.1f} s"),
         ("result rows per run", lambda m: f"{m['run1']['rows']:,}"),
+        ("of them in the database", lambda m: f"{m['run1']['db_rows']:,}"),
+        ("the run's Parquet file", lambda m: _mb(m["run1"]["file_bytes"])),
         ("peak memory of the run", lambda m: f"{m['run1']['peak_kib'] / 2**20:.2f} GiB"),
         ("db growth, first run", lambda m: _mb(m["run1"]["db_growth"])),
         ("db growth, second run", lambda m: _mb(m["run2"]["db_growth"])),

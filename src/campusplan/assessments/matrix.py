@@ -54,7 +54,8 @@ class Writer:
     districts at a time): each batch a part, the parts streamed into the one file at the end."""
 
     def __init__(self, run_id: int):
-        self.name = f"run-{run_id}-{secrets.token_hex(6)}.parquet"
+        # a folder per thousand runs: every edit of a school stores a (small) run
+        self.name = f"{run_id // 1000:04d}/run-{run_id}-{secrets.token_hex(6)}.parquet"
         self.target = path(self.name)
         self.target.parent.mkdir(parents=True, exist_ok=True)
         self.parts: list[Path] = []
