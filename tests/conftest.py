@@ -36,8 +36,11 @@ def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix, t
         db.setdefault("TEST", {})["NAME"] = str(tmp_path_factory.mktemp("db") / "test.sqlite3")
 
 
-@pytest.fixture(autouse=True)
-def _run_files(settings, tmp_path_factory):
+@pytest.fixture(autouse=True, scope="session")
+def _run_files(tmp_path_factory):
     """Each stored run writes its Parquet matrix (assessments/matrix.py) under a temporary
-    directory, never the checkout's var/."""
-    settings.CAMPUSPLAN_RUN_DIR = str(tmp_path_factory.getbasetemp() / "runs")
+    directory, never the checkout's var/ — for the whole session, so the worlds that modules
+    build once (before any function's `settings`) write where their tests read."""
+    from django.conf import settings as django_settings
+
+    django_settings.CAMPUSPLAN_RUN_DIR = str(tmp_path_factory.getbasetemp() / "runs")

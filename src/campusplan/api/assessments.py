@@ -8,10 +8,9 @@ counts are recomputed over those schools only, so no other school's figures leak
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
 from typing import Any, Literal
 
-from django.db.models import Count, Exists, OuterRef, QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 from ninja import Field, Path, Query, Router, Schema, Status
 from pydantic import ConfigDict, model_validator
 
@@ -35,8 +34,14 @@ from campusplan.api.schemas import (
     responses,
 )
 from campusplan.assessments import dashboards
-from campusplan.assessments.models import AssessmentRun, ResultRow
-from campusplan.assessments.selectors import current_runs, explanations
+from campusplan.assessments.models import AssessmentRun, ResultRow, SchoolScore
+from campusplan.assessments.selectors import (
+    as_rows,
+    current_matrix,
+    current_runs,
+    explanations,
+    run_counts,
+)
 from campusplan.catalog.loader import load_catalog
 from campusplan.usecases import runs, scoping
 from campusplan.usecases.filters import RESULT_ORDER
@@ -145,8 +150,11 @@ class ResultFilter(Schema):
     area: Literal[tuple(a.key for a in load_catalog().standard.areas)] | None = Field(
         None, description="领域 / area of the standard")
     requirement: RequirementId | None = None
-    status: StatusName | Literal["failing"] | None = Field(
-        None, description="状态；failing = 未达标或违规 / gap or violation")
+    status: Literal["gap", "violation", "unknown", "failing"] | None = Field(
+        None, description="状态；failing = 未达标或违规。结果列表只含需关注的行（未达标、违规、未知），"
+                          "达标与不适用见 GET /schools/{code}/results / gap, violation, unknown; "
+                          "failing = gap or violation. The lists hold the rows that need "
+                          "attention; a school's every row: GET /schools/{code}/results")
     level: LevelName | None = None
     ordering: orderings(*RESULT_ORDER) = "school"
     lang: Literal["zh", "en"] = Field("zh", description="说明的语言 / language of explanations")
@@ -164,7 +172,7 @@ def _is_city(request) -> bool:
 
 def _visible_runs(request, schools=None) -> QuerySet:
     visible = schools if schools is not None else scope.visible_schools(user_of(request))
-    rows = ResultRow.objects.filter(run=OuterRef("pk"), school__in=visible.values("pk"))
+    rows = SchoolScore.objects.filter(run=OuterRef("pk"), school__in=visible.values("pk"))
     runs = AssessmentRun.objects.all()
     if schools is None and _is_city(request):
         return runs
@@ -174,15 +182,13 @@ def _visible_runs(request, schools=None) -> QuerySet:
 def _run_out(runs: list[AssessmentRun], request) -> list[dict[str, Any]]:
     if _is_city(request):
         return [_run_dict(r, r.schools, r.results, r.counts) for r in runs]
-    visible = scope.visible_schools(user_of(request)).values("pk")
-    rows = ResultRow.objects.filter(run__in=runs, school__in=visible)
-    counts: dict[int, dict[str, int]] = defaultdict(dict)
-    for run_id, status, n in rows.values_list("run_id", "status").annotate(n=Count("id")) \
-            .order_by():
-        counts[run_id][status] = n
-    schools = dict(rows.values_list("run_id").annotate(n=Count("school", distinct=True))
-                   .order_by())
-    return [_run_dict(r, schools.get(r.pk, 0), sum(counts[r.pk].values()), counts[r.pk])
+    user = user_of(request)
+    profile = scope.profile_of(user)
+    district = profile.district if profile is not None and profile.level == Level.DISTRICT \
+        else None
+    counts = run_counts(runs=runs, schools=scope.visible_schools(user).values("pk"),
+                        district=district)
+    return [_run_dict(r, counts[r.pk][0], sum(counts[r.pk][1].values()), counts[r.pk][1])
             for r in runs]
 
 
@@ -270,6 +276,35 @@ def run_results(request, filters: Query[ResultFilter], page: Query[PageIn],
 def result_list(request, filters: Query[ResultFilter], page: Query[PageIn]):
     found = listing_of(request, "results", filters)  # the caller's current rows, filtered
     return _results_page(found.rows, page, filters.lang)
+
+
+class SchoolResultFilter(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    status: StatusName | None = None
+    lang: Literal["zh", "en"] = Field("zh", description="说明的语言 / language of explanations")
+
+
+@router.get("/schools/{code}/results",
+            response=responses(page_of(ResultOut, "SchoolResultPage"), 404),
+            summary="一所学校当前的全部结果（含达标、不适用）/ a school's every current result")
+def school_results(request, code: SchoolCode, filters: Query[SchoolResultFilter],
+                   page: Query[PageIn]):
+    """What the school page shows: every requirement's current result, met and not applicable
+    too (read from the run's file), in the standard's order, explained in `lang`."""
+    school = school_of(request, code)
+    rows = as_rows(current_matrix(schools=[school]))
+    if filters.status:
+        rows = [r for r in rows if r.status == filters.status]
+    order_of = {r.id: n for n, (_a, _i, r) in enumerate(load_catalog().standard.requirements())}
+    rows.sort(key=lambda r: (order_of.get(r.requirement_id, 10_000), r.requirement_id))
+    for r in rows:
+        r.school = school
+    out = paginate(rows, page)
+    said = explanations(schools=[school], catalog=load_catalog(), lang=filters.lang) \
+        if out["items"] else {}
+    out["items"] = [_result_out(r, said) for r in out["items"]]
+    return out
 
 
 @router.get("/scores", response=responses(page_of(SchoolScoreOut, "SchoolScorePage")),

@@ -28,6 +28,7 @@ from campusplan.assessments.models import (
     AssessmentRun,
     CurrentRun,
     EquityUnit,
+    RequirementTally,
     ResultRow,
     SchoolScore,
 )
@@ -96,6 +97,27 @@ def run_matrix(schools_of: dict[int, Collection[int]]) -> pl.DataFrame:
             parts.append(pl.DataFrame(list(rows.values_list(*_FROM_DB)), schema=MATRIX,
                                       orient="row"))
     return pl.concat(parts, how="vertical_relaxed")
+
+
+def run_counts(*, runs, schools, district=None) -> dict[int, tuple[int, dict[str, int]]]:
+    """Run id → (schools of `schools` it judged, their rows per status). A whole district's
+    counts are its stored tallies; a school's are read from the run's file."""
+    judged: dict[int, list[int]] = defaultdict(list)
+    for run, school in SchoolScore.objects.filter(run__in=runs, school__in=schools) \
+            .values_list("run_id", "school_id"):
+        judged[run].append(school)
+    counts: dict[int, dict[str, int]] = defaultdict(dict)
+    if district is not None:
+        for t in RequirementTally.objects.filter(run__in=runs, district=district).values(
+                "run_id", *RequirementTally.STATUSES):
+            for status in RequirementTally.STATUSES:
+                if t[status]:
+                    counts[t["run_id"]][status] = counts[t["run_id"]].get(status, 0) + t[status]
+    elif judged:
+        for run, status, n in run_matrix(judged).group_by("run_id", "status").len().iter_rows():
+            counts[run][status] = n
+    return {run: (len(judged.get(run, [])), counts.get(run, {})) for run in
+            {r.pk if hasattr(r, "pk") else r for r in runs}}
 
 
 def as_rows(frame: pl.DataFrame) -> list[ResultRow]:

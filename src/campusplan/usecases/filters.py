@@ -19,6 +19,7 @@ from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 from campusplan.assessments.choices import Level, Status
+from campusplan.assessments.matrix import IN_DATABASE
 from campusplan.assessments.models import ResultRow, SchoolScore
 from campusplan.assessments.selectors import is_current
 from campusplan.catalog import load_catalog
@@ -72,7 +73,9 @@ def area_choices() -> list[tuple[str, str]]:
 
 SCHOOL_STATUS = (("violation", _("有违规")), ("gap", _("有未达标")), ("failing", _("有违规或未达标")),
                  ("met", _("必配全部达标")), ("unknown", _("有未知")), ("unassessed", _("未评估")))
-RESULT_STATUS = tuple((s.value, s.label) for s in Status) + (("failing", _("违规或未达标")),)
+# the result lists hold the rows the database keeps (assessments/matrix.py): what needs attention
+RESULT_STATUS = tuple((s.value, s.label) for s in Status if s.value in IN_DATABASE) + (
+    ("failing", _("违规或未达标")),)
 SMART_PHASES = tuple((k, lazy_label(v.SMART_PHASE, k)) for k in v.SMART_PHASE)
 
 
