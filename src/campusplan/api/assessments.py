@@ -282,6 +282,7 @@ class SchoolResultFilter(Schema):
     model_config = ConfigDict(extra="forbid")
 
     status: StatusName | None = None
+    requirement: RequirementId | None = None
     lang: Literal["zh", "en"] = Field("zh", description="说明的语言 / language of explanations")
 
 
@@ -294,8 +295,8 @@ def school_results(request, code: SchoolCode, filters: Query[SchoolResultFilter]
     too (read from the run's file), in the standard's order, explained in `lang`."""
     school = school_of(request, code)
     rows = as_rows(current_matrix(schools=[school]))
-    if filters.status:
-        rows = [r for r in rows if r.status == filters.status]
+    rows = [r for r in rows if filters.status in (None, r.status)
+            and filters.requirement in (None, r.requirement_id)]
     order_of = {r.id: n for n, (_a, _i, r) in enumerate(load_catalog().standard.requirements())}
     rows.sort(key=lambda r: (order_of.get(r.requirement_id, 10_000), r.requirement_id))
     for r in rows:
