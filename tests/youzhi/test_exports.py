@@ -75,7 +75,7 @@ def sheet_rows(content: bytes) -> tuple[dict[str, str], list[list], list[list]]:
     ws, rules = wb.worksheets
     identity, rows, head = {}, [], None
     for values in ws.iter_rows(min_row=1, values_only=True):
-        if head is None and values[0] == "学段":
+        if head is None and values[0] in ("学段", "Stage"):
             head = values
         elif head is not None and values[0] is not None and values[1] is not None:
             rows.append(list(values[:10]))
@@ -242,3 +242,18 @@ def test_the_cli_writes_the_same_workbook(district_user, tmp_path, settings):
     wrong = CliRunner().invoke(app, ["report", "readiness", "--district", "110108",
                                      "--format", "docx", "-o", str(tmp_path / "x.xlsx")])
     assert wrong.exit_code == 2
+
+
+def test_a_district_without_schools_exports_its_empty_readiness(client):
+    factories.district(code="110105", name="朝阳区")
+    client.force_login(factories.user(username="cy", role="district", district="110105"))
+    client.cookies["django_language"] = "en"
+    with BOTH:
+        xlsx = client.get("/district/110105/readiness/youzhi/readiness.xlsx")
+        docx = client.get("/district/110105/readiness/youzhi/readiness.docx")
+    assert xlsx.status_code == 200 and docx.status_code == 200
+    identity, rows, rules = sheet_rows(xlsx.content)
+    assert rows == [] and rules == [] and identity["Schools"] == "0"
+    assert "Stage" not in identity  # the (empty) indicator table's header was found
+    text, _cells = docx_rows(docx.content)
+    assert "No schools in this district yet." in text
