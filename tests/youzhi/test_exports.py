@@ -110,7 +110,7 @@ def test_the_workbook_holds_the_recomputed_figures_and_the_use_cases_rows(distri
     assert identity["评估日期"] == "2026-01-02"
     assert identity["学校数"] == "6"
     assert r.filename == "110108-readiness-youzhi.xlsx" and r.content_type == reports.XLSX
-    by_item = {row[1]: row for row in rows}
+    by_item = {row[2]: row for row in rows}
     assert sorted(by_item) == [101 + n for n in range(7)] + [201 + n for n in range(7)]
     for item, stage in ((107, "primary"), (207, "junior")):
         want, row = expected_l7(stage), by_item[item]
@@ -125,7 +125,7 @@ def test_the_workbook_holds_the_recomputed_figures_and_the_use_cases_rows(distri
     # the file is the use case's rows, cell for cell, in the page's order
     assert [[x["item"], x["schools"], x["met"], x["unknown"], x["verdict"]]
             for x in same.rows] == \
-        [[row[1], *row[3:6], next(k for k, t in vocabulary.STATUS.items() if t.zh == row[9])]
+        [[row[2], *row[3:6], next(k for k, t in vocabulary.STATUS.items() if t.zh == row[9])]
          for row in rows]
     for x, row in zip(same.rows, rows, strict=True):
         assert row[6:9] == pytest.approx([x["mean"], x["figure"], x["limit"]], rel=1e-6)
@@ -215,7 +215,7 @@ def test_the_api_exports_the_same_rows_in_the_same_scope(client, district_user):
     assert [row[7] for row in got] == pytest.approx([x["figure"] for x in rows], rel=1e-6)
     assert sheet_rows(page)[1] == got
     junior = expected_l7("junior")
-    assert next(r for r in got if r[1] == 207)[7] == pytest.approx(junior["cv"], rel=1e-6)
+    assert next(r for r in got if r[2] == 207)[7] == pytest.approx(junior["cv"], rel=1e-6)
 
 
 def test_the_cli_writes_the_same_workbook(district_user, tmp_path, settings):
@@ -226,7 +226,7 @@ def test_the_cli_writes_the_same_workbook(district_user, tmp_path, settings):
     assert result.exit_code == 0, result.output
     _identity, rows, rules = sheet_rows(out.read_bytes())
     want = expected_l7("junior")
-    row = next(r for r in rows if r[1] == 207)
+    row = next(r for r in rows if r[2] == 207)
     assert row[4] == want["met"] and row[7] == pytest.approx(want["cv"], rel=1e-6)
     assert [x[1] for x in rules] == ["s1.2-1", "s1.2-2"]
     docx = tmp_path / "hd.docx"

@@ -96,11 +96,13 @@ def write_readiness_xlsx(r: ReadinessSheet, out: str | IO[bytes]) -> None:
     top, _ = xt.write_table(ws, [t("c_item_of", lang), t("c_value", lang)], r.identity_lines(),
                             lang, top=3, filters=False)
     top += 2
-    rows = [[stage, x["item"], r.title_of(x), x["schools"], x["met"], x["unknown"],
+    # the indicator's title in column B, which the identity's long values widen anyway
+    rows = [[stage, r.title_of(x), x["item"], x["schools"], x["met"], x["unknown"],
              _plain(x["mean"]), x["figure"], _plain(x["limit"]), r.verdict(x["verdict"])]
             for stage, group in r.stages() for x in group]
-    xt.write_table(ws, indicator_head(lang), rows, lang, top=top,
-                   formats={1: xt.INT, 3: xt.INT, 4: xt.INT, 5: xt.INT, 6: FIGURE, 7: CV,
+    stage_h, item_h, title_h, *rest = indicator_head(lang)
+    xt.write_table(ws, [stage_h, title_h, item_h, *rest], rows, lang, top=top,
+                   formats={2: xt.INT, 3: xt.INT, 4: xt.INT, 5: xt.INT, 6: FIGURE, 7: CV,
                             8: FIGURE})
     ws.cell(top + len(rows) + 2, 1, xt.safe(t("readiness_note", lang)))
     xt.print_setup(ws, t("footer", lang, page="&P", pages="&N"), title_rows=f"{top}:{top}")
@@ -141,7 +143,7 @@ def write_readiness_docx(r: ReadinessSheet, out: str | IO[bytes]) -> None:
         doc.add_heading(stage, level=2)
         body = [[x["item"], r.title_of(x), x["schools"], x["met"], x["unknown"], num(x["mean"]),
                  num(x["figure"], 3), num(x["limit"]), r.verdict(x["verdict"])] for x in group]
-        dx.add_table(doc, head, body, [1.2, 3.6, 1.3, 1.3, 1.3, 1.5, 1.5, 1.5, 1.8],
+        dx.add_table(doc, head, body, [1.3, 3.4, 1.2, 1.2, 1.2, 2.0, 1.5, 1.5, 1.7],
                      numeric={0, 2, 3, 4, 5, 6, 7})
     if not r.rows:
         doc.add_paragraph(t("readiness_empty", lang))
