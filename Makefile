@@ -119,6 +119,7 @@ $(VENDOR)/pico.min.css: $(NPM_STAMP)
 # Docs generated from the catalog YAML and from the CLI itself (tests fail when they are stale).
 docs: $(VENV_STAMP)
 	$(BIN)/campusplan catalog docs > docs/catalog-reference.md
+	$(BIN)/campusplan catalog docs --standard youzhi > docs/catalog-reference-youzhi.md
 	$(BIN)/campusplan catalog input-schema > docs/school-input.schema.json
 	$(BIN)/campusplan cli-docs > docs/cli.md
 

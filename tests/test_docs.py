@@ -21,6 +21,13 @@ def test_catalog_reference_is_generated_from_the_yaml():
     assert on_disk == reference_markdown(load_catalog()), REGEN
 
 
+def test_the_second_standards_reference_is_generated_from_its_yaml():
+    on_disk = (DOCS / "catalog-reference-youzhi.md").read_text(encoding="utf-8")
+    assert on_disk == reference_markdown(load_catalog("youzhi")), REGEN
+    assert "`campusplan catalog docs --standard youzhi` from `standards/youzhi-2017.yaml`" \
+        in on_disk
+
+
 def test_input_schema_doc_is_current():
     on_disk = json.loads((DOCS / "school-input.schema.json").read_text(encoding="utf-8"))
     assert on_disk == input_schema(load_catalog()), REGEN

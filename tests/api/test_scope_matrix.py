@@ -75,6 +75,8 @@ ENDPOINTS = [
     # a second standard is off by default (CAMPUSPLAN_STANDARDS); tests/youzhi cover it on
     ("get", f"/districts/{HD}/readiness/youzhi", None,
      {"city": 404, "district": 404, "school": 403, "auditor": 404}),
+    ("get", f"/districts/{HD}/readiness/youzhi/export?format=docx", None,
+     {"city": 404, "district": 404, "school": 403, "auditor": 404}),
     ("get", "/schools", None, ALL),
     ("get", f"/schools/{HD1}", None, ALL),
     ("get", f"/schools/{HD2}", None, HAIDIAN),

@@ -94,6 +94,8 @@ EXPECTED_GET = {
     "web:city_workbook": lambda role, kw: 200 if role.level == "city" else 403,
     "web:district": lambda role, kw: _district_page(role, kw["code"]),
     "web:readiness": lambda role, kw: _any_district_page(role, kw["code"]),
+    "web:readiness_xlsx": lambda role, kw: _any_district_page(role, kw["code"]),
+    "web:readiness_docx": lambda role, kw: _any_district_page(role, kw["code"]),
     "web:standard": lambda role, kw: 200,
     "web:district_workbook": lambda role, kw: _district_page(role, kw["code"]),
     "web:school": lambda role, kw: _school_page(role, kw["code"]),

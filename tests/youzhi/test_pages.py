@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.test import override_settings
 
@@ -63,3 +65,37 @@ def test_the_crosswalk_is_on_the_first_standards_catalog_page(reader, monkeypatc
     assert 'href="/catalog/standard/youzhi/"' in html
     assert 'data-relationship="intersect"' in html
     assert "107、207" in html
+
+
+def choice_of(html: str) -> str:
+    found = re.search(r'<nav class="standard-choice".*?</nav>', html, re.S)
+    return found.group(0) if found else ""
+
+
+@pytest.mark.parametrize("language", ["zh", "en"])
+def test_the_catalog_page_offers_the_active_standards_this_one_marked(reader, monkeypatch,
+                                                                       language):
+    from campusplan.web import catalog_source
+
+    monkeypatch.setattr(catalog_source, "get_catalog", lambda: load_catalog("beijing"))
+    reader.cookies["django_language"] = language
+    with BOTH:
+        nav = choice_of(reader.get("/catalog/").content.decode())
+        back = choice_of(reader.get("/catalog/standard/youzhi/").content.decode())
+    assert ("已启用的规范" if language == "zh" else "Active standards") in nav
+    assert ("》（当前）</strong>" if language == "zh" else "》 (current)</strong>") in nav
+    assert 'href="/catalog/standard/youzhi/"' in nav
+    assert 'aria-current="page" data-standard="beijing"' in nav
+    assert 'href="/catalog/standard/beijing/"' not in nav  # the current one is not a link
+    # and from the second standard's page back to the first
+    assert 'href="/catalog/standard/beijing/"' in back
+    assert 'aria-current="page" data-standard="youzhi"' in back
+
+
+def test_with_one_standard_active_there_is_no_choice(reader, monkeypatch):
+    from campusplan.web import catalog_source
+
+    monkeypatch.setattr(catalog_source, "get_catalog", lambda: load_catalog("beijing"))
+    with override_settings(CAMPUSPLAN_STANDARDS=["beijing"]):
+        html = reader.get("/catalog/").content.decode()
+    assert choice_of(html) == "" and "/catalog/standard/" not in html

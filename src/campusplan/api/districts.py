@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from django.db.models import Count, Q
+from django.http import HttpResponse
+from django.utils.http import content_disposition_header
 from ninja import Field, Query, Router, Schema
 
 from campusplan.accounts import scope
@@ -21,7 +23,7 @@ from campusplan.api.schemas import (
 )
 from campusplan.catalog.loader import load_catalog
 from campusplan.schools.selectors import district_services
-from campusplan.usecases import standards
+from campusplan.usecases import reports, standards
 
 router = Router(tags=["districts 行政区"])
 
@@ -130,3 +132,27 @@ def district_readiness(request, code: DistrictCode, standard: StandardKey):
     return {"standard": r.catalog.standard.key, "version": r.catalog.version,
             "district": r.district, "schools": r.schools, "indicators": r.rows,
             "overall": r.overall}
+
+
+class ReadinessExportIn(Schema):
+    format: Literal["xlsx", "docx"] = "xlsx"
+    lang: Literal["zh", "en"] = "zh"
+
+
+READINESS_FILE = {200: {"description": "达标情况文件 / the readiness workbook or Word document",
+                        "content": {t: {"schema": {"type": "string", "format": "binary"}}
+                                    for t in (reports.XLSX, reports.DOCX)}}}
+
+
+@router.get("/districts/{code}/readiness/{standard}/export", response=responses(None, 403, 404),
+            openapi_extra={"responses": READINESS_FILE},
+            summary="达标情况导出（xlsx/docx）/ readiness as a workbook or Word document")
+def district_readiness_export(request, code: DistrictCode, standard: StandardKey,
+                              params: Query[ReadinessExportIn]):
+    """The readiness operation's figures as a file, the same rows as the readiness page."""
+    r = reports.readiness_export(actor=actor(request), code=code, standard=standard,
+                                 fmt=params.format, lang=params.lang)
+    response = HttpResponse(r.content, content_type=r.content_type)
+    response["Content-Disposition"] = content_disposition_header(True, r.filename)
+    response["Cache-Control"] = "private, no-store"
+    return response

@@ -233,9 +233,8 @@ def catalog_input_schema() -> None:
 
 
 @app.command("docs")
-def catalog_docs() -> None:
+def catalog_docs(standard: StandardKey = DEFAULT_STANDARD) -> None:
     """生成规范参考文档（Markdown）/ Print the catalog reference generated from the YAML."""
-    from campusplan.catalog import load_catalog
     from campusplan.catalog.reference_doc import reference_markdown
 
-    typer.echo(reference_markdown(load_catalog()), nl=False)
+    typer.echo(reference_markdown(_catalog(standard)), nl=False)

@@ -1,8 +1,10 @@
-"""`campusplan report …`: the school Word report, the district and city Excel workbooks.
+"""`campusplan report …`: the school Word report, the district and city Excel workbooks, and a
+stored district's readiness against an active standard.
 
 A thin shell: read school files → assess → plan and phase (as `campusplan plan`) → a builder in
-`campusplan.reports`. Exit codes as elsewhere: 0 written, 2 invalid input or a bad choice of
-school/district (nothing written).
+`campusplan.reports`; `report readiness` reads the stored schools through the use case the
+readiness page and the API use. Exit codes as elsewhere: 0 written, 2 invalid input or a bad
+choice of school/district/standard (nothing written).
 """
 
 from __future__ import annotations
@@ -30,8 +32,10 @@ from campusplan.cli.options import (
     load_school_files,
     output_option,
     price_catalog,
+    setup_django,
     zh,
 )
+from campusplan.cli.options import actor as cli_actor
 
 app = typer.Typer(help="报告：学校 Word 报告、区级与市级 Excel 汇总 / reports (.docx, .xlsx)",
                   no_args_is_help=True)
@@ -100,6 +104,40 @@ def city_cmd(files: SchoolFiles, output: XlsxOut, budget: AnnualBudget = 1_000_0
     what = f"{n} 个区，学校 {len(p.schools)} 所" if zh(lang) else \
         f"{n} districts, {len(p.schools)} schools"
     _save(lambda buf: write_city_xlsx(p, buf), output, p.lines, lang, what)
+
+
+ReadinessStandard = Annotated[str, typer.Option(
+    "--standard", help="已启用的规范，如 youzhi / an active standard's key")]
+ReadinessFormat = Annotated[str, typer.Option("--format", help="xlsx（默认）或 docx")]
+
+
+@app.command("readiness")
+def readiness_cmd(district: District = None, standard: ReadinessStandard = "youzhi",
+                  fmt: ReadinessFormat = "xlsx",
+                  output: Annotated[Path | None, output_option(".xlsx, .docx")] = None,
+                  lang: Lang = "zh") -> None:
+    """已登记学校按另一规范的达标情况（同达标情况页）/ A stored district's readiness (.xlsx/.docx)."""
+    if fmt not in ("xlsx", "docx"):
+        raise typer.BadParameter("--format must be xlsx or docx")
+    if district is None:
+        fail("请用 --district 指定区", "choose a district with --district", lang)
+    output = output or Path(f"{district}-readiness-{standard}.{fmt}")
+    _check_suffix(output, f".{fmt}")
+    setup_django()
+    from django.core.exceptions import PermissionDenied
+    from django.http import Http404
+
+    from campusplan.usecases.reports import readiness_export
+
+    try:
+        r = readiness_export(actor=cli_actor(), code=district, standard=standard, fmt=fmt,
+                             lang=lang)
+    except (Http404, PermissionDenied):
+        fail(f"没有已登记的区 {district}，或规范 {standard} 未启用（CAMPUSPLAN_STANDARDS）",
+             f"no stored district {district}, or standard {standard} is not active "
+             "(CAMPUSPLAN_STANDARDS)", lang)
+    output.write_bytes(r.content)
+    console.print(f"已生成 {output}" if zh(lang) else f"wrote {output}")
 
 
 def _check_suffix(output: Path, suffix: str) -> None:

@@ -66,6 +66,15 @@ class _Context:
     def spread(self, pairs):
         return weighted_cv(pairs)
 
+    def once(self, group: str, compute):
+        """This requirement's figure over this school's group, computed for the group's first
+        school and reused by the others (and by a rule over it), so a group costs O(n)."""
+        key = (self.spec.index, group, self.school.get(group))
+        memo = self.world.memo
+        if key not in memo:
+            memo[key] = compute()
+        return memo[key]
+
     def _for(self, spec: Spec, school: dict, pools: dict) -> _Context:
         params = self.world.params_of(school)
         return _Context(params, school, spec.stage, pools, spec, self.world)
@@ -91,6 +100,7 @@ class _World:
     catalog: Catalog
     by_id: dict[str, Spec]
     groups: dict[str, dict[str, list[tuple[dict, dict]]]] = field(default_factory=dict)
+    memo: dict[tuple, object] = field(default_factory=dict)  # group figures (_Context.once)
 
     def params_of(self, school: dict) -> dict:
         # a tailored parameter is a column of the school (engine/frames.py with_params)

@@ -200,6 +200,32 @@ L: dict[str, Text] = {
     "district_total": Text(zh="全市合计", en="City total"),
     "formula_note": Text(zh="以 = + - @ 开头的文本已加前缀 ' 以防公式注入。",
                          en="Text starting with = + - @ is prefixed with ' (formula injection)."),
+    # readiness against a standard with group rules (the readiness page as a file)
+    "readiness_title": Text(zh="{district}优质均衡达标情况",
+                            en="{district}: quality-balance readiness"),
+    "readiness_note": Text(
+        zh="按本区已填报的数据即时评估，不保存为评估批次；差异系数以学生数加权，每项指标、每个学段"
+           "单独判定，以区代县。",
+        en="Judged on demand from the district's reported data, not stored as a run; the "
+           "coefficient of variation is weighted by students, judged per indicator and per "
+           "stage, the district standing for its county."),
+    "readiness_empty": Text(zh="本区尚无学校。", en="No schools in this district yet."),
+    "s_readiness": Text(zh="达标情况", en="Readiness"),
+    "s_readiness_overall": Text(zh="逐校综合判定", en="Per-school overall rule"),
+    "r_standard": Text(zh="规范", en="Standard"),
+    "r_number": Text(zh="文号", en="Document number"),
+    "r_issuer": Text(zh="发布", en="Issued by"),
+    "r_judged_on": Text(zh="评估日期", en="Judged on"),
+    "r_item": Text(zh="编号", en="No."),
+    "r_indicator": Text(zh="指标", en="Indicator"),
+    "r_met": Text(zh="达到要求", en="Meeting it"),
+    "r_unknown": Text(zh="数据不全", en="Incomplete data"),
+    "r_mean": Text(zh="全区值", en="District figure"),
+    "r_cv": Text(zh="差异系数", en="Coefficient of variation"),
+    "r_limit": Text(zh="差异系数上限", en="Coefficient of variation at most"),
+    "r_verdict": Text(zh="县域判定", en="County verdict"),
+    "r_rule": Text(zh="规则编号", en="Rule"),
+    "r_rule_text": Text(zh="规则", en="Rule text"),
 }
 
 # the terms of the vocabulary (one table per concept, shared with the pages and the CLI)
@@ -252,3 +278,12 @@ def rate_text(rate: float | None, comparable: bool | None, lang: str) -> str:
 
 def qty(v: float | None) -> str:
     return "—" if v is None else f"{v:g}"
+
+
+def num(v: float | None, digits: int = 2) -> str:
+    """A figure as the pages show it: 30.0 → 30, 0.4213 → 0.42 (0.421 with 3), None → —."""
+    if v is None:
+        return "—"
+    if float(v).is_integer():
+        return str(int(v))
+    return f"{float(v):.{digits}f}".rstrip("0").rstrip(".")

@@ -19,10 +19,15 @@ from campusplan.reports.city_xlsx import write_city_xlsx
 from campusplan.reports.content import Planned
 from campusplan.reports.district_xlsx import write_district_xlsx
 from campusplan.reports.plan_docx import write_plan_docx
+from campusplan.reports.readiness_export import (
+    ReadinessSheet,
+    write_readiness_docx,
+    write_readiness_xlsx,
+)
 from campusplan.reports.school_docx import Attachments, write_school_docx
 from campusplan.schools.models import District, School
 from campusplan.schools.tailoring import valid_deviations
-from campusplan.usecases import evidence
+from campusplan.usecases import evidence, standards
 from campusplan.usecases.plans import DEFAULT_BUDGET, PlanScope, planned
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -34,11 +39,11 @@ class Report:
     content: bytes
     filename: str
     content_type: str
-    planned: Planned
+    planned: Planned | None  # None: judged on demand (readiness), no stored run read
 
     @property
     def run(self) -> int | None:
-        return self.planned.run
+        return self.planned.run if self.planned else None
 
 
 def _build(write: Callable[[io.BytesIO], None]) -> bytes:
@@ -47,11 +52,11 @@ def _build(write: Callable[[io.BytesIO], None]) -> bytes:
     return buf.getvalue()
 
 
-def _audited(actor: Actor, report: Report, schools: int) -> Report:
+def _audited(actor: Actor, report: Report, schools: int, note: str | None = None) -> Report:
     """A report leaving the system is a security event (who downloaded what, from where)."""
+    note = note or f"run {report.run or '-'}"
     with audit.acting_as(actor):
-        audit.event("download", subject=report.filename,
-                    note=f"{schools} schools, run {report.run or '-'}")
+        audit.event("download", subject=report.filename, note=f"{schools} schools, {note}")
     return report
 
 
@@ -102,3 +107,20 @@ def plan_export(*, actor: Actor, scope: PlanScope, budget: Budget, fmt: str,
     write = write_city_xlsx if scope.kind == "city" else write_district_xlsx
     return _audited(actor, Report(_build(lambda buf: write(p, buf)), f"{name}-plan.xlsx", XLSX,
                                   p), len(scope.schools))
+
+
+READINESS_FORMATS = {"xlsx": (write_readiness_xlsx, XLSX), "docx": (write_readiness_docx, DOCX)}
+
+
+def readiness_export(*, actor: Actor, code: str, standard: str, fmt: str,
+                     lang: str = "zh") -> Report:
+    """The readiness page of a district against an active standard, as a workbook or a Word
+    document: the same rows (standards.district_readiness: its scope, 403 for a school
+    account, 404 outside it or for a standard not active), dated today in Asia/Shanghai."""
+    write, content_type = READINESS_FORMATS[fmt]
+    r = standards.district_readiness(actor=actor, code=code, standard=standard)
+    sheet = ReadinessSheet(r.catalog, r.district, r.schools, r.rows, r.overall, lang,
+                           timezone.localdate())
+    name = f"{code}-readiness-{r.catalog.standard.key}.{fmt}"
+    return _audited(actor, Report(_build(lambda buf: write(sheet, buf)), name, content_type,
+                                  None), r.schools, f"standard {r.catalog.version}")

@@ -44,8 +44,10 @@ def standards_context(key: str) -> dict:
               "relationship_label": RELATIONSHIPS[link.relationship].get(code),
               "rationale": link.rationale.get(code)}
              for link in crosswalk.for_standard(key) if link.other in titles]
+    # the choice between the active standards, this one marked (none while only one is on)
+    choice = [{"key": k, "title": t, "current": k == key} for k, t in titles.items()]
     return {"other_standards": [(k, t) for k, t in titles.items() if k != key],
-            "crosswalk": links}
+            "standard_choice": choice if len(choice) > 1 else [], "crosswalk": links}
 
 
 @login_required

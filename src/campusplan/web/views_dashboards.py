@@ -86,3 +86,11 @@ def readiness(request: HttpRequest, code: str, standard: str) -> HttpResponse:
     result = standards.district_readiness(actor=actor(request), code=code, standard=standard)
     return render(request, "web/dashboards/readiness.html",
                   dp.readiness_context(result, lang()) | {"nav": dp.district_nav(request.user)})
+
+
+@login_required
+@require_GET
+def readiness_export(request: HttpRequest, code: str, standard: str, fmt: str) -> HttpResponse:
+    """The readiness page as a workbook or a Word document (the same rows)."""
+    return downloads.attachment(reports.readiness_export(
+        actor=actor(request), code=code, standard=standard, fmt=fmt, lang=lang()))

@@ -112,6 +112,8 @@ class PythonContext(Protocol):
     # this requirement's context for each school of this school's group (group rules)
     def peers(self, group: str) -> list[PythonContext]: ...
     def spread(self, pairs): ...  # the official weighted CV of (amount, base) pairs
+    # compute() once per group (this requirement, this school's group), reused by its schools
+    def once(self, group: str, compute): ...
 
 
 class ExplainContext(Protocol):

@@ -71,6 +71,15 @@ class GroupSpread(CheckKind):
     # --- reference: the official method of engine/equity.py over the group's units --------------
 
     def decide(self, ctx) -> dict:
+        # the group's figure is the same for each of its schools: computed once per group
+        spread, incomplete = ctx.once(self.group, lambda: self._figure(ctx))
+        limit = ctx.run(self.limit)
+        ok = None if incomplete or spread.cv is None or limit is None else spread.cv <= limit
+        return python_outcome(ok, "gap", spread.cv, limit,
+                              shortfall=None if ok is None else spread.cv - limit,
+                              basis=spread.mean)
+
+    def _figure(self, ctx):
         pairs, incomplete = [], False
         for peer in ctx.peers(self.group):
             member = peer.applicable()
@@ -84,12 +93,7 @@ class GroupSpread(CheckKind):
                 incomplete = True
                 continue
             pairs.append((x, p))
-        spread = ctx.spread(pairs)
-        limit = ctx.run(self.limit)
-        ok = None if incomplete or spread.cv is None or limit is None else spread.cv <= limit
-        return python_outcome(ok, "gap", spread.cv, limit,
-                              shortfall=None if ok is None else spread.cv - limit,
-                              basis=spread.mean)
+        return ctx.spread(pairs), incomplete
 
     # --- what the other layers ask --------------------------------------------------------------
 
