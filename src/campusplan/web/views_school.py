@@ -107,7 +107,7 @@ def fact_edit(request: HttpRequest, code: str, key: str) -> HttpResponse:
         raise Http404
     raw = request.POST.get("value", "")
     value = facts.parse(cat, key, raw)
-    current = facts.stored(school).get(key)
+    current = facts.stored_value(school, key)
     version = request.POST.get("version", "")
     version = int(version) if version.isdigit() else None
     try:
@@ -125,7 +125,7 @@ def fact_edit(request: HttpRequest, code: str, key: str) -> HttpResponse:
         return _refused(request, school, fact, current, raw, message, status=409,
                         row_version=exc.version)
     school.refresh_from_db()  # the form's next save starts from this version
-    row = facts.fact_row(fact, facts.stored(school).get(key), lang())
+    row = facts.fact_row(fact, facts.stored_value(school, key), lang())
     context = _results_context(request, school) | {
         "row": row, "editable": True, "history": sp.history(school)}
     return render(request, "web/school/_fact_saved.html", context)
