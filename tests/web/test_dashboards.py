@@ -114,3 +114,62 @@ def test_an_empty_city(client, monkeypatch, product_catalog):
     response = client.get("/city/")
     assert response.status_code == 200 and "尚无评估结果" in response.content.decode()
     assert client.get("/city/workbook.xlsx").status_code == 404
+
+
+@pytest.fixture
+def crowded(world):
+    """海淀 with 63 more schools than the world's 2 (unassessed: their rate is unknown)."""
+    from campusplan.schools.models import District, School
+
+    haidian = District.objects.get(code=HAIDIAN)
+    School.objects.bulk_create(School(code=f"11010899{i:02d}", name=f"海淀第{i}校",
+                                      district=haidian, school_type="211") for i in range(63))
+    return world
+
+
+def rows(html: str) -> list[str]:
+    return re.findall(r'<tr id="school-(\d+)"', html)
+
+
+def test_the_district_table_shows_a_page_of_schools_and_the_page_links(crowded, login):
+    from campusplan.web.dashboards import SCHOOLS_PER_PAGE
+
+    client = login(crowded["haidian"])
+    response = client.get(f"/district/{HAIDIAN}/?sort=code")
+    html = response.content.decode()
+    first = rows(html)
+    assert len(first) == SCHOOLS_PER_PAGE == 50
+    assert first == sorted(first) and first[0] == A  # the world's schools sort first by code
+    assert "65 所学校" in html and "第 1/2 页" in html
+    assert 'href="?sort=code&amp;order=asc&amp;page=2"' in html and 'rel="next"' in html
+    # the totals and the chart count every school, not the page's
+    assert sum(chart_data(html, "distribution-chart-data")["counts"]) == 65
+    second = client.get(f"/district/{HAIDIAN}/?sort=code&page=2", headers=HX)
+    following = rows(second.content.decode())
+    assert "<html" not in second.content.decode()
+    assert len(following) == 15 and following[0] > first[-1] and not set(first) & set(following)
+    assert 'rel="prev"' in second.content.decode()
+    # a school's drill-down link on a later page still leads to the school
+    assert f'href="/school/{following[0]}/"' in second.content.decode()
+
+
+@pytest.mark.parametrize(("page", "expected"), [("abc", 1), ("99999", 2), ("-3", 2), ("0", 2),
+                                                ("", 1), ("2" * 40, 2)])
+def test_an_absurd_page_gives_the_first_or_the_last(crowded, login, page, expected):
+    response = login(crowded["haidian"]).get(f"/district/{HAIDIAN}/", {"page": page})
+    assert response.status_code == 200
+    assert response.context["page"].number == expected
+    assert len(rows(response.content.decode())) == (50 if expected == 1 else 15)
+
+
+def test_sorting_or_filtering_starts_again_from_the_first_page(crowded, login):
+    html = login(crowded["haidian"]).get(f"/district/{HAIDIAN}/?sort=code&page=2",
+                                         headers=HX).content.decode()
+    sort_links = re.findall(r'data-sort="\w+"', html)
+    assert sort_links and "page=2&amp;sort" not in html
+    assert not re.search(r'href="\?[^"]*sort=name[^"]*page=', html)
+
+
+def test_a_small_district_has_no_page_links(world, login):
+    html = login(world["haidian"]).get(f"/district/{HAIDIAN}/").content.decode()
+    assert 'class="pager"' not in html and len(rows(html)) == 2

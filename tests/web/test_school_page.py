@@ -204,3 +204,28 @@ def test_a_facts_history_shows_where_its_first_value_came_from(world, login):
     # a field the import did not write: its history holds no first-values row
     other = client.get(f"/school/{A}/audit/?field=fact.no_such_fact").content.decode()
     assert "首次录入的值" not in other
+
+
+def _explanations(html: str) -> dict[str, str]:
+    """Result row id → the row as shown (its explanation among its cells)."""
+    import re
+
+    return {m.group(1): re.sub(r"\s+", " ", m.group(0))
+            for m in re.finditer(r'<tr id="result-([\w-]+)".*?</tr>', html, re.S)}
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_an_edits_results_are_explained_as_the_stored_run_explains_them(world, login, settings,
+                                                                        language):
+    """The edit's answer explains the new results from the engine's judgement it just made; the
+    page read afterwards rebuilds them from the stored run: every row the same, word for word."""
+    from django.core.cache import cache
+
+    client = login(world["school"])
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    edited = client.post(FACT, {"value": "30", "status": "all"}, headers=HX).content.decode()
+    cache.clear()  # the results fragment the edit rendered: built again from the stored run
+    read = client.get(f"/school/{A}/?status=all", headers=HX).content.decode()
+    after, stored = _explanations(edited), _explanations(read)
+    assert len(stored) > 20 and after == stored
+    assert "22-7" in after and "30" in after["22-7"]

@@ -7,6 +7,7 @@ is re-assessed at once, whichever door it came through.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 
@@ -31,6 +32,9 @@ from campusplan.schools.services import (
 )
 from campusplan.usecases import runs
 
+if TYPE_CHECKING:
+    from campusplan.engine.assessment import Assessment
+
 SOURCE_KIND = {AuditSource.API: SourceKind.API, AuditSource.CLI: SourceKind.CLI}
 
 
@@ -38,6 +42,9 @@ SOURCE_KIND = {AuditSource.API: SourceKind.API, AuditSource.CLI: SourceKind.CLI}
 class FactResult:
     changes: list[Change]
     run: AssessmentRun | None  # None when nothing changed
+    # the run's judgement as the engine made it (what `run` stored): a page answering the edit
+    # explains the new results from it instead of rebuilding the school from the database
+    assessment: Assessment | None = None
 
 
 def source_for(actor: Actor, via: str, kind: str | None = None) -> Source:
@@ -97,7 +104,7 @@ def _import_one(actor: Actor, bundle, catalog, source: Source, school: School,
             _write(report.plan, source, school, current, version, force)
     if not report.plan.changes:
         return FactResult([], None)
-    return FactResult(report.plan.changes, runs.assess(actor=actor, schools=[school])[0])
+    return FactResult(report.plan.changes, *runs.assess(actor=actor, schools=[school]))
 
 
 def set_facts(*, actor: Actor, school: School, values: dict, via: str,
@@ -137,4 +144,4 @@ def clear_fact(*, actor: Actor, school: School, key: str, room: Room | None = No
             _write(plan, source, school, current, version, force)
     if not plan.changes:
         return FactResult([], None)
-    return FactResult(plan.changes, runs.assess(actor=actor, schools=[school])[0])
+    return FactResult(plan.changes, *runs.assess(actor=actor, schools=[school]))

@@ -11,6 +11,7 @@ from dataclasses import dataclass, replace
 from urllib.parse import urlencode
 
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import QueryDict
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -188,13 +189,16 @@ class TableQuery:
     order: str = "asc"
     type: str = ""
     q: str = ""
+    # as asked (`?page=`), any text: `page_of` turns it into a page that exists
+    page: str = ""
 
     @classmethod
     def from_query(cls, query: QueryDict) -> TableQuery:
         sort, order = query.get("sort", "rate"), query.get("order", "asc")
         stype = query.get("type", "")
         return cls(sort if sort in SORTS else "rate", order if order in ("asc", "desc") else "asc",
-                   stype if stype in school_types() else "", query.get("q", "").strip()[:50])
+                   stype if stype in school_types() else "", query.get("q", "").strip()[:50],
+                   query.get("page", "")[:12])
 
     def kwargs(self) -> dict:
         return {"sort": self.sort, "order": self.order, "type": self.type or None,
@@ -205,9 +209,10 @@ class TableQuery:
         return urlencode(values)
 
     def sort_query(self, column: str) -> str:
-        """Sorting by a column; a second click on the sorted column reverses the order."""
+        """Sorting by a column; a second click on the sorted column reverses the order, and
+        starts again from the first page (the rows of page 3 are others once re-sorted)."""
         order = ("desc" if self.order == "asc" else "asc") if column == self.sort else "asc"
-        return self.query(sort=column, order=order)
+        return self.query(sort=column, order=order, page="")
 
     def arrow(self, column: str) -> str:
         if column != self.sort:
@@ -238,18 +243,49 @@ def type_choices(district: District, user, lang: str) -> list[tuple[str, str]]:
     return [(c, f"{c} {code_name(school_types(), c, lang)}") for c in codes]
 
 
+# rows of the district's school table a page: 1,735 schools in one page were 796 KB of HTML
+SCHOOLS_PER_PAGE = 50
+
+
+def page_of(rows: list, table: TableQuery):
+    """The table's page as asked; text or a page past the end gives the first or the last page
+    (Paginator.get_page), never an error."""
+    return Paginator(rows, SCHOOLS_PER_PAGE).get_page(table.page or 1)
+
+
+def page_links(page, table: TableQuery) -> list[dict]:
+    """The pager's links: the first and last pages, two either side of this one, gaps as …;
+    each keeps the sort and the filters."""
+    if not page.has_other_pages():
+        return []
+    return [{"number": n, "current": n == page.number,
+             "query": None if n == page.paginator.ELLIPSIS else _page_query(table, n)}
+            for n in page.paginator.get_elided_page_range(page.number, on_each_side=2,
+                                                          on_ends=1)]
+
+
+def _page_query(table: TableQuery, number: int) -> str:
+    return table.query(page=str(number) if number > 1 else "")  # page 1 is the bare address
+
+
 def district_context(overview: dict, table: TableQuery, lang: str) -> dict:
     d = overview["district"]
+    page = page_of(overview["schools"], table)
+    # the totals, the charts and the count are over all schools; only the page's rows are shaped
     schools = [s | {"type_label": code_name(school_types(), s["type"], lang),
                     "links": {k: result_list(school=s["code"], status=st) for k, st in
                               (("gaps", "gap"), ("violations", "violation"),
-                               ("unknown", "unknown"))}} for s in overview["schools"]]
+                               ("unknown", "unknown"))}} for s in page.object_list]
     bins = overview["distribution"]
     run = overview.get("run") or {}
     return {
         "district": d | {"label": _district_name(d["code"], d["name"], lang),
                          "links": figure_links(d["code"])},
         "schools": schools, "table": table, "headers": _headers(table),
+        "page": page, "page_links": page_links(page, table),
+        "previous_query": _page_query(table, page.previous_page_number())
+        if page.has_previous() else None,
+        "next_query": _page_query(table, page.next_page_number()) if page.has_next() else None,
         # the school table is cached per district, the runs that judged it and the query
         # (web/templates)
         "table_version": overview.get("version", run.get("id", 0)), "school_base": reverse("web:school", args=["-"])[:-2],

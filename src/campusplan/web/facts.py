@@ -157,10 +157,19 @@ def _provenance(fv: FactValue) -> str:
     return " · ".join(parts)
 
 
-def stored(school: School) -> dict[str, FactValue]:
-    rows = FactValue.objects.filter(school=school, room__isnull=True, service__isnull=True,
+def _current(school: School):
+    return FactValue.objects.filter(school=school, room__isnull=True, service__isnull=True,
                                     superseded_at__isnull=True).select_related("source")
-    return {fv.key: fv for fv in rows}
+
+
+def stored(school: School) -> dict[str, FactValue]:
+    return {fv.key: fv for fv in _current(school)}
+
+
+def stored_value(school: School, key: str) -> FactValue | None:
+    """One fact's current value: an edit reads its own row, not the school's ~400 (twice an
+    edit, ≈ 25 ms each here)."""
+    return _current(school).filter(key=key).first()
 
 
 def fact_row(fact: Fact, fv: FactValue | None, lang: str, raw: str = "",

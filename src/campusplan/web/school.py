@@ -8,6 +8,7 @@ are picked with `Text.get(lang)`.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
@@ -21,6 +22,9 @@ from campusplan.catalog.schema import Area, Item, Requirement
 from campusplan.i18n import lazy_label
 from campusplan.schools.models import STAGE_COLUMNS, STAGES, School
 from campusplan.web.presenters import LEVEL_LABELS, STAGE_LABELS, param_keys
+
+if TYPE_CHECKING:
+    from campusplan.engine.assessment import Assessment
 
 STATUS_LABELS = {key: lazy_label(v.STATUS, key) for key in v.STATUS}
 PROBLEMS = "problems"  # the filter value for 未达标 + 违规
@@ -175,6 +179,13 @@ def explanations(school: School, catalog: Catalog, lang: str) -> dict[str, str]:
     """Requirement id → the explanation of the school's current result, in `lang`."""
     said = selectors.explanations(schools=[school], catalog=catalog, lang=lang)
     return {req: text for (_code, req), text in said.items()}
+
+
+def explained(assessment: Assessment, school: School, lang: str) -> dict[str, str]:
+    """Requirement id → the explanation of the school's result in a run just made, from the
+    engine's own judgement (what `explanations` rebuilds from the stored run)."""
+    return {r["requirement_id"]: r["explanation"] for r in assessment.explained(lang=lang)
+            if r["school_id"] == school.code}
 
 
 def results(rows: list[ResultRow], catalog: Catalog, lang: str, filters: ResultFilters,

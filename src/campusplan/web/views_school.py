@@ -4,6 +4,8 @@ user's scope, 403 when an auditor tries to change something."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
@@ -28,21 +30,32 @@ from campusplan.web import audit, downloads, facts, inventory
 from campusplan.web import school as sp
 from campusplan.web.http import Lazy, actor, catalog, is_partial, lang, vary_htmx
 
+if TYPE_CHECKING:
+    from campusplan.engine.assessment import Assessment
+
 
 def _fact_base(school: School) -> str:
     """/school/<code>/facts/ — each fact's form posts to <this><key>/ (one reverse per page)."""
     return reverse("web:fact", args=[school.code, "-"])[:-2]
 
 
-def _results_context(request: HttpRequest, school: School) -> dict:
+def _results_context(request: HttpRequest, school: School,
+                     assessment: Assessment | None = None) -> dict:
     """The score and the results table. The table is rendered from the current run's rows only
-    when its cached fragment (keyed by run, filters, catalog, language) is missing."""
+    when its cached fragment (keyed by run, filters, catalog, language) is missing; explained
+    from `assessment` when the request has just made the run (a fact edit)."""
     cat = catalog()
     filters = sp.ResultFilters.from_query(request.POST or request.GET, cat)
     score = sp.score(school)
+
+    def said() -> dict[str, str]:
+        if assessment is not None:
+            return sp.explained(assessment, school, lang())
+        return sp.explanations(school, cat, lang())
+
     return {"school": school, "filters": filters, "fact_base": _fact_base(school),
             "results": Lazy(lambda: sp.results(sp.current_rows(school), cat, lang(), filters,
-                                               sp.explanations(school, cat, lang()))),
+                                               said())),
             "score": score, "run_id": score.run_id if score else 0, "catalog_key": cat.checksum,
             "status_choices": sp.status_choices(), "area_choices": sp.area_choices(cat, lang())}
 
@@ -107,14 +120,15 @@ def fact_edit(request: HttpRequest, code: str, key: str) -> HttpResponse:
         raise Http404
     raw = request.POST.get("value", "")
     value = facts.parse(cat, key, raw)
-    current = facts.stored(school).get(key)
+    current = facts.stored_value(school, key)
     version = request.POST.get("version", "")
     version = int(version) if version.isdigit() else None
     try:
         if value is None:
-            clear_fact(actor=actor(request), school=school, key=key, version=version)
+            done = clear_fact(actor=actor(request), school=school, key=key, version=version)
         else:
-            set_fact(actor=actor(request), school=school, key=key, value=value, version=version)
+            done = set_fact(actor=actor(request), school=school, key=key, value=value,
+                            version=version)
     except ImportInvalid as exc:
         return _refused(request, school, fact, current, raw,
                         facts.problem_text(exc.problems, lang()))
@@ -125,8 +139,8 @@ def fact_edit(request: HttpRequest, code: str, key: str) -> HttpResponse:
         return _refused(request, school, fact, current, raw, message, status=409,
                         row_version=exc.version)
     school.refresh_from_db()  # the form's next save starts from this version
-    row = facts.fact_row(fact, facts.stored(school).get(key), lang())
-    context = _results_context(request, school) | {
+    row = facts.fact_row(fact, facts.stored_value(school, key), lang())
+    context = _results_context(request, school, done.assessment) | {
         "row": row, "editable": True, "history": sp.history(school)}
     return render(request, "web/school/_fact_saved.html", context)
 
