@@ -9,6 +9,8 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
+import yaml
+
 from campusplan.catalog.schema import FactDictionary, Standard
 
 STANDARDS_DIR = Path(__file__).resolve().parent.parent / "standards"
@@ -49,16 +51,14 @@ def _cache_dir() -> Path:
 
 def _parsed(raw: bytes):
     """A YAML file's content as plain data, cached as JSON under the file's checksum: parsing
-    YAML dominated a one-school CLI run, JSON loads ~20x faster, and with every file of the
-    standard cached (the codes too) a run does not even import PyYAML (≈ 40–180 ms here). The
-    cache is only ever an optimisation: unreadable, it is rebuilt."""
+    YAML dominated a one-school CLI run, JSON loads ~20x faster, and every file of the
+    standard is cached (the codes too). The cache is only ever an optimisation: unreadable,
+    it is rebuilt."""
     cache = _cache_dir() / f"yaml-{hashlib.sha256(raw).hexdigest()[:32]}.json"
     try:
         return json.loads(cache.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         pass
-    import yaml
-
     # libyaml's C loader parses the 4,000-line catalog ~10x faster than the pure-Python one
     data = yaml.load(raw, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))  # noqa: S506
     try:
