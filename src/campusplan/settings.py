@@ -33,7 +33,7 @@
 | `CAMPUSPLAN_REMINDER_DAYS` | `7,3,1` | a school not yet submitted is reminded when a campaign's deadline is this many days away or fewer, once per number (`campusplan campaign remind`, run daily) |
 | `CAMPUSPLAN_CACHE_MAX_ENTRIES` | `200000` | the database cache's size (Django's MAX_ENTRIES), sized for a city of 17,000 schools |
 | `CAMPUSPLAN_RUN_DIR` | `<var>/runs` | each stored run's full result matrix, one zstd Parquet file per run (assessments/matrix.py); the school page reads a school's met rows from it: back it up with the database |
-| `CAMPUSPLAN_RUN_BATCH` | `20000` | a stored run of more schools is assessed and written this many schools (whole districts) at a time, so its memory is bounded by the batch |
+| `CAMPUSPLAN_RUN_BATCH` | `10000` | a stored run of more schools is assessed and written this many schools (whole districts) at a time, so its memory is bounded by the batch |
 | `CAMPUSPLAN_EVIDENCE_DIR` | `<var>/evidence` | evidence files (photos, contracts, acceptance reports), outside the web root |
 | `CAMPUSPLAN_EVIDENCE_MAX_BYTES` | `10485760` (10 MiB) | the largest evidence file accepted |
 | `CAMPUSPLAN_EVIDENCE_TYPES` | `jpg,jpeg,png,pdf,docx,xlsx` | the file types accepted as evidence (checked by content too) |
@@ -308,7 +308,7 @@ CAMPUSPLAN_STANDARDS = [k.strip() for k in (
 CAMPUSPLAN_API_TOKENS_PER_USER = int(os.environ.get("CAMPUSPLAN_API_TOKENS_PER_USER") or 10)
 CAMPUSPLAN_EVIDENCE_DIR = os.environ.get("CAMPUSPLAN_EVIDENCE_DIR") or str(VAR_DIR / "evidence")
 CAMPUSPLAN_RUN_DIR = os.environ.get("CAMPUSPLAN_RUN_DIR") or str(VAR_DIR / "runs")
-CAMPUSPLAN_RUN_BATCH = max(1, int(os.environ.get("CAMPUSPLAN_RUN_BATCH") or 20000))
+CAMPUSPLAN_RUN_BATCH = max(1, int(os.environ.get("CAMPUSPLAN_RUN_BATCH") or 10000))
 CAMPUSPLAN_EVIDENCE_MAX_BYTES = int(os.environ.get("CAMPUSPLAN_EVIDENCE_MAX_BYTES") or 10 * 2**20)
 CAMPUSPLAN_EVIDENCE_TYPES = tuple(t.strip().lower().lstrip(".") for t in (
     os.environ.get("CAMPUSPLAN_EVIDENCE_TYPES") or "jpg,jpeg,png,pdf,docx,xlsx").split(",")
