@@ -42,13 +42,6 @@ def path(name: str) -> Path:
     return Path(settings.CAMPUSPLAN_RUN_DIR) / name
 
 
-def write(run_id: int, rows: pl.DataFrame) -> str:
-    """Write the run's rows (columns of SCHEMA) as one file; the file's name."""
-    writer = Writer(run_id)
-    writer.add(rows)
-    return writer.close()
-
-
 class Writer:
     """A run's file written batch by batch (assessments/services.py assesses a large run a few
     districts at a time): each batch a part, the parts streamed into the one file at the end."""

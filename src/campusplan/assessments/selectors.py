@@ -99,7 +99,8 @@ def run_matrix(schools_of: dict[int, Collection[int]]) -> pl.DataFrame:
     return pl.concat(parts, how="vertical_relaxed")
 
 
-def run_counts(*, runs, schools, district=None) -> dict[int, tuple[int, dict[str, int]]]:
+def run_counts(*, runs: list[AssessmentRun], schools,
+               district=None) -> dict[int, tuple[int, dict[str, int]]]:
     """Run id → (schools of `schools` it judged, their rows per status). A whole district's
     counts are its stored tallies; a school's are read from the run's file."""
     judged: dict[int, list[int]] = defaultdict(list)
@@ -116,8 +117,7 @@ def run_counts(*, runs, schools, district=None) -> dict[int, tuple[int, dict[str
     elif judged:
         for run, status, n in run_matrix(judged).group_by("run_id", "status").len().iter_rows():
             counts[run][status] = n
-    return {run: (len(judged.get(run, [])), counts.get(run, {})) for run in
-            {r.pk if hasattr(r, "pk") else r for r in runs}}
+    return {r.pk: (len(judged.get(r.pk, [])), counts.get(r.pk, {})) for r in runs}
 
 
 def as_rows(frame: pl.DataFrame) -> list[ResultRow]:

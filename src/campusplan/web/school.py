@@ -184,8 +184,8 @@ def explanations(school: School, catalog: Catalog, lang: str) -> dict[str, str]:
 def explained(assessment: Assessment, school: School, lang: str) -> dict[str, str]:
     """Requirement id → the explanation of the school's result in a run just made, from the
     engine's own judgement (what `explanations` rebuilds from the stored run)."""
-    return {r["requirement_id"]: r["explanation"] for r in assessment.explained(lang=lang)
-            if r["school_id"] == school.code}
+    return {r["requirement_id"]: r["explanation"]
+            for r in assessment.explained(school_ids=[school.code], lang=lang)}
 
 
 def results(rows: list[ResultRow], catalog: Catalog, lang: str, filters: ResultFilters,
