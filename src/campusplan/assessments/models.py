@@ -52,8 +52,12 @@ class AssessmentRun(models.Model):
 
 
 class ResultRow(models.Model):
-    run = models.ForeignKey(AssessmentRun, on_delete=models.CASCADE, related_name="rows")
-    school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="results")
+    # no index of their own: result_once leads with the run, result_school_run with the school
+    # (every B-tree is paid by every row a run writes)
+    run = models.ForeignKey(AssessmentRun, on_delete=models.CASCADE, related_name="rows",
+                            db_index=False)
+    school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="results",
+                               db_index=False)
     requirement_id = models.CharField(_("要求编号"), max_length=20)
     item = models.PositiveSmallIntegerField(null=True, blank=True)
     status = models.CharField(max_length=16, choices=Status.choices)
@@ -67,7 +71,7 @@ class ResultRow(models.Model):
     rows_short = models.FloatField(null=True, blank=True)
     # an approved waiver valid on the run date set this failing row aside (not applicable)
     waived_by = models.ForeignKey("schools.Deviation", null=True, blank=True,
-                                  on_delete=models.SET_NULL, related_name="+")
+                                  on_delete=models.SET_NULL, related_name="+", db_index=False)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["run", "school", "requirement_id"],
@@ -77,7 +81,10 @@ class ResultRow(models.Model):
         # only the index
         indexes = [models.Index(fields=["run", "status"], name="result_status"),
                    models.Index(fields=["school", "run", "status", "level", "item",
-                                        "requirement_id"], name="result_school_run")]
+                                        "requirement_id"], name="result_school_run"),
+                   # a deleted deviation's rows are found by it (SET_NULL); few rows have one
+                   models.Index(fields=["waived_by"], name="result_waived",
+                                condition=models.Q(waived_by__isnull=False))]
 
 
 class SchoolScore(models.Model):

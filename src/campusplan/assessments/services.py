@@ -21,14 +21,14 @@ from campusplan.assessments.models import (
     SchoolScore,
 )
 from campusplan.catalog.loader import Catalog, load_catalog
-from campusplan.engine.assessment import Assessment, run
+from campusplan.engine.assessment import Assessment, assess_frames
 from campusplan.engine.document import Inputs, SmartPhaseDoc
 from campusplan.engine.indicators import equity_units, indicator_frame
 from campusplan.schools import tailoring
 from campusplan.schools.bulk import insert_rows
 from campusplan.schools.choices import DeviationKind
+from campusplan.schools.frames import stored_frames
 from campusplan.schools.models import Deviation, School
-from campusplan.schools.selectors import schools_as_inputs
 
 COLUMNS = ("school_id", "requirement_id", "item", "status", "level", "actual", "required",
            "shortfall", "basis", "rows_short")
@@ -97,9 +97,10 @@ def _store_batch(record: AssessmentRun, schools: list[School], catalog: Catalog,
                  day: dt.date, params: dict, writer: matrix.Writer, counts: Counter,
                  progress: Callable | None) -> Assessment:
     deviations = tailoring.valid_deviations(schools, day)
-    inputs = with_approvals(schools_as_inputs(schools=schools, catalog=catalog), deviations)
-    result = run(catalog, inputs, day, params={s.code: params[s.code] for s in schools
-                                               if s.code in params})
+    frames = stored_frames(schools=schools, catalog=catalog, as_of=day,
+                           approvals=approvals(deviations))
+    result = assess_frames(catalog, frames, params={s.code: params[s.code] for s in schools
+                                                    if s.code in params})
     waivers = {(d.school.code, d.requirement_id): d.pk for d in deviations
                if d.kind == DeviationKind.WAIVER}
     waived = {pair: waivers[pair] for pair in result.waive(set(waivers))}
@@ -120,6 +121,16 @@ def with_approvals(inputs: Inputs, deviations: list[Deviation]) -> Inputs:
     (5.3 获批后开展建设) sets `approved_data_center`; a phase application granted (5.11 可申请增加)
     puts the school in that phase from the day it was granted. An expired one adds nothing, so
     the school is judged on its own profile again."""
+    by_school = approvals(deviations)
+    if not by_school:
+        return inputs
+    schools = [s.model_copy(update=by_school[s.code]) if s.code in by_school else s
+               for s in inputs.schools]
+    return inputs.model_copy(update={"schools": schools})
+
+
+def approvals(deviations: list[Deviation]) -> dict[str, dict]:
+    """Per school code, what its valid approvals change in its document (`with_approvals`)."""
     by_school: dict[str, dict] = {}
     for d in deviations:
         update = by_school.setdefault(d.school.code, {})
@@ -127,11 +138,7 @@ def with_approvals(inputs: Inputs, deviations: list[Deviation]) -> Inputs:
             update["approved_data_center"] = True
         elif d.kind == DeviationKind.SMART_PHASE and d.phase:
             update["smart_phase"] = SmartPhaseDoc(phase=d.phase, since=d.granted_on)
-    if not by_school:
-        return inputs
-    schools = [s.model_copy(update=by_school[s.code]) if s.code in by_school else s
-               for s in inputs.schools]
-    return inputs.model_copy(update={"schools": schools})
+    return {code: update for code, update in by_school.items() if update}
 
 
 def _point(record: AssessmentRun, schools: list[School]) -> None:

@@ -108,7 +108,14 @@ def run(catalog: Catalog, inputs: Inputs, as_of: dt.date | None = None,
         small_run: int = SMALL_RUN) -> Assessment:
     """`params`: per school code, the parameter values its district set (tailoring).
     `small_run`: below it, the reference evaluator judges (0: always the vectorized engine)."""
-    frames = from_inputs(inputs, catalog, as_of)
+    return assess_frames(catalog, from_inputs(inputs, catalog, as_of), params, small_run)
+
+
+def assess_frames(catalog: Catalog, frames: Frames,
+                  params: Mapping[str, Mapping[str, float]] | None = None,
+                  small_run: int = SMALL_RUN) -> Assessment:
+    """`run` on frames already built (a stored run builds them from the tables:
+    schools/frames.py)."""
     if params:
         frames = with_params(frames, catalog, params)
     return Assessment(catalog, frames, results(catalog, frames, small_run))

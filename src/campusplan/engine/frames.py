@@ -91,23 +91,40 @@ def from_inputs(inputs: Inputs, catalog: Catalog, as_of: dt.date | None = None) 
 
 
 def _school_row(s: SchoolDoc, as_of: dt.date) -> dict:
-    since = s.smart_phase.since if s.smart_phase else None
+    stages = {st: {k: getattr(stage, k) for k in STAGE_KEYS} for st, stage in s.stages.items()
+              if stage is not None}
+    return school_row(
+        code=s.code, name=s.name, district=s.district, type=s.type, teachers=s.teachers,
+        phase=s.smart_phase.phase if s.smart_phase else None,
+        since=s.smart_phase.since if s.smart_phase else None,
+        approved_data_center=s.approved_data_center, rooms_inventoried=s.rooms is not None,
+        services_inventoried=s.services is not None, stages=stages, as_of=as_of) | {
+        f"fact.{k}": v for k, v in s.facts.known().items()}
+
+
+def school_row(*, code: str, name: str, district: str, type: str, teachers: int | None,
+               phase: str | None, since: dt.date | None, approved_data_center: bool,
+               rooms_inventoried: bool, services_inventoried: bool,
+               stages: Mapping[str, Mapping[str, int | None]], as_of: dt.date) -> dict:
+    """A school's profile columns (without its facts), from a document or from the store
+    (schools/frames.py): one definition, so the two cannot disagree. `stages`: the 学段 the
+    school has, each with its counts (unknown is None)."""
     row = {
-        "school_id": s.code, "name": s.name, "district": s.district,
-        "school.type": s.type, "school.teachers": s.teachers,
+        "school_id": code, "name": name, "district": district,
+        "school.type": type, "school.teachers": teachers,
         # no phase declared means the school has not started smart classrooms (5.11 is opt-in)
-        "school.smart_phase": s.smart_phase.phase if s.smart_phase else NO_PHASE,
+        "school.smart_phase": phase or NO_PHASE,
         "school.smart_phase_years": round((as_of - since).days / 365.25, 2) if since else None,
-        "school.approved_data_center": s.approved_data_center,
-        "rooms_inventoried": s.rooms is not None,
-        "services_inventoried": s.services is not None,
+        "school.approved_data_center": approved_data_center,
+        "rooms_inventoried": rooms_inventoried,
+        "services_inventoried": services_inventoried,
     }
     for st in STAGES:
-        stage = s.stages.get(st)
+        stage = stages.get(st)
         row[f"school.has_{st}"] = stage is not None
         for k in STAGE_KEYS:
-            row[f"stage.{st}.{k}"] = getattr(stage, k) if stage else None
-    return row | {f"fact.{k}": v for k, v in s.facts.known().items()}
+            row[f"stage.{st}.{k}"] = stage.get(k) if stage is not None else None
+    return row
 
 
 def _service_row(school_id: str, svc: ServiceDoc) -> dict:

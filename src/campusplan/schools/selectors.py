@@ -42,11 +42,12 @@ def school_list(*, district: str | None = None, codes: Iterable[str] | None = No
     return qs.order_by("code")
 
 
-def _typed(catalog: Catalog) -> dict[tuple[str, str], FactType]:
+def fact_types(catalog: Catalog) -> dict[tuple[str, str], FactType]:
     return {(f.scope.value, f.key): f.type for f in catalog.facts.facts}
 
 
-def _value(num, flag, text, ftype: FactType | None):
+def fact_value(num, flag, text, ftype: FactType | None):
+    """A stored value (FactValue's num, flag and text columns) as its fact's type reads it."""
     if flag is not None:
         return flag
     if num is not None:
@@ -69,7 +70,7 @@ def _documents_json(schools: QuerySet | list[School], catalog: Catalog) -> dict[
     docs = {s.code: _profile(s) | {"facts": facts.get(s.id, {})} for s in schools}
     rooms = Room.objects.filter(school_id__in=ids).order_by("school_id", "code") \
         .values_list("id", "school_id", "code", "room_type", "name")
-    for room_id, school_id, code, room_type, name in _raw(rooms):
+    for room_id, school_id, code, room_type, name in raw_rows(rooms):
         doc = docs[ids[school_id].code]
         if doc["rooms"] is None:
             doc["rooms"] = []
@@ -104,23 +105,23 @@ def _service(svc: PurchasedService, svc_facts: dict) -> dict:
 
 
 def _current_facts(ids: dict, catalog: Catalog):
-    types = _typed(catalog)
+    types = fact_types(catalog)
     school, room, svc = defaultdict(dict), defaultdict(dict), defaultdict(dict)
     rows = FactValue.objects.filter(school_id__in=list(ids), superseded_at__isnull=True) \
         .values_list("school_id", "room_id", "service_id", "key", "num", "flag", "text")
-    for school_id, room_id, service_id, key, num, flag, text in _raw(rows):
+    for school_id, room_id, service_id, key, num, flag, text in raw_rows(rows):
         if flag is not None:
             flag = bool(flag)  # SQLite gives 0/1
         if room_id:
-            room[room_id][key] = _value(num, flag, text, types.get(("room", key)))
+            room[room_id][key] = fact_value(num, flag, text, types.get(("room", key)))
         elif service_id:
-            svc[service_id][key] = _value(num, flag, text, types.get(("service", key)))
+            svc[service_id][key] = fact_value(num, flag, text, types.get(("service", key)))
         else:
-            school[school_id][key] = _value(num, flag, text, types.get(("school", key)))
+            school[school_id][key] = fact_value(num, flag, text, types.get(("school", key)))
     return school, room, svc
 
 
-def _raw(rows: QuerySet):
+def raw_rows(rows: QuerySet):
     """A values_list query's tuples straight from the driver: Django's per-value converters
     cost more than the query for the hundreds of thousands of fact values a run reads (the
     callers convert the one type that needs it, booleans on SQLite)."""
@@ -141,14 +142,14 @@ def district_services(*, districts: Iterable[str],
 
 
 def _district_services_json(districts: Iterable[str], catalog: Catalog) -> list[dict]:
-    types = _typed(catalog)
+    types = fact_types(catalog)
     services = list(PurchasedService.objects.filter(district__code__in=list(districts))
                     .select_related("district").order_by("district__code", "category", "name"))
     facts: dict[int, dict] = defaultdict(dict)
     rows = FactValue.objects.filter(service__in=services, superseded_at__isnull=True) \
         .values_list("service_id", "key", "num", "flag", "text")
     for service_id, key, num, flag, text in rows:
-        facts[service_id][key] = _value(num, flag, text, types.get(("service", key)))
+        facts[service_id][key] = fact_value(num, flag, text, types.get(("service", key)))
     return [{"district": s.district.code, "category": s.category, "name": s.name,
              "vendor": s.vendor} | facts[s.id] for s in services]
 

@@ -1,0 +1,187 @@
+"""Stored schools as the engine's frames, straight from the tables.
+
+A stored run reads every current fact value of its schools — 656,000 for the demo city. Through
+the typed documents (schools/selectors.py `schools_as_inputs`) each value is put in a dict, then
+validated by pydantic once more, then read back out of the documents into rows: 2.4 s of a 5.8 s
+run (docs/scale.md). What is stored was validated when it was written (every door goes through
+the documents), so a run builds its frames here instead: the fact values are read in one query
+per owner (school, room, service) and pivoted by Polars into one column per fact, typed by the
+fact dictionary. The profile columns come from `engine.frames.school_row`, which the documents'
+path uses too, and both paths end in `engine.frames.finish`; tests/schools/test_frames.py proves
+the two give equal frames and equal results.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Mapping
+
+import polars as pl
+
+from campusplan.catalog.codes import school_types, stages_of
+from campusplan.catalog.loader import Catalog
+from campusplan.catalog.schema import FactType, Scope
+from campusplan.engine.document import SmartPhaseDoc
+from campusplan.engine.frames import (
+    DEVICE_SCHEMA,
+    DTYPES,
+    Frames,
+    finish,
+    room_schema,
+    school_base_schema,
+    school_row,
+    service_schema,
+)
+from campusplan.exchange.inventory import engine_devices, load_kinds
+from campusplan.schools.models import STAGE_COLUMNS, FactValue, PurchasedService, Room, School
+from campusplan.schools.selectors import devices_of, fact_types, fact_value, raw_rows
+
+# the column a fact's value is stored in, by its type
+STORED_IN = {FactType.bool: "flag", FactType.int: "num", FactType.float: "num",
+             FactType.enum: "text"}
+LONG = {"owner": pl.Int64, "key": pl.Utf8, "num": pl.Float64, "flag": pl.Boolean,
+        "text": pl.Utf8}
+
+
+def stored_frames(*, schools: list[School], catalog: Catalog, as_of: dt.date,
+                  approvals: Mapping[str, Mapping] | None = None) -> Frames:
+    """The schools (their districts' services too) as the engine's frames on `as_of`.
+    `approvals`: per school code, what valid approvals change (`approved_data_center`,
+    `smart_phase` as a SmartPhaseDoc) — assessments/services.py `approvals`."""
+    approvals = approvals or {}
+    ids = {s.pk: s for s in schools}
+    index = pl.DataFrame({"owner": list(ids), "school_id": [s.code for s in schools],
+                          "pos": range(len(schools))},
+                         schema={"owner": pl.Int64, "school_id": pl.Utf8, "pos": pl.Int64})
+    rooms = _rooms(ids, index, catalog)
+    services, served = _services(schools, catalog)
+    # a school with rooms (services) stored has them inventoried, as in its document
+    with_rooms = set(rooms["school_id"].unique().to_list())
+    return finish(Frames(schools=_schools(schools, catalog, as_of, approvals, with_rooms, served),
+                         rooms=rooms, services=services, devices=_devices(schools, catalog)),
+                  catalog)
+
+
+def _facts(rows, catalog: Catalog, scope: Scope, prefix: str) -> pl.DataFrame:
+    """(owner, key, num, flag, text) rows → one row per owner, one typed column per fact."""
+    long = pl.DataFrame(list(rows), schema=LONG, orient="row", strict=False)
+    out = long.select("owner").unique()
+    for ftype, column in STORED_IN.items():
+        keys = [f.key for f in catalog.facts.facts if f.scope == scope and f.type == ftype]
+        part = long.filter(pl.col("key").is_in(keys) & pl.col(column).is_not_null())
+        if part.is_empty():
+            continue
+        wide = part.pivot(on="key", index="owner", values=column, aggregate_function="last")
+        out = out.join(wide.rename({k: f"{prefix}.{k}" for k in wide.columns if k != "owner"})
+                       .with_columns(pl.exclude("owner").cast(DTYPES[ftype])),
+                       on="owner", how="left")
+    return out
+
+
+def _typed_frame(frame: pl.DataFrame, schema: dict[str, pl.DataType]) -> pl.DataFrame:
+    return frame.select([pl.col(c).cast(t) if c in frame.columns else pl.lit(None, dtype=t)
+                         .alias(c) for c, t in schema.items()])
+
+
+def _schools(schools: list[School], catalog: Catalog, as_of: dt.date,
+             approvals: Mapping[str, Mapping], with_rooms: set[str],
+             served: set[str]) -> pl.DataFrame:
+    schema = school_base_schema(catalog)
+    rows = [{"owner": s.pk} | _profile(s, as_of, approvals.get(s.code, {}), s.code in with_rooms,
+                                       s.code in served) for s in schools]
+    base = pl.from_dicts(rows, schema={"owner": pl.Int64} | {
+        c: t for c, t in schema.items() if not c.startswith("fact.")}) if rows else \
+        pl.DataFrame(schema={"owner": pl.Int64})
+    facts = FactValue.objects.filter(school_id__in=[s.pk for s in schools], room__isnull=True,
+                                     service__isnull=True, superseded_at__isnull=True) \
+        .values_list("school_id", "key", "num", "flag", "text")
+    wide = _facts(raw_rows(facts), catalog, Scope.school, "fact")
+    return _typed_frame(base.join(wide, on="owner", how="left", maintain_order="left"), schema)
+
+
+def _profile(s: School, as_of: dt.date, approved: Mapping, has_rooms: bool,
+             has_services: bool) -> dict:
+    """As schools/selectors.py `_profile` puts the school in its document: the type's stages
+    are present even when all their counts are unknown."""
+    stages: dict[str, dict] = {st: {} for st in stages_of(s.school_type)
+                               if s.school_type in school_types()}
+    for (st, k), col in STAGE_COLUMNS.items():
+        if getattr(s, col) is not None:
+            stages.setdefault(st, {})[k] = getattr(s, col)
+    phase: SmartPhaseDoc | None = approved.get("smart_phase") or (
+        SmartPhaseDoc(phase=s.smart_phase, since=s.smart_phase_since) if s.smart_phase else None)
+    return school_row(
+        code=s.code, name=s.name or s.code, district=s.district.code, type=s.school_type,
+        teachers=s.teachers, phase=phase.phase if phase else None,
+        since=phase.since if phase else None,
+        approved_data_center=bool(approved.get("approved_data_center")
+                                  or s.approved_data_center),
+        rooms_inventoried=s.rooms_inventoried or has_rooms,
+        services_inventoried=s.services_inventoried or has_services,
+        stages=stages, as_of=as_of)
+
+
+def _rooms(ids: dict[int, School], index: pl.DataFrame, catalog: Catalog) -> pl.DataFrame:
+    """Each school's rooms in code order, the schools in the run's order."""
+    schema = room_schema(catalog)
+    rooms = Room.objects.filter(school_id__in=list(ids)).order_by("school_id", "code") \
+        .values_list("id", "school_id", "code", "room_type")
+    frame = pl.DataFrame(list(raw_rows(rooms)), orient="row", schema={
+        "owner": pl.Int64, "school": pl.Int64, "room_code": pl.Utf8, "room_type": pl.Utf8})
+    facts = FactValue.objects.filter(room__school_id__in=list(ids), superseded_at__isnull=True) \
+        .values_list("room_id", "key", "num", "flag", "text")
+    wide = _facts(raw_rows(facts), catalog, Scope.room, "room")
+    frame = frame.join(wide, on="owner", how="left", maintain_order="left") \
+        .join(index.select(pl.col("owner").alias("school"), "school_id", "pos"), on="school",
+              how="inner").sort("pos", maintain_order=True)
+    return _typed_frame(frame, schema)
+
+
+def _services(schools: list[School], catalog: Catalog) -> tuple[pl.DataFrame, set[str]]:
+    """A school's own services, then its district's (provided by the district), as the
+    documents have them (a service's name defaults to its category); and the codes of the
+    schools with services of their own."""
+    schema, types = service_schema(catalog), fact_types(catalog)
+    own = list(PurchasedService.objects.filter(school__in=schools).order_by("school_id", "id"))
+    districts = {s.district_id for s in schools}
+    shared = list(PurchasedService.objects.filter(district_id__in=districts)
+                  .order_by("district__code", "category", "name"))
+    facts: dict[int, dict] = defaultdict(dict)
+    values = FactValue.objects.filter(service__in=own + shared, superseded_at__isnull=True) \
+        .values_list("service_id", "key", "num", "flag", "text")
+    for service_id, key, num, flag, text in raw_rows(values):
+        ftype = types.get(("service", key))
+        if ftype is not None:
+            flag = None if flag is None else bool(flag)  # SQLite gives 0/1
+            facts[service_id][f"service.{key}"] = fact_value(num, flag, text, ftype)
+    ids = {s.pk: s for s in schools}
+    by_school: dict[int, list[PurchasedService]] = defaultdict(list)
+    for svc in own:
+        by_school[svc.school_id].append(svc)
+    by_district: dict[int, list[PurchasedService]] = defaultdict(list)
+    for svc in shared:
+        by_district[svc.district_id].append(svc)
+    rows = []
+    for s in schools:
+        for svc in by_school[s.pk] + by_district[s.district_id]:
+            rows.append({"school_id": s.code, "category": svc.category,
+                         "name": svc.name or svc.category, "vendor": svc.vendor or "",
+                         "service.provided_by": "district" if svc.school_id is None
+                         else svc.provided_by} | facts[svc.pk])
+    frame = pl.from_dicts(rows, schema=schema) if rows else pl.DataFrame(schema=schema)
+    return _typed_frame(frame, schema), {ids[pk].code for pk in by_school if by_school[pk]}
+
+
+def _devices(schools: list[School], catalog: Catalog) -> pl.DataFrame:
+    """The inventory's devices by price line and purchase date, for refresh planning."""
+    by_school = defaultdict(list)
+    for d in devices_of(schools=schools):
+        by_school[d.school].append(d)
+    if not by_school:
+        return pl.DataFrame(schema=DEVICE_SCHEMA)
+    kinds = load_kinds(catalog)
+    rows = [(code, d["kind"], d["quantity"], dt.date.fromisoformat(d["purchased"]))
+            for code in (s.code for s in schools) if code in by_school
+            for d in engine_devices(by_school[code], kinds)]
+    return pl.DataFrame(rows, schema=DEVICE_SCHEMA, orient="row")
