@@ -19,7 +19,6 @@ from collections.abc import Mapping
 
 import polars as pl
 
-from campusplan.catalog.codes import school_types, stages_of
 from campusplan.catalog.loader import Catalog
 from campusplan.catalog.schema import FactType, Scope
 from campusplan.engine.document import SmartPhaseDoc
@@ -34,8 +33,14 @@ from campusplan.engine.frames import (
     service_schema,
 )
 from campusplan.exchange.inventory import engine_devices, load_kinds
-from campusplan.schools.models import STAGE_COLUMNS, FactValue, PurchasedService, Room, School
-from campusplan.schools.selectors import devices_of, fact_types, fact_value, raw_rows
+from campusplan.schools.models import FactValue, PurchasedService, Room, School
+from campusplan.schools.selectors import (
+    devices_of,
+    fact_types,
+    fact_value,
+    raw_rows,
+    stored_stages,
+)
 
 # the column a fact's value is stored in, by its type
 STORED_IN = {FactType.bool: "flag", FactType.int: "num", FactType.float: "num",
@@ -102,13 +107,8 @@ def _schools(schools: list[School], catalog: Catalog, as_of: dt.date,
 
 def _profile(s: School, as_of: dt.date, approved: Mapping, has_rooms: bool,
              has_services: bool) -> dict:
-    """As schools/selectors.py `_profile` puts the school in its document: the type's stages
-    are present even when all their counts are unknown."""
-    stages: dict[str, dict] = {st: {} for st in stages_of(s.school_type)
-                               if s.school_type in school_types()}
-    for (st, k), col in STAGE_COLUMNS.items():
-        if getattr(s, col) is not None:
-            stages.setdefault(st, {})[k] = getattr(s, col)
+    """The school's profile columns, as its document would give them."""
+    stages = stored_stages(s)
     phase: SmartPhaseDoc | None = approved.get("smart_phase") or (
         SmartPhaseDoc(phase=s.smart_phase, since=s.smart_phase_since) if s.smart_phase else None)
     return school_row(

@@ -82,14 +82,20 @@ def _documents_json(schools: QuerySet | list[School], catalog: Catalog) -> dict[
     return docs
 
 
-def _profile(s: School) -> dict:
-    # the type's stages are present even when all their counts are unknown (the document
-    # refuses a type's stage that is absent: engine/plausibility.py)
+def stored_stages(s: School) -> dict[str, dict]:
+    """The school's 学段 with their known counts. The type's stages are present even when all
+    their counts are unknown (the document refuses a type's stage that is absent:
+    engine/plausibility.py)."""
     stages: dict[str, dict] = {st: {} for st in stages_of(s.school_type)
                                if s.school_type in school_types()}
     for (st, k), col in STAGE_COLUMNS.items():
         if getattr(s, col) is not None:
             stages.setdefault(st, {})[k] = getattr(s, col)
+    return stages
+
+
+def _profile(s: School) -> dict:
+    stages = stored_stages(s)
     phase = {"phase": s.smart_phase, "since": s.smart_phase_since.isoformat()
              if s.smart_phase_since else None} if s.smart_phase else None
     return {"code": s.code, "name": s.name, "district": s.district.code, "type": s.school_type,
