@@ -68,3 +68,33 @@ def test_latest_results_per_school(stored):
     assert {r.run_id for r in rows} == {second.pk}
     full = current_matrix(schools=school_list(district="110108"))
     assert set(full["run_id"]) == {second.pk} and full.height == second.results
+
+
+def test_schools_judged_on_different_days_read_back_as_their_runs_saw_them(stored, catalog):
+    """One reader over schools whose current runs are of different days: each school's frame
+    row is the one its own run day gives (a smart-classroom phase's years depend on it), the
+    schools stay in the caller's order, and each result sits on its own school."""
+    import datetime as dt
+
+    from campusplan.assessments.selectors import stored_assessment
+    from campusplan.schools.frames import stored_frames
+
+    schools = list(school_list())
+    phased = [s for s in schools if s.smart_phase_since]
+    later = next(s for s in schools if not s.smart_phase_since)
+    assert phased
+    early, late = dt.date(2024, 9, 1), dt.date(2026, 6, 1)
+    assessment_run_create(schools=schools, scope_kind="all", as_of=early)
+    assessment_run_create(schools=[later], scope_kind="district",
+                          scope_code=later.district.code, as_of=late)
+    assessment, info = stored_assessment(schools=schools, catalog=catalog)
+    assert assessment.frames.schools["school_id"].to_list() == [s.code for s in schools]
+    assert len(info.ids) == 2
+    stored_statuses = {(c, r): s for c, r, s in current_matrix(schools=schools)
+                       .select("code", "requirement_id", "status").iter_rows()}
+    assert _statuses(assessment) == stored_statuses
+    for school in schools:
+        day = late if school == later else early
+        alone = stored_frames(schools=[school], catalog=catalog, as_of=day).schools
+        row = assessment.frames.schools.filter(pl.col("school_id") == school.code)
+        assert row.to_dicts() == alone.to_dicts()

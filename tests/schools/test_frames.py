@@ -10,6 +10,7 @@ from polars.testing import assert_frame_equal
 from campusplan.demo.beijing import beijing_documents
 from campusplan.engine.assessment import assess_frames, run
 from campusplan.engine.frames import from_inputs
+from campusplan.schools import frames
 from campusplan.schools.frames import stored_frames
 from campusplan.schools.selectors import school_list, schools_as_inputs
 from campusplan.usecases.imports import import_files
@@ -23,6 +24,13 @@ DAY = dt.date(2026, 6, 1)
 def _import(paths) -> None:
     result = import_files(actor=operator("test"), paths=paths)
     assert result.ok, result
+
+
+@pytest.fixture(params=["polars", "python"], autouse=True)
+def pivot(request, monkeypatch):
+    """Both ways of pivoting the stored values: Polars' (many schools) and Python's (a few)."""
+    monkeypatch.setattr(frames, "SMALL", 0 if request.param == "polars" else 10_000)
+    return request.param
 
 
 @pytest.fixture

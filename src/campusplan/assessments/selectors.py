@@ -32,13 +32,13 @@ from campusplan.assessments.models import (
     ResultRow,
     SchoolScore,
 )
-from campusplan.assessments.services import with_approvals
+from campusplan.assessments.services import approvals
 from campusplan.catalog.loader import Catalog
 from campusplan.engine.assessment import Assessment
 from campusplan.engine.evaluate import LEVEL, NUM, NUMBERS, STATUS, requirement_table
-from campusplan.engine.frames import from_inputs, with_params
+from campusplan.engine.frames import Frames, finish, with_params
+from campusplan.schools.frames import stored_frames
 from campusplan.schools.models import Deviation
-from campusplan.schools.selectors import schools_as_inputs
 from campusplan.schools.tailoring import valid_deviations
 
 VALUES = ("school_id", "requirement_id", "status", "level", "actual", "required", "shortfall",
@@ -173,34 +173,51 @@ def waiver_ends(*, ids) -> dict[int, str]:
             Deviation.objects.filter(pk__in=set(ids)).values_list("pk", "expires_on")}
 
 
-def stored_assessment(*, schools, catalog: Catalog) -> tuple[Assessment, RunInfo | None]:
+def stored_assessment(*, schools, catalog: Catalog, rows: pl.DataFrame | None = None
+                      ) -> tuple[Assessment, RunInfo | None]:
     """The current run of these schools as an Assessment (schools never assessed are left out),
-    with the run(s) it comes from."""
+    with the run(s) it comes from. `rows`: their `current_matrix`, when the caller has read it."""
     schools = list(schools)
-    rows = list(current_matrix(schools=schools).select("run_id", "code", *VALUES[1:])
+    rows = list((current_matrix(schools=schools) if rows is None else rows).select("run_id", "code", *VALUES[1:])
                 .iter_rows())
     judged = {r[1] for r in rows}
     stored = [s for s in schools if s.code in judged]
-    frames = _as_judged(stored, schools_as_inputs(schools=stored, catalog=catalog), catalog,
-                        {r[1]: r[0] for r in rows})
+    frames = _as_judged(stored, catalog, {r[1]: r[0] for r in rows})
     results = _results(frames.schools.get_column("school_id"), rows, catalog)
     return Assessment(catalog, frames, results), run_info(run_ids={r[0] for r in rows})
 
 
-def _as_judged(schools: list, inputs, catalog: Catalog, run_of: dict[str, int]):
-    """The frames as each school's run saw them: the approvals valid on its run date and the
+def _as_judged(schools: list, catalog: Catalog, run_of: dict[str, int]) -> Frames:
+    """The frames as each school's run saw them: built from the stored facts (schools/frames.py,
+    as a stored run builds them) on the run's date with the approvals valid then, and with the
     parameter values its district had in force, so explanations read what judged the row."""
     meta = {pk: (params or {}, day) for pk, params, day in AssessmentRun.objects.filter(
         pk__in=set(run_of.values())).values_list("pk", "parameters", "as_of")}
-    deviations = []
-    for day in {d for _p, d in meta.values()}:
-        deviations += [d for d in valid_deviations(
-            [s for s in schools if meta[run_of[s.code]][1] == day], day)]
-    frames = from_inputs(with_approvals(inputs, deviations), catalog)
+    parts = []
+    for day in sorted({d for _p, d in meta.values()}):
+        group = [s for s in schools if meta[run_of[s.code]][1] == day]
+        parts.append(stored_frames(schools=group, catalog=catalog, as_of=day,
+                                   approvals=approvals(valid_deviations(group, day))))
+    frames = parts[0] if len(parts) == 1 else _in_order(parts, schools, catalog)
     params = {s.code: {k: x["value"] for k, x in
                        meta[run_of[s.code]][0].get(s.district.code, {}).items()}
               for s in schools}
     return with_params(frames, catalog, params)
+
+
+def _in_order(parts: list[Frames], schools: list, catalog: Catalog) -> Frames:
+    """Frames of schools judged on different days, as one, the schools in the callers' order."""
+    order = pl.DataFrame({"school_id": [s.code for s in schools],
+                          "pos": range(len(schools))}, schema={"school_id": pl.Utf8,
+                                                               "pos": pl.Int64})
+
+    def ordered(frame: pl.DataFrame) -> pl.DataFrame:
+        return frame.join(order, on="school_id", how="left").sort("pos", maintain_order=True) \
+            .drop("pos")
+
+    return finish(Frames(**{name: ordered(pl.concat([getattr(p, name) for p in parts],
+                                                     how="vertical_relaxed"))
+                            for name in ("schools", "rooms", "services", "devices")}), catalog)
 
 
 def _results(school_ids: pl.Series, rows: list[tuple], catalog: Catalog) -> pl.DataFrame:

@@ -22,7 +22,7 @@ from campusplan.assessments.models import (
 )
 from campusplan.catalog.loader import Catalog, load_catalog
 from campusplan.engine.assessment import Assessment, assess_frames
-from campusplan.engine.document import Inputs, SmartPhaseDoc
+from campusplan.engine.document import SmartPhaseDoc
 from campusplan.engine.indicators import equity_units, indicator_frame
 from campusplan.schools import tailoring
 from campusplan.schools.bulk import insert_rows
@@ -116,21 +116,11 @@ def _store_batch(record: AssessmentRun, schools: list[School], catalog: Catalog,
     return result
 
 
-def with_approvals(inputs: Inputs, deviations: list[Deviation]) -> Inputs:
-    """The schools as the approvals valid on the run date make them: a data-centre approval
+def approvals(deviations: list[Deviation]) -> dict[str, dict]:
+    """Per school code, what its valid approvals change in its profile: a data-centre approval
     (5.3 获批后开展建设) sets `approved_data_center`; a phase application granted (5.11 可申请增加)
     puts the school in that phase from the day it was granted. An expired one adds nothing, so
-    the school is judged on its own profile again."""
-    by_school = approvals(deviations)
-    if not by_school:
-        return inputs
-    schools = [s.model_copy(update=by_school[s.code]) if s.code in by_school else s
-               for s in inputs.schools]
-    return inputs.model_copy(update={"schools": schools})
-
-
-def approvals(deviations: list[Deviation]) -> dict[str, dict]:
-    """Per school code, what its valid approvals change in its document (`with_approvals`)."""
+    the school is judged on its own profile again (schools/frames.py `stored_frames`)."""
     by_school: dict[str, dict] = {}
     for d in deviations:
         update = by_school.setdefault(d.school.code, {})

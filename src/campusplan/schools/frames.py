@@ -45,6 +45,11 @@ from campusplan.schools.selectors import (
 # the column a fact's value is stored in, by its type
 STORED_IN = {FactType.bool: "flag", FactType.int: "num", FactType.float: "num",
              FactType.enum: "text"}
+# Up to this many schools the values are pivoted in Python, row dicts into one frame (≈ 0.5 ms):
+# Polars plans a query over the ≈ 180 fact columns in ≈ 25 ms whatever the rows, which was most
+# of building one school's frames for its page or a fact edit. Above it, Polars' pivot wins
+# (the demo city: 656,000 values). tests/schools/test_frames.py proves both paths equal.
+SMALL = 60
 LONG = {"owner": pl.Int64, "key": pl.Utf8, "num": pl.Float64, "flag": pl.Boolean,
         "text": pl.Utf8}
 
@@ -68,41 +73,67 @@ def stored_frames(*, schools: list[School], catalog: Catalog, as_of: dt.date,
                   catalog)
 
 
-def _facts(rows, catalog: Catalog, scope: Scope, prefix: str) -> pl.DataFrame:
-    """(owner, key, num, flag, text) rows → one row per owner, one typed column per fact."""
-    long = pl.DataFrame(list(rows), schema=LONG, orient="row", strict=False)
+def _facts(rows, catalog: Catalog, scope: Scope, prefix: str) -> pl.LazyFrame:
+    """(owner, key, num, flag, text) rows → one row per owner, one typed column per fact of the
+    dictionary (unknown: null). Lazy: the caller's joins and casts are collected with it, once."""
+    long = pl.DataFrame(list(rows), schema=LONG, orient="row", strict=False).lazy()
     out = long.select("owner").unique()
     for ftype, column in STORED_IN.items():
         keys = [f.key for f in catalog.facts.facts if f.scope == scope and f.type == ftype]
-        part = long.filter(pl.col("key").is_in(keys) & pl.col(column).is_not_null())
-        if part.is_empty():
+        if not keys:
             continue
-        wide = part.pivot(on="key", index="owner", values=column, aggregate_function="last")
-        out = out.join(wide.rename({k: f"{prefix}.{k}" for k in wide.columns if k != "owner"})
-                       .with_columns(pl.exclude("owner").cast(DTYPES[ftype])),
-                       on="owner", how="left")
+        wide = (long.filter(pl.col("key").is_in(keys) & pl.col(column).is_not_null())
+                .pivot(on="key", on_columns=keys, index="owner", values=column,
+                       aggregate_function="last")
+                .select("owner", *[pl.col(k).cast(DTYPES[ftype]).alias(f"{prefix}.{k}")
+                                   for k in keys]))
+        out = out.join(wide, on="owner", how="left")
     return out
 
 
-def _typed_frame(frame: pl.DataFrame, schema: dict[str, pl.DataType]) -> pl.DataFrame:
-    return frame.select([pl.col(c).cast(t) if c in frame.columns else pl.lit(None, dtype=t)
-                         .alias(c) for c, t in schema.items()])
+def _facts_by_owner(rows, catalog: Catalog, scope: Scope, prefix: str) -> dict[int, dict]:
+    """The small path of `_facts`: owner → {column: value}, each value read from the column
+    its fact's type is stored in and typed as the frame's column is."""
+    pick = {f.key: (f"{prefix}.{f.key}", STORED_IN[f.type], f.type)
+            for f in catalog.facts.facts if f.scope == scope}
+    out: dict[int, dict] = defaultdict(dict)
+    for owner, key, num, flag, text in rows:
+        if key not in pick:
+            continue
+        column, stored, ftype = pick[key]
+        value = num if stored == "num" else flag if stored == "flag" else text
+        if value is not None:
+            out[owner][column] = int(value) if ftype == FactType.int else \
+                bool(value) if ftype == FactType.bool else value
+    return out
+
+
+def _typed_frame(frame: pl.LazyFrame, schema: dict[str, pl.DataType]) -> pl.DataFrame:
+    names = frame.collect_schema().names()
+    return frame.select([pl.col(c).cast(t) if c in names else pl.lit(None, dtype=t)
+                         .alias(c) for c, t in schema.items()]).collect()
 
 
 def _schools(schools: list[School], catalog: Catalog, as_of: dt.date,
              approvals: Mapping[str, Mapping], with_rooms: set[str],
              served: set[str]) -> pl.DataFrame:
     schema = school_base_schema(catalog)
-    rows = [{"owner": s.pk} | _profile(s, as_of, approvals.get(s.code, {}), s.code in with_rooms,
-                                       s.code in served) for s in schools]
-    base = pl.from_dicts(rows, schema={"owner": pl.Int64} | {
-        c: t for c, t in schema.items() if not c.startswith("fact.")}) if rows else \
-        pl.DataFrame(schema={"owner": pl.Int64})
-    facts = FactValue.objects.filter(school_id__in=[s.pk for s in schools], room__isnull=True,
-                                     service__isnull=True, superseded_at__isnull=True) \
-        .values_list("school_id", "key", "num", "flag", "text")
-    wide = _facts(raw_rows(facts), catalog, Scope.school, "fact")
-    return _typed_frame(base.join(wide, on="owner", how="left", maintain_order="left"), schema)
+    profiles = [_profile(s, as_of, approvals.get(s.code, {}), s.code in with_rooms,
+                         s.code in served) for s in schools]
+    facts = raw_rows(FactValue.objects.filter(
+        school_id__in=[s.pk for s in schools], room__isnull=True, service__isnull=True,
+        superseded_at__isnull=True).values_list("school_id", "key", "num", "flag", "text"))
+    if len(schools) <= SMALL:
+        wide = _facts_by_owner(facts, catalog, Scope.school, "fact")
+        return pl.from_dicts([p | wide.get(s.pk, {}) for s, p in zip(schools, profiles,
+                                                                       strict=True)],
+                             schema=schema) if schools else pl.DataFrame(schema=schema)
+    base = pl.from_dicts([{"owner": s.pk} | p for s, p in zip(schools, profiles, strict=True)],
+                         schema={"owner": pl.Int64} | {
+                             c: t for c, t in schema.items() if not c.startswith("fact.")})
+    wide = _facts(facts, catalog, Scope.school, "fact")
+    return _typed_frame(base.lazy().join(wide, on="owner", how="left", maintain_order="left"),
+                        schema)
 
 
 def _profile(s: School, as_of: dt.date, approved: Mapping, has_rooms: bool,
@@ -125,16 +156,24 @@ def _profile(s: School, as_of: dt.date, approved: Mapping, has_rooms: bool,
 def _rooms(ids: dict[int, School], index: pl.DataFrame, catalog: Catalog) -> pl.DataFrame:
     """Each school's rooms in code order, the schools in the run's order."""
     schema = room_schema(catalog)
-    rooms = Room.objects.filter(school_id__in=list(ids)).order_by("school_id", "code") \
-        .values_list("id", "school_id", "code", "room_type")
-    frame = pl.DataFrame(list(raw_rows(rooms)), orient="row", schema={
+    rooms = list(raw_rows(Room.objects.filter(school_id__in=list(ids)).order_by("school_id", "code")
+                          .values_list("id", "school_id", "code", "room_type")))
+    facts = raw_rows(FactValue.objects.filter(room__school_id__in=list(ids),
+                                              superseded_at__isnull=True)
+                     .values_list("room_id", "key", "num", "flag", "text"))
+    if len(ids) <= SMALL:
+        wide = _facts_by_owner(facts, catalog, Scope.room, "room")
+        pos = {pk: n for n, pk in enumerate(ids)}
+        rows = [{"school_id": ids[school].code, "room_type": kind, "room_code": code}
+                | wide.get(owner, {})
+                for owner, school, code, kind in sorted(rooms, key=lambda r: pos[r[1]])]
+        return pl.from_dicts(rows, schema=schema) if rows else pl.DataFrame(schema=schema)
+    frame = pl.DataFrame(rooms, orient="row", schema={
         "owner": pl.Int64, "school": pl.Int64, "room_code": pl.Utf8, "room_type": pl.Utf8})
-    facts = FactValue.objects.filter(room__school_id__in=list(ids), superseded_at__isnull=True) \
-        .values_list("room_id", "key", "num", "flag", "text")
-    wide = _facts(raw_rows(facts), catalog, Scope.room, "room")
-    frame = frame.join(wide, on="owner", how="left", maintain_order="left") \
-        .join(index.select(pl.col("owner").alias("school"), "school_id", "pos"), on="school",
-              how="inner").sort("pos", maintain_order=True)
+    wide = _facts(facts, catalog, Scope.room, "room")
+    frame = frame.lazy().join(wide, on="owner", how="left", maintain_order="left") \
+        .join(index.lazy().select(pl.col("owner").alias("school"), "school_id", "pos"),
+              on="school", how="inner", maintain_order="left").sort("pos", maintain_order=True)
     return _typed_frame(frame, schema)
 
 
@@ -170,7 +209,7 @@ def _services(schools: list[School], catalog: Catalog) -> tuple[pl.DataFrame, se
                          "service.provided_by": "district" if svc.school_id is None
                          else svc.provided_by} | facts[svc.pk])
     frame = pl.from_dicts(rows, schema=schema) if rows else pl.DataFrame(schema=schema)
-    return _typed_frame(frame, schema), {ids[pk].code for pk in by_school if by_school[pk]}
+    return _typed_frame(frame.lazy(), schema), {ids[pk].code for pk in by_school if by_school[pk]}
 
 
 def _devices(schools: list[School], catalog: Catalog) -> pl.DataFrame:

@@ -4,7 +4,7 @@ smart-classroom phase application (5.11 可申请增加), and a waiver of one re
 
 Each has a justification, an approver, an optional attachment (an evidence file of the school)
 and an expiry date. The assessment reads validity as of its run date
-(assessments.services.with_approvals, `Assessment.waive`), so when a deviation expires the next
+(assessments.services.approvals, `Assessment.waive`), so when a deviation expires the next
 assessment judges the school on its own profile again — no job has to remember it. Granting
 and revoking are district (or city) acts, audited, and re-assess the school at once.
 """

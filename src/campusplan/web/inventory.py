@@ -11,7 +11,6 @@ from dataclasses import dataclass, field
 import polars as pl
 from django.utils import timezone
 
-from campusplan.assessments import selectors
 from campusplan.catalog.loader import Catalog
 from campusplan.catalog.schema import Fact, FactType, Scope
 from campusplan.engine.rows import RowVerdict, row_facts_read, row_specs, row_verdicts
@@ -19,7 +18,7 @@ from campusplan.exchange.inventory import DeviceKinds
 from campusplan.planning.plan import DeviceLife, device_life
 from campusplan.planning.prices import default_prices
 from campusplan.schools.models import Device, FactValue, Room, School
-from campusplan.web.school import lang_code
+from campusplan.web.school import SchoolRun, lang_code
 
 
 @dataclass(frozen=True)
@@ -87,14 +86,15 @@ def _values(rooms: list[Room]) -> dict[int, dict[str, object]]:
     return out
 
 
-def room_types(catalog: Catalog, school: School, lang: str) -> list[RoomType]:
+def room_types(catalog: Catalog, school: School, lang: str,
+               run: SchoolRun | None = None) -> list[RoomType]:
     """The school's rooms grouped by type (the dictionary's order), each with its facts and
     its verdicts; requirements not applicable to the school are not shown per room."""
     rooms = list(Room.objects.filter(school=school).select_related("campus").order_by("code"))
     if not rooms:
         return []
     values = _values(rooms)
-    verdicts = _verdicts(catalog, school, lang)
+    verdicts = _verdicts(catalog, school, lang, run or SchoolRun(school, catalog))
     facts, read = room_facts(catalog), _read_by_type(catalog)
     out = []
     for rt in catalog.facts.room_types:
@@ -119,12 +119,13 @@ def _heading(fact: Fact, lang: str) -> str:
         f"{label} ({unit})" if unit else label)
 
 
-def _verdicts(catalog: Catalog, school: School, lang: str) -> dict[str, list[RowVerdict]]:
+def _verdicts(catalog: Catalog, school: School, lang: str,
+              run: SchoolRun) -> dict[str, list[RowVerdict]]:
     """Per room, from the stored run's frames; nothing before the school's first run."""
-    assessment, info = selectors.stored_assessment(schools=[school], catalog=catalog)
+    assessment, info = run.stored
     if info is None:
         return {}
-    rows = selectors.current_matrix(schools=[school])
+    rows = run.matrix
     skip = frozenset(rows.filter(pl.col("status") == "not_applicable")["requirement_id"])
     return row_verdicts(catalog, assessment.frames, school.code, lang_code(lang), skip=skip)
 

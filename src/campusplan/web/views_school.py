@@ -40,21 +40,23 @@ def _fact_base(school: School) -> str:
 
 
 def _results_context(request: HttpRequest, school: School,
-                     assessment: Assessment | None = None) -> dict:
+                     assessment: Assessment | None = None, run: sp.SchoolRun | None = None
+                     ) -> dict:
     """The score and the results table. The table is rendered from the current run's rows only
     when its cached fragment (keyed by run, filters, catalog, language) is missing; explained
     from `assessment` when the request has just made the run (a fact edit)."""
     cat = catalog()
     filters = sp.ResultFilters.from_query(request.POST or request.GET, cat)
     score = sp.score(school)
+    run = run or sp.SchoolRun(school, cat)
 
     def said() -> dict[str, str]:
         if assessment is not None:
             return sp.explained(assessment, school, lang())
-        return sp.explanations(school, cat, lang())
+        return sp.explanations(run, lang())
 
     return {"school": school, "filters": filters, "fact_base": _fact_base(school),
-            "results": Lazy(lambda: sp.results(sp.current_rows(school), cat, lang(), filters,
+            "results": Lazy(lambda: sp.results(sp.current_rows(run), cat, lang(), filters,
                                                said())),
             "score": score, "run_id": score.run_id if score else 0, "catalog_key": cat.checksum,
             "status_choices": sp.status_choices(), "area_choices": sp.area_choices(cat, lang())}
@@ -64,13 +66,14 @@ def _results_context(request: HttpRequest, school: School,
 @require_GET
 def school_page(request: HttpRequest, code: str) -> HttpResponse:
     school = school_for(request.user, code)
-    context = _results_context(request, school)
+    run = sp.SchoolRun(school, catalog())  # read once, shared by the results and the rooms
+    context = _results_context(request, school, run=run)
     if is_partial(request):
         return vary_htmx(render(request, "web/school/_results.html", context))
     context |= {"profile": sp.profile(school, lang()), "history": sp.history(school),
                 "fact_areas": Lazy(lambda: facts.fact_areas(catalog(), school, lang())),
                 "facts_version": school.version, "editable": can_edit(request.user),
-                "nav": _nav(request, school)} | _inventory_context(school) | \
+                "nav": _nav(request, school)} | _inventory_context(school, run) | \
         _deviation_context(request, school)
     return vary_htmx(render(request, "web/school/page.html", context))
 
@@ -93,12 +96,12 @@ def _deviation_context(request: HttpRequest, school: School) -> dict:
         "evidence_max": settings.CAMPUSPLAN_EVIDENCE_MAX_BYTES}
 
 
-def _inventory_context(school: School) -> dict:
+def _inventory_context(school: School, run: sp.SchoolRun) -> dict:
     """Rooms by type with their verdicts, devices with their service life (computed only when
     the cached fragment is missing), and the room facts a bulk edit may set."""
     cat = catalog()
     code = "zh" if lang().startswith("zh") else "en"
-    return {"room_types": Lazy(lambda: inventory.room_types(cat, school, lang())),
+    return {"room_types": Lazy(lambda: inventory.room_types(cat, school, lang(), run)),
             "devices": Lazy(lambda: inventory.devices(school, load_kinds(cat), lang())),
             "room_fact_choices": [(f.key, f.label.get(code)) for f in inventory.bulk_facts(cat)]}
 
