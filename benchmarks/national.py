@@ -13,7 +13,8 @@ each in its own fresh database on the PostgreSQL server of `--pg` (created and d
    process), and the database's growth per run (pg_database_size, and pg_total_relation_size
    of the assessment tables);
 3. open the city dashboard, the largest district's page and a school page as a city user:
-   cold (cache emptied) and warm (median of 3), through Django's test client.
+   cold (cache emptied, in a process warmed as a server worker is: campusplan/web/warm.py) and
+   warm (median of 3), through Django's test client.
 
 Prints the two sizes side by side, measured in the same run. Not part of the test suite, not
 in CI: the national size loads this machine for a long while (docs/scale.md has its figures).
@@ -103,6 +104,7 @@ def phase_pages() -> dict:
     from django.db.models import Count
     from django.test import Client, override_settings
 
+    import campusplan.wsgi  # noqa: F401 — what a server worker loads first: it warms the process
     from campusplan.accounts.models import Profile
     from campusplan.schools.models import District, School
 

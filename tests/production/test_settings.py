@@ -36,3 +36,24 @@ def test_debug_off_needs_a_secret_key():
                            "print(s.DEBUG, s.TIME_ZONE, s.SESSION_COOKIE_SECURE)"], env=env,
                           capture_output=True, text=True, check=False)
     assert done.stdout.split() == ["False", "Asia/Shanghai", "True"], done.stderr
+
+
+def test_loading_the_application_warms_the_process():
+    """A worker that loads campusplan.wsgi has imported the URLconf (every view, the API's
+    schemas), the catalog and the main templates before its first request — and touched no
+    database (it may start before the database answers: here the database does not exist)."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("CAMPUSPLAN_")}
+    env |= {"CAMPUSPLAN_DEBUG": "0", "CAMPUSPLAN_SECRET_KEY": "k" * 50,
+            "PYTHONPATH": str(SRC.parent),
+            "DATABASE_URL": "postgres://nobody@127.0.0.1:1/none"}
+    probe = ("import sys, campusplan.wsgi; "
+             "from django.template import engines; "
+             "from campusplan.engine.document import _MODELS; "
+             "from campusplan.exchange.inventory import _KEPT; "
+             "loader = engines['django'].engine.template_loaders[0]; "
+             "print('campusplan.api.app' in sys.modules, 'campusplan.web.views_school' in "
+             "sys.modules, bool(_MODELS) and bool(_KEPT), "
+             "'web/dashboards/city.html' in loader.get_template_cache)")
+    done = subprocess.run([sys.executable, "-c", probe], env=env, capture_output=True,
+                          text=True, check=False)
+    assert done.stdout.split() == ["True", "True", "True", "True"], done.stderr
