@@ -178,8 +178,8 @@ def stored_assessment(*, schools, catalog: Catalog, rows: pl.DataFrame | None = 
     """The current run of these schools as an Assessment (schools never assessed are left out),
     with the run(s) it comes from. `rows`: their `current_matrix`, when the caller has read it."""
     schools = list(schools)
-    rows = list((current_matrix(schools=schools) if rows is None else rows).select("run_id", "code", *VALUES[1:])
-                .iter_rows())
+    rows = current_matrix(schools=schools) if rows is None else rows
+    rows = list(rows.select("run_id", "code", *VALUES[1:]).iter_rows())
     judged = {r[1] for r in rows}
     stored = [s for s in schools if s.code in judged]
     frames = _as_judged(stored, catalog, {r[1]: r[0] for r in rows})
