@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from campusplan.engine.equity import (
     Unit,
     school_units,
+    spread_of_sums,
     spreads,
     stage_shares,
     unweighted_cv,
@@ -96,3 +99,29 @@ def test_the_catalog_s_equity_parameters_are_the_document_s():
     assert "每百名学生拥有网络多媒体教室数：小学、初中分别达到2.3间以上、2.4间以上" in text
     ratios = {r.key for r in CATALOG.standard.indicators.ratios}
     assert {m.key for m in eq.measures} <= ratios
+
+
+def _sums(pairs):
+    known = [(x, p) for x, p in pairs if p > 0]
+    return (len(known), sum(x for x, _p in known), sum(p for _x, p in known),
+            sum(x * x / p for x, p in known))
+
+
+def test_the_worked_example_from_sums():
+    """What the dashboards compute in the database (n, Σx, ΣP, Σx²/P) gives §3.1's figure."""
+    s = spread_of_sums(*_sums(zip(BOOKS, STUDENTS, strict=True)), threshold=0.50)
+    assert s.n == 5 and s.mean == pytest.approx(1913 / 302)
+    assert round(s.cv, 3) == 0.515 and s.ok is False
+    assert spread_of_sums(0, 0.0, 0.0, 0.0).cv is None
+
+
+@given(st.lists(st.tuples(st.floats(0, 1e5), st.floats(0.5, 5e3)), min_size=1, max_size=60))
+def test_sums_give_the_method_s_cv(pairs):
+    """The expanded S² equals the method's Σ (P_i/P)(X_i − X̄)² on any units."""
+    direct, summed = weighted_cv(pairs), spread_of_sums(*_sums(pairs))
+    assert summed.n == direct.n
+    assert summed.mean == pytest.approx(direct.mean, rel=1e-12)
+    if direct.cv is None:
+        assert summed.cv is None
+    else:
+        assert summed.cv == pytest.approx(direct.cv, rel=1e-6, abs=1e-6)

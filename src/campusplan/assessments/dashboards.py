@@ -15,7 +15,7 @@ from collections import defaultdict
 
 import polars as pl
 from django.core.cache import cache
-from django.db.models import Count, Max, Sum
+from django.db.models import Count, F, Max, Sum
 
 from campusplan.accounts.scope import district_for, profile_of, visible_schools
 from campusplan.assessments.choices import Level
@@ -34,9 +34,9 @@ from campusplan.assessments.selectors import (
 )
 from campusplan.catalog import load_catalog
 from campusplan.catalog.codes import school_types
-from campusplan.engine.equity import Spread, Unit, spreads
+from campusplan.engine.equity import Spread, spread_of_sums
 from campusplan.engine.rollup import comparable, completeness, compliance_rate
-from campusplan.schools.models import STAGE_COLUMNS, School
+from campusplan.schools.models import STAGE_COLUMNS, District, School
 
 RATIOS = SchoolScore.RATIO_FIELDS
 TIMEOUT = 600
@@ -173,18 +173,23 @@ def _areas(tallies: list[dict]) -> list[dict]:
 def equity_rows(schools) -> list[dict]:
     """差异系数 by the official method (engine/equity.py) from the units stored with each run:
     one row per (district, 学段), a cell per measure with the district's figure, the weighted
-    CV, its threshold and the verdict (CV ≤ threshold). Rows in district code, stage order."""
+    CV, its threshold and the verdict (CV ≤ threshold). Rows in district code, stage order.
+    Grouped in the database (`spread_of_sums`): the page reads a few sums per district, not
+    every school's units."""
     eq = load_catalog().standard.indicators.equity
     if eq is None:
         return []
-    units: dict[str, list[Unit]] = defaultdict(list)
-    names = {}
-    for code, name, stage, measure, amount, base in current_units(schools=schools).values_list(
-            "school__district__code", "school__district__name", "stage", "measure", "amount",
-            "base").order_by():
-        names[code] = name
-        units[measure].append(Unit(code, stage, amount, base))
-    cvs = {m.key: spreads(units[m.key], eq.thresholds) for m in eq.measures}
+    known = current_units(schools=schools).filter(amount__isnull=False, base__gt=0)
+    cvs: dict[str, dict[tuple[str, str], Spread]] = defaultdict(dict)
+    for code, stage, measure, n, amount, base, square in known.values(
+            "school__district__code", "stage", "measure").annotate(
+            n=Count("id"), x=Sum("amount"), p=Sum("base"),
+            x2p=Sum(F("amount") * F("amount") / F("base"))).order_by().values_list(
+            "school__district__code", "stage", "measure", "n", "x", "p", "x2p"):
+        cvs[measure][code, stage] = spread_of_sums(n, amount, base, square,
+                                                   eq.thresholds.get(stage))
+    names = dict(District.objects.filter(
+        code__in={code for by in cvs.values() for code, _st in by}).values_list("code", "name"))
     rows = []
     for code in sorted(names):
         for stage in eq.stages:
