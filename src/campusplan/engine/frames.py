@@ -140,9 +140,9 @@ def finish(frames: Frames, catalog: Catalog) -> Frames:
     """Derive `school.classes/students/max_class_size`, `school.n_<room type>` and
     `service.district_provides` from the base columns.
 
-    One lazy plan per frame, collected together: each eager step (a join per room type, a
-    select) costs Polars ≈ 0.5 ms of fixed work, which was most of building one school's frames
-    (the school page, a fact edit)."""
+    One lazy plan per frame, collected together; the room counts are one pivot instead of a
+    join per room type (the demo city's frames 1.61–1.79 → 1.43–1.47 s with the lazy pivots of
+    schools/frames.py)."""
     derived = [c for c in frames.schools.columns if c.startswith("school.n_")
                or (c.startswith("stage.") and c.endswith(".share"))]
     keys = [rt.key for rt in catalog.facts.room_types]
