@@ -5,6 +5,7 @@ import datetime as dt
 import os
 
 import pytest
+from django.utils import timezone
 
 from campusplan.usecases import campaigns
 from tests import factories
@@ -14,7 +15,9 @@ from tests.web import world as w
 # the browser test drives Playwright's event loop in the test thread (see tests/web/conftest.py)
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
-TODAY = dt.date.today()
+# the date the campaign use cases judge deadlines on (Asia/Shanghai): the machine's own date is
+# a day behind from 16:00 to 24:00 UTC, when a deadline of "today" had already passed
+TODAY = timezone.localdate()
 
 
 @pytest.fixture
