@@ -86,15 +86,14 @@ def _values(rooms: list[Room]) -> dict[int, dict[str, object]]:
     return out
 
 
-def room_types(catalog: Catalog, school: School, lang: str,
-               run: SchoolRun | None = None) -> list[RoomType]:
+def room_types(catalog: Catalog, school: School, lang: str, run: SchoolRun) -> list[RoomType]:
     """The school's rooms grouped by type (the dictionary's order), each with its facts and
     its verdicts; requirements not applicable to the school are not shown per room."""
     rooms = list(Room.objects.filter(school=school).select_related("campus").order_by("code"))
     if not rooms:
         return []
     values = _values(rooms)
-    verdicts = _verdicts(catalog, school, lang, run or SchoolRun(school, catalog))
+    verdicts = _verdicts(catalog, school, lang, run)
     facts, read = room_facts(catalog), _read_by_type(catalog)
     out = []
     for rt in catalog.facts.room_types:
