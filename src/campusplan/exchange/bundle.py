@@ -108,15 +108,16 @@ def _used_columns(table: Table) -> set[int]:
     return used
 
 
-def _cells(table: Table, columns: list[Column | None], n: int, values: list[Any]):
-    for i, col in enumerate(columns):
-        raw = values[i] if i < len(values) else None
-        if col is not None and raw not in (None, ""):
-            yield col, col.from_cell(raw), table.where(n, i), raw
+def _cells(table: Table, columns: list[Column | None], n: int, values: list[Any]) -> list[tuple]:
+    """A row's filled cells as (column, value read, cell, raw): read once per row."""
+    return [(col, col.from_cell(raw), table.where(n, i), raw)
+            for i, (col, raw) in enumerate(zip(columns, values, strict=False))
+            if col is not None and raw not in (None, "")]
 
 
-def _row_code(bundle: Bundle, table: Table, columns, n: int, values, key="code") -> str | None:
-    for col, value, _where, _raw in _cells(table, columns, n, values):
+def _row_code(bundle: Bundle, table: Table, columns, n: int, cells: list[tuple],
+              key="code") -> str | None:
+    for col, value, _where, _raw in cells:
         if col.key == key:
             return str(value)
     idx = next((i for i, c in enumerate(columns) if c is not None and c.key == key), None)
@@ -133,7 +134,8 @@ def _missing(bundle: Bundle, where: Location, key: str) -> None:
 def _school_rows(bundle: Bundle, table: Table, columns: list[Column | None]) -> None:
     first: dict[str, int] = {}
     for n, values in table.rows:
-        code = _row_code(bundle, table, columns, n, values)
+        cells = _cells(table, columns, n, values)
+        code = _row_code(bundle, table, columns, n, cells)
         if code is None:
             continue
         if code in first:
@@ -142,7 +144,7 @@ def _school_rows(bundle: Bundle, table: Table, columns: list[Column | None]) -> 
             continue
         first[code] = n
         school = bundle.school(code, table.where(n))
-        for col, value, where, _raw in _cells(table, columns, n, values):
+        for col, value, where, _raw in cells:
             if col.key != "code":
                 bundle.put(school.values, col.key, Val(value, where))
 
@@ -150,8 +152,9 @@ def _school_rows(bundle: Bundle, table: Table, columns: list[Column | None]) -> 
 def _room_rows(bundle: Bundle, table: Table, columns: list[Column | None]) -> None:
     first: dict[tuple[str, str], int] = {}
     for n, values in table.rows:
-        code = _row_code(bundle, table, columns, n, values)
-        room = _row_code(bundle, table, columns, n, values, "room_code")
+        cells = _cells(table, columns, n, values)
+        code = _row_code(bundle, table, columns, n, cells)
+        room = _row_code(bundle, table, columns, n, cells, "room_code")
         if code is None or room is None:
             continue
         if (code, room) in first:
@@ -161,7 +164,7 @@ def _room_rows(bundle: Bundle, table: Table, columns: list[Column | None]) -> No
         first[code, room] = n
         school = bundle.school(code, table.where(n))
         entry = school.rooms.setdefault(room, Entry(room, table.where(n)))
-        for col, value, where, _raw in _cells(table, columns, n, values):
+        for col, value, where, _raw in cells:
             if col.key not in ("code", "room_code"):
                 bundle.put(entry.values, col.key, Val(value, where))
 
@@ -169,8 +172,9 @@ def _room_rows(bundle: Bundle, table: Table, columns: list[Column | None]) -> No
 def _service_rows(bundle: Bundle, table: Table, columns: list[Column | None]) -> None:
     first: dict[tuple, int] = {}
     for n, values in table.rows:
-        cells = {c.key: (v, w) for c, v, w, _r in _cells(table, columns, n, values)}
-        category = _row_code(bundle, table, columns, n, values, "category")
+        read = _cells(table, columns, n, values)
+        cells = {c.key: (v, w) for c, v, w, _r in read}
+        category = _row_code(bundle, table, columns, n, read, "category")
         if category is None:
             continue
         name = str(cells.get("service_name", (category,))[0])
@@ -198,9 +202,10 @@ def _service_rows(bundle: Bundle, table: Table, columns: list[Column | None]) ->
 
 def _device_rows(bundle: Bundle, table: Table, columns: list[Column | None]) -> None:
     for n, values in table.rows:
-        cells = {c.key: (v, w, r) for c, v, w, r in _cells(table, columns, n, values)}
-        code = _row_code(bundle, table, columns, n, values)
-        tag = _row_code(bundle, table, columns, n, values, "asset_tag")
+        read = _cells(table, columns, n, values)
+        cells = {c.key: (v, w, r) for c, v, w, r in read}
+        code = _row_code(bundle, table, columns, n, read)
+        tag = _row_code(bundle, table, columns, n, read, "asset_tag")
         if code is None or tag is None:
             continue
         device = _device(bundle, code, tag, cells, table.where(n))

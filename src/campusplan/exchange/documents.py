@@ -212,8 +212,11 @@ def _overlay_school(doc: dict, school: SchoolIn, path: str, origin: Origin, plan
     for key, val in school.extra.items():
         doc[key] = val.value
         origin[f"{path}.{key}"] = val
+    rooms: dict[str, int] = {}  # code → index of its first room, built once per school
+    for j, r in enumerate(doc["rooms"] or []):
+        rooms.setdefault(r["code"], j)
     for code, entry in school.rooms.items():
-        _overlay_room(doc, code, entry, path, origin)
+        _overlay_room(doc, code, entry, path, origin, rooms)
     for (category, name), entry in school.services.items():
         services = doc["services"] = doc["services"] or []
         j = next((j for j, s in enumerate(services) if (s["category"], s["name"]) == (category, name)),
@@ -259,12 +262,13 @@ def _set_profile(doc: dict, key: str, val: Val, plan: Plan) -> str:
     return PROFILE_PATHS.get(key, f".{key}")
 
 
-def _overlay_room(doc: dict, code: str, entry, path: str, origin: Origin) -> None:
+def _overlay_room(doc: dict, code: str, entry, path: str, origin: Origin,
+                  index: dict[str, int]) -> None:
     rooms = doc["rooms"] = doc["rooms"] or []
-    j = next((j for j, r in enumerate(rooms) if r["code"] == code), None)
+    j = index.get(code)
     if j is None:
         rooms.append({"code": code, "type": None})
-        j = len(rooms) - 1
+        j = index[code] = len(rooms) - 1
     room, rpath = rooms[j], f"{path}.rooms[{j}]"
     origin[rpath] = Val(None, entry.where)
     for key, val in entry.values.items():

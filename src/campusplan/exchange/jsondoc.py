@@ -36,7 +36,7 @@ def add_json(bundle: Bundle, doc: Document, kinds: DeviceKinds) -> None:
 
 
 def _at(where: Location, suffix: str) -> Location:
-    return Location(file=where.file, path=f"{where.path}{suffix}")
+    return Location(where.file, "", None, "", where.path + suffix)  # positional: ≈ 780,000 a demo
 
 
 def _school(bundle: Bundle, raw: Any, where: Location, kinds: DeviceKinds) -> None:

@@ -279,9 +279,11 @@ def _apply_schools(plan: Plan, source: Source) -> tuple[dict[str, School], set[i
             _set_profile(school, c.key, c.new, cache)
             school.profile_source = source
             changed[c.school] = school
+    # split before bulk_create: it sets the new ones' keys where the backend returns them, and
+    # they were then saved a second time, one UPDATE each
     new = [s for s in changed.values() if s.pk is None]
-    School.objects.bulk_create(new, batch_size=500)
     old = [s for s in changed.values() if s.pk is not None]
+    School.objects.bulk_create(new, batch_size=500)
     for s in old:
         s.save()
     if not new:
