@@ -252,3 +252,44 @@ def test_english_survey_reads_back(tmp_path):
     report = import_files(actor=operator("test"), paths=[path])
     assert report.ok, [p.message("en") for p in report.problems]
     assert School.objects.get().school_type == "211"
+
+
+def _new_city(tmp_path: Path, prefix: str, n: int) -> Path:
+    """n new schools, each with the example's 37 rooms and its service."""
+    base = json.loads((EXAMPLES / "complete-secondary.json").read_text(encoding="utf-8"))
+    schools = [base | {"code": f"{prefix}{i:04d}", "name": f"测试学校{prefix}{i}"} for i in range(n)]
+    path = tmp_path / f"city-{prefix}.json"
+    path.write_text(json.dumps({"schools": schools}, ensure_ascii=False), encoding="utf-8")
+    return path
+
+
+def _queries_to_write(path: Path) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from campusplan.catalog.loader import load_catalog
+    from campusplan.exchange.inventory import load_kinds
+    from campusplan.schools.services import import_bundle, read_bundle, write_report
+
+    catalog = load_catalog()
+    kinds = load_kinds(catalog)
+    bundle = read_bundle(paths=[path], catalog=catalog, kinds=kinds)
+    report = import_bundle(bundle=bundle, catalog=catalog, kinds=kinds, dry_run=True,
+                           source={"kind": "import", "actor": "test"})
+    assert report.ok and report.plan.changes, [p.message() for p in report.problems]
+    with CaptureQueriesContext(connection) as queries:
+        write_report(report=report, source={"kind": "import", "actor": "test"})
+    return len(queries)
+
+
+def test_writing_new_schools_takes_as_many_queries_for_2_as_for_20(tmp_path):
+    """Schools, rooms, services and values are written in bulk: no query per school, room or
+    service (a new school was once saved a second time, a service looked up and saved alone)."""
+    _queries_to_write(_new_city(tmp_path, "110107", 1))  # the district is created once
+    few, many = _queries_to_write(_new_city(tmp_path, "110108", 2)), \
+        _queries_to_write(_new_city(tmp_path, "110109", 20))
+    assert many == few
+    assert Room.objects.count() == 23 * 37
+    assert School.objects.filter(code__startswith="110109").count() == 20
+    assert FactValue.objects.filter(service__isnull=False).values("service").distinct().count() \
+        == 23
