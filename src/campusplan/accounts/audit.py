@@ -18,7 +18,6 @@ from contextvars import ContextVar
 from dataclasses import dataclass
 
 from django.db import connection
-from django.db.models import JSONField
 from django.utils import timezone
 
 from campusplan.accounts import chain
@@ -206,12 +205,13 @@ def record_changes(changes, schools: dict, source=None, versions: dict | None = 
               "object_type", "object_key", "field", "before", "after", "note", "import_source",
               "address", "outcome", "batch", "digest", "school_version")
     source_id = getattr(source, "pk", None)
-    json_field = JSONField()
     batch = chain.Batch()
     name, rid, address = actor.name[:150], actor.request_id[:36], actor.address[:45]
+    adapt = connection.ops.adapt_json_value
 
-    def as_json(v):  # v is already JSON-safe (_json, or _plain for a first-values count)
-        return json_field.get_db_prep_save(v, connection)
+    def as_json(v):  # v is already JSON-safe (_json, or _plain for a first-values count);
+        # None is SQL NULL, as JSONField.get_db_prep_save has it (the field's path: 2 calls a row)
+        return None if v is None else adapt(v, None)
 
     def rows():
         for c in changes:

@@ -41,6 +41,8 @@ def new_batch() -> str:
 def _canon(value):
     """JSON values as any database returns them: PostgreSQL's jsonb turns 1e20 into an integer
     and reorders keys, so integral floats hash as integers and keys are sorted."""
+    if type(value) is str:  # most of what is hashed
+        return value
     if isinstance(value, float) and value.is_integer():
         return int(value)
     if isinstance(value, dict):
@@ -55,8 +57,7 @@ def micros(at: dt.datetime) -> int:
 
 
 def row_digest(prev: str, values: dict) -> str:
-    body = [micros(values["at"]) if k == "at" else _canon(values[k] if values[k] is not None
-                                                            else None) for k in HASHED]
+    body = [micros(values["at"]), *[_canon(values[k]) for k in HASHED[1:]]]  # HASHED[0]: "at"
     text = json.dumps(body, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
     return hashlib.sha256(f"{prev}\x1e{text}".encode("utf-8", "surrogatepass")).hexdigest()
 
