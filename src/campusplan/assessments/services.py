@@ -25,7 +25,7 @@ from campusplan.engine.assessment import Assessment, assess_frames
 from campusplan.engine.document import SmartPhaseDoc
 from campusplan.engine.indicators import equity_units, indicator_frame
 from campusplan.schools import tailoring
-from campusplan.schools.bulk import insert_rows
+from campusplan.schools.bulk import insert_frame
 from campusplan.schools.choices import DeviationKind
 from campusplan.schools.frames import stored_frames
 from campusplan.schools.models import Deviation, School
@@ -152,16 +152,17 @@ def _store_tallies(record: AssessmentRun, rows: pl.DataFrame, by_code: dict[str,
               .group_by("district", "requirement_id", "level")
               .agg(pl.col("item").min(),
                    *[(pl.col("status") == s).sum().alias(s) for s in RequirementTally.STATUSES]))
-    tuples = ((record.pk, *r) for r in counts.select(*TALLY_FIELDS[1:]).iter_rows())
-    insert_rows(RequirementTally, TALLY_FIELDS, tuples, None, counts.height)
+    insert_frame(RequirementTally, TALLY_FIELDS,
+                 counts.select(pl.lit(record.pk).alias("run"), *TALLY_FIELDS[1:]))
 
 
 def _store_scores(record: AssessmentRun, result: Assessment, by_code: dict[str, School]) -> None:
     summary = result.summary(("school_id",)).join(key_ratios(result), on="school_id", how="left")
-    SchoolScore.objects.bulk_create([
-        SchoolScore(run=record, school=by_code[r["school_id"]], **{
-            k: r.get(k) for k in SCORE_FIELDS}) for r in summary.iter_rows(named=True)],
-        batch_size=1000)
+    names = set(summary.columns)  # a ratio the catalog does not define stays empty
+    insert_frame(SchoolScore, ("run", "school", *SCORE_FIELDS), summary.select(
+        pl.lit(record.pk).alias("run"), _school_ids("school_id", by_code).alias("school"),
+        *[pl.col(k) if k in names else pl.lit(None, dtype=pl.Float64).alias(k)
+          for k in SCORE_FIELDS]))
 
 
 UNIT_FIELDS = ("run", "school", "stage", "measure", "amount", "base")
@@ -170,9 +171,14 @@ UNIT_FIELDS = ("run", "school", "stage", "measure", "amount", "base")
 def _store_units(record: AssessmentRun, result: Assessment, by_code: dict[str, School]) -> None:
     """The schools' 差异系数 units, for the dashboards' weighted CV per district and 学段."""
     units = equity_units(result.catalog, result.frames)
-    tuples = ((record.pk, by_code[code].pk, stage, measure, amount, base)
-              for code, stage, measure, amount, base in units.iter_rows())
-    insert_rows(EquityUnit, UNIT_FIELDS, tuples, None, units.height)
+    insert_frame(EquityUnit, UNIT_FIELDS, units.select(
+        pl.lit(record.pk).alias("run"), _school_ids("school_id", by_code).alias("school"),
+        *UNIT_FIELDS[2:]))
+
+
+def _school_ids(column: str, by_code: dict[str, School]) -> pl.Expr:
+    return pl.col(column).replace_strict({code: s.pk for code, s in by_code.items()},
+                                         return_dtype=pl.Int64)
 
 
 SCORE_FIELDS = ("met", "gaps", "violations", "judged", "applicable", "unknown", "optional_gaps",
@@ -195,12 +201,10 @@ def _full_rows(rows: pl.DataFrame, by_code: dict[str, School],
     """The run's every row with the school's id and the waiver that set it aside, in the order
     of the (run, school, requirement) and (school, run, …) indexes, so each insert lands beside
     the one before instead of anywhere in the B-trees (≈2× on SQLite)."""
-    ids = {code: s.pk for code, s in by_code.items()}
     waivers = pl.DataFrame([(c, r, pk) for (c, r), pk in waived.items()], orient="row",
                            schema={"school_id": pl.Utf8, "requirement_id": pl.Utf8,
                                    "waived_by": pl.Int64})
-    return rows.with_columns(pl.col("school_id").replace_strict(ids, return_dtype=pl.Int64)
-                             .alias("school")) \
+    return rows.with_columns(_school_ids("school_id", by_code).alias("school")) \
         .join(waivers, on=["school_id", "requirement_id"], how="left") \
         .sort("school", "requirement_id")
 
@@ -208,4 +212,4 @@ def _full_rows(rows: pl.DataFrame, by_code: dict[str, School],
 def _store_rows(record: AssessmentRun, full: pl.DataFrame, progress: Callable | None) -> None:
     kept = full.filter(matrix.in_database()).select(
         pl.lit(record.pk).alias("run"), *ROW_FIELDS[1:])
-    insert_rows(ResultRow, ROW_FIELDS, kept.iter_rows(), progress, kept.height)
+    insert_frame(ResultRow, ROW_FIELDS, kept, progress)

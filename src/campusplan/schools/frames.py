@@ -18,6 +18,7 @@ from collections import defaultdict
 from collections.abc import Mapping
 
 import polars as pl
+from django.db.models import QuerySet
 
 from campusplan.catalog.loader import Catalog
 from campusplan.catalog.schema import FactType, Scope
@@ -33,14 +34,9 @@ from campusplan.engine.frames import (
     service_schema,
 )
 from campusplan.exchange.inventory import engine_devices, load_kinds
+from campusplan.schools.bulk import raw_rows, read_frame
 from campusplan.schools.models import FactValue, PurchasedService, Room, School
-from campusplan.schools.selectors import (
-    devices_of,
-    fact_types,
-    fact_value,
-    raw_rows,
-    stored_stages,
-)
+from campusplan.schools.selectors import devices_of, fact_types, fact_value, stored_stages
 
 # the column a fact's value is stored in, by its type
 STORED_IN = {FactType.bool: "flag", FactType.int: "num", FactType.float: "num",
@@ -73,10 +69,10 @@ def stored_frames(*, schools: list[School], catalog: Catalog, as_of: dt.date,
                   catalog)
 
 
-def _facts(rows, catalog: Catalog, scope: Scope, prefix: str) -> pl.LazyFrame:
+def _facts(rows: QuerySet, catalog: Catalog, scope: Scope, prefix: str) -> pl.LazyFrame:
     """(owner, key, num, flag, text) rows → one row per owner, one typed column per fact of the
     dictionary (unknown: null). Lazy: the caller's joins and casts are collected with it, once."""
-    long = pl.DataFrame(list(rows), schema=LONG, orient="row", strict=False).lazy()
+    long = read_frame(rows, LONG).lazy()
     out = long.select("owner").unique()
     for ftype, column in STORED_IN.items():
         keys = [f.key for f in catalog.facts.facts if f.scope == scope and f.type == ftype]
@@ -91,13 +87,14 @@ def _facts(rows, catalog: Catalog, scope: Scope, prefix: str) -> pl.LazyFrame:
     return out
 
 
-def _facts_by_owner(rows, catalog: Catalog, scope: Scope, prefix: str) -> dict[int, dict]:
+def _facts_by_owner(rows: QuerySet, catalog: Catalog, scope: Scope,
+                    prefix: str) -> dict[int, dict]:
     """The small path of `_facts`: owner → {column: value}, each value read from the column
     its fact's type is stored in and typed as the frame's column is."""
     pick = {f.key: (f"{prefix}.{f.key}", STORED_IN[f.type], f.type)
             for f in catalog.facts.facts if f.scope == scope}
     out: dict[int, dict] = defaultdict(dict)
-    for owner, key, num, flag, text in rows:
+    for owner, key, num, flag, text in raw_rows(rows):
         if key not in pick:
             continue
         column, stored, ftype = pick[key]
@@ -120,9 +117,9 @@ def _schools(schools: list[School], catalog: Catalog, as_of: dt.date,
     schema = school_base_schema(catalog)
     profiles = [_profile(s, as_of, approvals.get(s.code, {}), s.code in with_rooms,
                          s.code in served) for s in schools]
-    facts = raw_rows(FactValue.objects.filter(
+    facts = FactValue.objects.filter(
         school_id__in=[s.pk for s in schools], room__isnull=True, service__isnull=True,
-        superseded_at__isnull=True).values_list("school_id", "key", "num", "flag", "text"))
+        superseded_at__isnull=True).values_list("school_id", "key", "num", "flag", "text")
     if len(schools) <= SMALL:
         wide = _facts_by_owner(facts, catalog, Scope.school, "fact")
         return pl.from_dicts([p | wide.get(s.pk, {}) for s, p in zip(schools, profiles,
@@ -156,20 +153,22 @@ def _profile(s: School, as_of: dt.date, approved: Mapping, has_rooms: bool,
 def _rooms(ids: dict[int, School], index: pl.DataFrame, catalog: Catalog) -> pl.DataFrame:
     """Each school's rooms in code order, the schools in the run's order."""
     schema = room_schema(catalog)
-    rooms = list(raw_rows(Room.objects.filter(school_id__in=list(ids)).order_by("school_id", "code")
-                          .values_list("id", "school_id", "code", "room_type")))
-    facts = raw_rows(FactValue.objects.filter(room__school_id__in=list(ids),
-                                              superseded_at__isnull=True)
-                     .values_list("room_id", "key", "num", "flag", "text"))
+    rooms = Room.objects.filter(school_id__in=list(ids)).order_by("school_id", "code") \
+        .values_list("id", "school_id", "code", "room_type")
+    # a room's values carry its school too (schools/services.py `_fact_row`): read by the
+    # school, as the school's own values are, not through a join with the rooms
+    facts = FactValue.objects.filter(school_id__in=list(ids), room__isnull=False,
+                                     superseded_at__isnull=True) \
+        .values_list("room_id", "key", "num", "flag", "text")
     if len(ids) <= SMALL:
         wide = _facts_by_owner(facts, catalog, Scope.room, "room")
         pos = {pk: n for n, pk in enumerate(ids)}
         rows = [{"school_id": ids[school].code, "room_type": kind, "room_code": code}
                 | wide.get(owner, {})
-                for owner, school, code, kind in sorted(rooms, key=lambda r: pos[r[1]])]
+                for owner, school, code, kind in sorted(raw_rows(rooms), key=lambda r: pos[r[1]])]
         return pl.from_dicts(rows, schema=schema) if rows else pl.DataFrame(schema=schema)
-    frame = pl.DataFrame(rooms, orient="row", schema={
-        "owner": pl.Int64, "school": pl.Int64, "room_code": pl.Utf8, "room_type": pl.Utf8})
+    frame = read_frame(rooms, {"owner": pl.Int64, "school": pl.Int64, "room_code": pl.Utf8,
+                               "room_type": pl.Utf8})
     wide = _facts(facts, catalog, Scope.room, "room")
     frame = frame.lazy().join(wide, on="owner", how="left", maintain_order="left") \
         .join(index.lazy().select(pl.col("owner").alias("school"), "school_id", "pos"),

@@ -10,8 +10,6 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 
-from django.core.exceptions import EmptyResultSet
-from django.db import connection
 from django.db.models import QuerySet
 
 from campusplan.catalog.codes import school_types, stages_of
@@ -23,6 +21,7 @@ from campusplan.exchange.documents import Stored
 from campusplan.exchange.inventory import DeviceRow, engine_devices, load_kinds
 from campusplan.exchange.layout import normal
 from campusplan.exchange.problems import Location
+from campusplan.schools.bulk import raw_rows
 from campusplan.schools.models import (
     STAGE_COLUMNS,
     Device,
@@ -125,20 +124,6 @@ def _current_facts(ids: dict, catalog: Catalog):
         else:
             school[school_id][key] = fact_value(num, flag, text, types.get(("school", key)))
     return school, room, svc
-
-
-def raw_rows(rows: QuerySet):
-    """A values_list query's tuples straight from the driver: Django's per-value converters
-    cost more than the query for the hundreds of thousands of fact values a run reads (the
-    callers convert the one type that needs it, booleans on SQLite)."""
-    try:
-        sql, params = rows.query.sql_with_params()
-    except EmptyResultSet:  # e.g. `__in` an empty list: nothing to read
-        return
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        while chunk := cursor.fetchmany(10000):
-            yield from chunk
 
 
 def district_services(*, districts: Iterable[str],
