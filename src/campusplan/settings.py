@@ -34,6 +34,7 @@
 | `CAMPUSPLAN_CACHE_MAX_ENTRIES` | `200000` | the database cache's size (Django's MAX_ENTRIES), sized for a city of 17,000 schools |
 | `CAMPUSPLAN_RUN_DIR` | `<var>/runs` | each stored run's full result matrix, one zstd Parquet file per run (assessments/matrix.py); the school page reads a school's met rows from it: back it up with the database |
 | `CAMPUSPLAN_RUN_BATCH` | `10000` | a stored run of more schools is assessed and written this many schools (whole districts) at a time, so its memory is bounded by the batch |
+| `CAMPUSPLAN_PARTITION_SCHOOLS` | `1000` | on PostgreSQL, a stored run of at least this many schools writes its result rows into a partition of its own, indexed once when attached (assessments/partitions.py) |
 | `CAMPUSPLAN_EVIDENCE_DIR` | `<var>/evidence` | evidence files (photos, contracts, acceptance reports), outside the web root |
 | `CAMPUSPLAN_EVIDENCE_MAX_BYTES` | `10485760` (10 MiB) | the largest evidence file accepted |
 | `CAMPUSPLAN_EVIDENCE_TYPES` | `jpg,jpeg,png,pdf,docx,xlsx` | the file types accepted as evidence (checked by content too) |
@@ -309,6 +310,7 @@ CAMPUSPLAN_API_TOKENS_PER_USER = int(os.environ.get("CAMPUSPLAN_API_TOKENS_PER_U
 CAMPUSPLAN_EVIDENCE_DIR = os.environ.get("CAMPUSPLAN_EVIDENCE_DIR") or str(VAR_DIR / "evidence")
 CAMPUSPLAN_RUN_DIR = os.environ.get("CAMPUSPLAN_RUN_DIR") or str(VAR_DIR / "runs")
 CAMPUSPLAN_RUN_BATCH = max(1, int(os.environ.get("CAMPUSPLAN_RUN_BATCH") or 10000))
+CAMPUSPLAN_PARTITION_SCHOOLS = max(1, int(os.environ.get("CAMPUSPLAN_PARTITION_SCHOOLS") or 1000))
 CAMPUSPLAN_EVIDENCE_MAX_BYTES = int(os.environ.get("CAMPUSPLAN_EVIDENCE_MAX_BYTES") or 10 * 2**20)
 CAMPUSPLAN_EVIDENCE_TYPES = tuple(t.strip().lower().lstrip(".") for t in (
     os.environ.get("CAMPUSPLAN_EVIDENCE_TYPES") or "jpg,jpeg,png,pdf,docx,xlsx").split(",")

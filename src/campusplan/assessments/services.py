@@ -11,7 +11,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from campusplan.assessments import matrix
+from campusplan.assessments import matrix, partitions
 from campusplan.assessments.models import (
     AssessmentRun,
     CurrentRun,
@@ -66,16 +66,19 @@ def assessment_run_create(*, schools, scope_kind: str, scope_code: str = "",
                 for d, p in in_force.items()})
         _point(record, schools)
         writer = matrix.Writer(record.pk)
+        table = partitions.create(record.pk) if partitions.wanted(len(schools)) else None
         try:
             for batch in batches:
                 result = _store_batch(record, batch, catalog, day, params, writer, counts,
-                                      progress)
+                                      progress, table)
             record.matrix_file = writer.close()
         except BaseException:
             writer.discard()
             raise
         record.results, record.counts = sum(counts.values()), dict(counts)
         record.save(update_fields=["matrix_file", "results", "counts"])
+        if table:
+            partitions.attach(record.pk)  # last: it locks the small runs' rows until commit
     return record, result if len(batches) == 1 else None
 
 
@@ -95,7 +98,7 @@ def district_batches(schools: list[School], size: int) -> list[list[School]]:
 
 def _store_batch(record: AssessmentRun, schools: list[School], catalog: Catalog,
                  day: dt.date, params: dict, writer: matrix.Writer, counts: Counter,
-                 progress: Callable | None) -> Assessment:
+                 progress: Callable | None, table: str | None) -> Assessment:
     deviations = tailoring.valid_deviations(schools, day)
     frames = stored_frames(schools=schools, catalog=catalog, as_of=day,
                            approvals=approvals(deviations))
@@ -109,7 +112,7 @@ def _store_batch(record: AssessmentRun, schools: list[School], catalog: Catalog,
     by_code = {s.code: s for s in schools}
     full = _full_rows(rows, by_code, waived)
     writer.add(full)
-    _store_rows(record, full, progress)
+    _store_rows(record, full, progress, table)
     _store_tallies(record, rows, by_code)
     _store_scores(record, result, by_code)
     _store_units(record, result, by_code)
@@ -209,7 +212,8 @@ def _full_rows(rows: pl.DataFrame, by_code: dict[str, School],
         .sort("school", "requirement_id")
 
 
-def _store_rows(record: AssessmentRun, full: pl.DataFrame, progress: Callable | None) -> None:
+def _store_rows(record: AssessmentRun, full: pl.DataFrame, progress: Callable | None,
+                table: str | None) -> None:
     kept = full.filter(matrix.in_database()).select(
         pl.lit(record.pk).alias("run"), *ROW_FIELDS[1:])
-    insert_frame(ResultRow, ROW_FIELDS, kept, progress)
+    insert_frame(ResultRow, ROW_FIELDS, kept, progress, table)

@@ -41,10 +41,11 @@ def prep(model: type[Model], field: str, value: Any) -> Any:
 
 
 def insert_rows(model: type[Model], fields: Sequence[str], rows: Iterable[Sequence[Any]],
-                progress=None, total: int | None = None) -> int:
-    """Insert the rows; the number inserted. `progress(label, done, total)` every CHUNK rows."""
+                progress=None, total: int | None = None, table: str | None = None) -> int:
+    """Insert the rows; the number inserted. `progress(label, done, total)` every CHUNK rows.
+    `table`: another table of the model's columns (a partition of its own for a large run)."""
     meta, qn = model._meta, connection.ops.quote_name
-    table = qn(meta.db_table)
+    table = qn(table or meta.db_table)
     columns = ", ".join(qn(meta.get_field(f).column) for f in fields)
     counted = _Counted(rows, progress, str(meta.verbose_name_plural), total)
     with transaction.atomic(), connection.cursor() as cursor:
@@ -61,16 +62,17 @@ def insert_rows(model: type[Model], fields: Sequence[str], rows: Iterable[Sequen
 
 
 def insert_frame(model: type[Model], fields: Sequence[str], frame: pl.DataFrame,
-                 progress=None) -> int:
+                 progress=None, table: str | None = None) -> int:
     """Insert the frame's rows (its columns in `fields`' order, values in database form, no
-    dates); the number inserted. `progress(label, done, total)` after every block."""
+    dates); the number inserted. `progress(label, done, total)` after every block; `table` as
+    for `insert_rows`."""
     if connection.vendor != "postgresql":
-        return insert_rows(model, fields, frame.iter_rows(), progress, frame.height)
+        return insert_rows(model, fields, frame.iter_rows(), progress, frame.height, table)
     meta, qn = model._meta, connection.ops.quote_name
     columns = ", ".join(qn(meta.get_field(f).column) for f in fields)
     label = str(meta.verbose_name_plural)
     with transaction.atomic(), connection.cursor() as cursor, cursor.cursor.copy(
-            f"COPY {qn(meta.db_table)} ({columns}) FROM STDIN (FORMAT csv)") as copy:
+            f"COPY {qn(table or meta.db_table)} ({columns}) FROM STDIN (FORMAT csv)") as copy:
         # Polars writes a null as an empty field and an empty string as "": what COPY's CSV
         # format reads as NULL and as ''
         for start in range(0, frame.height, FRAME_CHUNK):
