@@ -157,8 +157,10 @@ def _table_bytes() -> int:
     from django.db import connection
 
     with connection.cursor() as c:
-        c.execute("SELECT sum(pg_total_relation_size(c.oid)) FROM pg_class c "
-                  "WHERE c.relkind IN ('r', 'p') AND c.relname = ANY(%s)", [list(ASSESSMENT_TABLES)])
+        # a partitioned table's own size is nothing: its partitions hold the rows
+        c.execute("SELECT sum(pg_total_relation_size(t.relid)) FROM pg_class c, "
+                  "LATERAL pg_partition_tree(c.oid) t WHERE c.relkind IN ('r', 'p') "
+                  "AND c.relname = ANY(%s)", [list(ASSESSMENT_TABLES)])
         return c.fetchone()[0] or 0
 
 
