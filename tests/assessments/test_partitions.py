@@ -9,8 +9,8 @@ from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
 from campusplan.assessments import partitions
-from campusplan.assessments.models import AssessmentRun, ResultRow
-from campusplan.assessments.selectors import current_rows
+from campusplan.assessments.models import AssessmentRun, CurrentRun, ResultRow
+from campusplan.assessments.selectors import current_matrix, current_rows
 from campusplan.schools.models import School
 from tests import factories
 from tests.exchange.helpers import EXAMPLES
@@ -22,6 +22,11 @@ def _rows(run) -> list[tuple]:
     return sorted(ResultRow.objects.filter(run=run).values_list(
         "school_id", "requirement_id", "item", "status", "level", "actual", "required",
         "shortfall", "basis", "rows_short", "waived_by_id"))
+
+
+def _judged(school) -> list[tuple]:
+    return sorted(current_matrix(schools=[school]).select(
+        "requirement_id", "status", "actual", "required").iter_rows())
 
 
 def _partitions() -> set[str]:
@@ -107,3 +112,30 @@ def test_the_migration_keeps_every_row_both_ways(settings):
     again = factories.assessed(schools=schools)
     assert _rows(again) == before[large.pk]
     assert (partitions.name(again.pk) in _partitions()) == (connection.vendor == "postgresql")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_large_run_and_a_fact_edit_at_once_both_land(settings):
+    """The large run attaches its partition last, locking the DEFAULT partition where the
+    edit's one-school run writes: one waits for the other, neither fails, and the school's
+    current run is the one that committed last."""
+    from campusplan.usecases.facts import set_fact
+    from tests.actors import operator
+    from tests.usecases.test_concurrency import _together
+
+    factories.stored(paths=FILES)
+    schools = list(School.objects.select_related("district").order_by("code"))
+    one = schools[0]
+    settings.CAMPUSPLAN_PARTITION_SCHOOLS = len(schools)
+    large, edit = _together(lambda: factories.assessed(schools=schools),
+                            lambda: set_fact(actor=operator(), school=one,
+                                             key="video_retention_days", value=33))
+    assert isinstance(large, AssessmentRun), large
+    assert not isinstance(edit, Exception), edit
+    assert CurrentRun.objects.get(school=one).run_id in {large.pk, edit.run.pk}
+    # whichever committed last, the school's current result is that of its facts now
+    judged = _judged(one)
+    factories.assessed(schools=[one])
+    assert _judged(one) == judged
+    assert _rows(large)
+    assert (partitions.name(large.pk) in _partitions()) == (connection.vendor == "postgresql")
