@@ -386,10 +386,14 @@ def _diff(inputs: Inputs, stored: Stored, origin: Origin) -> list[Change]:
             out.append(Change(code, "school", "", "+", None, doc.name,
                               origin.get((code, "school", "", "name"), Val(None, None)).where))
         old = flatten(old_doc.as_json()) if old_doc else {}
-        for (target, ref, key), new in flatten(doc.as_json()).items():
-            if new is not None and _changed(old.get((target, ref, key)), new):
+        for key3, new in flatten(doc.as_json()).items():
+            if new is None:
+                continue
+            before = old.get(key3)
+            if before is None or _changed(before, new):  # a value where there was none
+                target, ref, key = key3
                 val = origin.get((code, target, ref, key))
-                out.append(Change(code, target, ref, key, old.get((target, ref, key)), new,
+                out.append(Change(code, target, ref, key, before, new,
                                   val.where if val else None, val.note if val else ""))
     for svc in inputs.district_services:
         ref = SEP.join((svc.district, svc.category, svc.name))

@@ -274,7 +274,9 @@ def _apply_schools(plan: Plan, source: Source) -> tuple[dict[str, School], set[i
     for c in plan.changes:
         if c.target != "school" or c.key.startswith("fact."):
             continue
-        school = schools.setdefault(c.school, School(code=c.school, profile_source=source))
+        school = schools.get(c.school)
+        if school is None:  # not setdefault: it would build a School for each change
+            school = schools[c.school] = School(code=c.school, profile_source=source)
         if c.key != "+":
             _set_profile(school, c.key, c.new, cache)
             school.profile_source = source
@@ -399,10 +401,11 @@ def _apply_facts(plan: Plan, owners: Owners, source: Source, now,
     rows: list[tuple] = []
     stale: dict[str, set[tuple[int, str]]] = {"school": set(), "room": set(), "service": set()}
     when = prep(FactValue, "recorded_at", now)
+    ids = {code: s.pk for code, s in owners.schools.items()}
     for c in plan.changes:
         if not c.key.startswith(("fact.", "room.", "service.")) or c.key == "service.provided_by":
             continue
-        school = owners.schools[c.school].pk if c.school else None
+        school = ids[c.school] if c.school else None
         room = service = None
         if c.target == "room":
             kind, owner = "room", (room := owners.rooms.ids[c.school, c.ref])
