@@ -18,7 +18,13 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import connection
 
-from campusplan.assessments.models import ResultRow
+from campusplan.assessments.models import (
+    CurrentRun,
+    EquityUnit,
+    RequirementTally,
+    ResultRow,
+    SchoolScore,
+)
 
 
 def wanted(schools: int) -> bool:
@@ -50,6 +56,17 @@ def attach(run_id: int) -> None:
         c.execute(f"ANALYZE {name(run_id)}")
         c.execute(f"ALTER TABLE {ResultRow._meta.db_table} ATTACH PARTITION {name(run_id)} "
                   f"FOR VALUES IN ({int(run_id)})")
+
+
+def analyse() -> None:
+    """Fresh statistics for the tables a large run added to (scores, tallies, equity units,
+    pointers): the dashboards read them as soon as the run commits, and until autovacuum's
+    analyse PostgreSQL would plan them as the tables were before the run (the city page's
+    first build at 10,000 schools: ≈ 630 ms right after a run, ≈ 150 ms analysed;
+    docs/scale.md). Each samples at most 30,000 rows."""
+    tables = (SchoolScore, RequirementTally, EquityUnit, CurrentRun)
+    with connection.cursor() as c:
+        c.execute("ANALYZE " + ", ".join(m._meta.db_table for m in tables))
 
 
 def drop(run_ids) -> int:

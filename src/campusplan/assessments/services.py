@@ -78,6 +78,7 @@ def assessment_run_create(*, schools, scope_kind: str, scope_code: str = "",
         record.results, record.counts = sum(counts.values()), dict(counts)
         record.save(update_fields=["matrix_file", "results", "counts"])
         if table:
+            partitions.analyse()
             partitions.attach(record.pk)  # last: it locks the small runs' rows until commit
     return record, result if len(batches) == 1 else None
 
