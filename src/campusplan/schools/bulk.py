@@ -5,12 +5,14 @@ rows, audit rows, a run's tallies, scores and equity units).
 field API: about 70 µs a row, most of a 300-school import. Here the rows are plain tuples in the
 model's own column order, values already in database form (numbers, text, booleans, and
 datetimes/dates prepared once by the caller with `prep`), streamed to the database in one
-statement: COPY on PostgreSQL (psycopg's `cursor.copy`, ≈5× Django's client-side-binding
-`executemany`), one prepared `executemany` in an immediate transaction on SQLite
-(benchmarks/bulk_bench.py measures both against the chunked executemany this replaced).
+statement per CHUNK rows: COPY on PostgreSQL (psycopg's `cursor.copy`, ≈5× Django's
+client-side-binding `executemany`), one prepared `executemany` in an immediate transaction on
+SQLite (benchmarks/bulk_bench.py measures both against the chunked executemany this replaced).
 No signals are sent — neither does bulk_create; the callers record provenance themselves.
 
-The rows are read while the statement runs, so producing them must not query the database.
+Progress is reported between two statements, never inside one: a report may write to the
+database (a background job records its progress), and a connection inside a COPY can do nothing
+else — a report there waited forever for the COPY it was part of.
 
 A stored run reads and writes Polars frames of millions of rows: `read_frame` and `insert_frame`
 move them as CSV on PostgreSQL (`COPY … TO STDOUT` parsed by Polars' reader; `COPY … FROM STDIN`
@@ -23,7 +25,8 @@ from __future__ import annotations
 
 import io
 import sqlite3
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
+from itertools import islice
 from typing import Any
 
 import polars as pl
@@ -31,8 +34,8 @@ from django.core.exceptions import EmptyResultSet
 from django.db import connection, transaction
 from django.db.models import Model, QuerySet
 
-CHUNK = 5000  # rows between two progress reports
-FRAME_CHUNK = 100_000  # rows of a frame per CSV block sent to COPY (and per progress report)
+CHUNK = 5000  # rows per statement, and between two progress reports
+FRAME_CHUNK = 100_000  # rows of a frame per COPY of CSV (and per progress report)
 
 
 def prep(model: type[Model], field: str, value: Any) -> Any:
@@ -42,23 +45,28 @@ def prep(model: type[Model], field: str, value: Any) -> Any:
 
 def insert_rows(model: type[Model], fields: Sequence[str], rows: Iterable[Sequence[Any]],
                 progress=None, total: int | None = None, table: str | None = None) -> int:
-    """Insert the rows; the number inserted. `progress(label, done, total)` every CHUNK rows.
-    `table`: another table of the model's columns (a partition of its own for a large run)."""
+    """Insert the rows; the number inserted. `progress(label, done, total)` after every CHUNK
+    rows. `table`: another table of the model's columns (a partition of its own for a large
+    run)."""
     meta, qn = model._meta, connection.ops.quote_name
     table = qn(table or meta.db_table)
     columns = ", ".join(qn(meta.get_field(f).column) for f in fields)
-    counted = _Counted(rows, progress, str(meta.verbose_name_plural), total)
+    label, done, rows = str(meta.verbose_name_plural), 0, iter(rows)
+    marks = ", ".join(["?"] * len(fields))
     with transaction.atomic(), connection.cursor() as cursor:
         raw = cursor.cursor  # the driver's cursor: no per-row work in Django's wrapper
-        if connection.vendor == "postgresql":
-            with raw.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
-                for row in counted:
-                    copy.write_row(row)
-        else:
-            marks = ", ".join(["?"] * len(fields))
-            sqlite3.Cursor.executemany(raw, f"INSERT INTO {table} ({columns}) VALUES ({marks})",
-                                       counted)
-    return counted.done
+        while chunk := [tuple(row) for row in islice(rows, CHUNK)]:
+            if connection.vendor == "postgresql":
+                with raw.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+                    for row in chunk:
+                        copy.write_row(row)
+            else:
+                sqlite3.Cursor.executemany(
+                    raw, f"INSERT INTO {table} ({columns}) VALUES ({marks})", chunk)
+            done += len(chunk)
+            if progress:
+                progress(label, done, total)
+    return done
 
 
 def insert_frame(model: type[Model], fields: Sequence[str], frame: pl.DataFrame,
@@ -71,12 +79,13 @@ def insert_frame(model: type[Model], fields: Sequence[str], frame: pl.DataFrame,
     meta, qn = model._meta, connection.ops.quote_name
     columns = ", ".join(qn(meta.get_field(f).column) for f in fields)
     label = str(meta.verbose_name_plural)
-    with transaction.atomic(), connection.cursor() as cursor, cursor.cursor.copy(
-            f"COPY {qn(table or meta.db_table)} ({columns}) FROM STDIN (FORMAT csv)") as copy:
-        # Polars writes a null as an empty field and an empty string as "": what COPY's CSV
-        # format reads as NULL and as ''
+    sql = f"COPY {qn(table or meta.db_table)} ({columns}) FROM STDIN (FORMAT csv)"
+    with transaction.atomic(), connection.cursor() as cursor:
         for start in range(0, frame.height, FRAME_CHUNK):
-            copy.write(frame.slice(start, FRAME_CHUNK).write_csv(include_header=False))
+            # Polars writes a null as an empty field and an empty string as "": what COPY's
+            # CSV format reads as NULL and as ''
+            with cursor.cursor.copy(sql) as copy:
+                copy.write(frame.slice(start, FRAME_CHUNK).write_csv(include_header=False))
             if progress:
                 progress(label, min(start + FRAME_CHUNK, frame.height), frame.height)
     return frame.height
@@ -119,18 +128,3 @@ def raw_rows(rows: QuerySet):
         cursor.execute(sql, params)
         while chunk := cursor.fetchmany(10000):
             yield from chunk
-
-
-class _Counted:
-    """The rows as tuples, counted, with a progress report every CHUNK."""
-
-    def __init__(self, rows: Iterable[Sequence[Any]], progress, label: str, total: int | None):
-        self.rows, self.progress, self.label, self.total = rows, progress, label, total
-        self.done = 0
-
-    def __iter__(self) -> Iterator[tuple]:
-        for row in self.rows:
-            yield tuple(row)
-            self.done += 1
-            if self.progress and self.done % CHUNK == 0:
-                self.progress(self.label, self.done, self.total)

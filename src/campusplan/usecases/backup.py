@@ -2,8 +2,8 @@
 
 SQLite: the online backup API (a page-by-page copy under the database's own locking, taken
 while the server runs), and the same API copies a backup back over the live file. PostgreSQL:
-`pg_dump --format=custom` (one consistent snapshot) and `pg_restore --clean --if-exists
---single-transaction` (all or nothing), from Debian's postgresql-client. Only the operator at
+`pg_dump --format=custom` (one consistent snapshot) and `pg_restore --clean --if-exists`'s
+script run by `psql --single-transaction` (all or nothing), from Debian's postgresql-client. Only the operator at
 the command line may do either; a restore replaces everything, audit trail included, then
 records that it happened.
 """
@@ -91,9 +91,7 @@ def restore(*, actor: Actor, path: Path, database: dict | None = None) -> Backup
         _restore_sqlite(path, conn if database is None else None, target)
     else:
         conn.close()
-        _run(["pg_restore", "--clean", "--if-exists", "--no-owner", "--no-privileges",
-              "--single-transaction", "--exit-on-error", str(path)], target,
-             database_flag=True)
+        _restore_postgresql(path, target)
     if database is None:
         with audit.acting_as(actor):
             audit.record(object_type="database", object_key="default",
@@ -127,18 +125,59 @@ def _check_file(path: Path, engine: str) -> None:
                           f"{path.name} is not a backup of this database ({engine})")
 
 
-def _run(command: list[str], database: dict, database_flag: bool = False) -> None:
-    """Run a PostgreSQL client tool against `database` (libpq settings from Django's)."""
+# pg_restore --clean drops a partition's constraints before its parent's, which PostgreSQL
+# refuses ("cannot drop inherited constraint"): the partitioned tables (result rows by run,
+# assessments/partitions.py) are dropped first, with their partitions, in the same transaction
+DROP_PARTITIONED = """DO $$DECLARE t regclass; BEGIN
+FOR t IN SELECT c.oid FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+         WHERE c.relkind = 'p' AND n.nspname = current_schema() LOOP
+  EXECUTE format('DROP TABLE IF EXISTS %s CASCADE', t);
+END LOOP; END$$;"""
+
+
+def _restore_postgresql(path: Path, database: dict) -> None:
+    """pg_restore's script of the backup (with its --clean drops) run by psql in one
+    transaction after DROP_PARTITIONED: all or nothing."""
+    env = _env(database)
+    script = subprocess.Popen(_tool(["pg_restore", "--clean", "--if-exists", "--no-owner",
+                                     "--no-privileges", "--file=-", str(path)]),
+                              env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    try:
+        done = subprocess.run(_tool(["psql", "--no-psqlrc", "--quiet", "--single-transaction",
+                                     "--set=ON_ERROR_STOP=1", "--command", DROP_PARTITIONED,
+                                     "--file=-"]),
+                              env=env, stdin=script.stdout, stdout=subprocess.DEVNULL,
+                              stderr=subprocess.PIPE, text=True, check=False)
+    finally:
+        script.stdout.close()
+        read_errors = script.stderr.read().decode(errors="replace")
+        script.wait()
+    for tool, code, errors in (("pg_restore", script.returncode, read_errors),
+                               ("psql", done.returncode, done.stderr)):
+        if code != 0:
+            raise BackupError(f"{tool} 失败：{errors.strip()[-500:]}",
+                              f"{tool} failed: {errors.strip()[-500:]}")
+
+
+def _tool(command: list[str]) -> list[str]:
     if shutil.which(command[0]) is None:
         raise BackupError(f"找不到 {command[0]}：请安装 postgresql-client",
                           f"{command[0]} not found: install postgresql-client")
-    env = os.environ | {k: str(v) for k, v in {
+    return command
+
+
+def _env(database: dict) -> dict:
+    """libpq's settings from Django's."""
+    return os.environ | {k: str(v) for k, v in {
         "PGHOST": database.get("HOST"), "PGPORT": database.get("PORT"),
         "PGUSER": database.get("USER"), "PGPASSWORD": database.get("PASSWORD"),
         "PGDATABASE": database["NAME"]}.items() if v}
-    if database_flag:
-        command = [*command[:-1], f"--dbname={database['NAME']}", command[-1]]
-    done = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
+
+
+def _run(command: list[str], database: dict) -> None:
+    """Run a PostgreSQL client tool against `database`."""
+    done = subprocess.run(_tool(command), env=_env(database), capture_output=True, text=True,
+                          check=False)
     if done.returncode != 0:
         raise BackupError(f"{command[0]} 失败：{done.stderr.strip()[-500:]}",
                           f"{command[0]} failed: {done.stderr.strip()[-500:]}")
