@@ -3,9 +3,9 @@
 SQLite: the online backup API (a page-by-page copy under the database's own locking, taken
 while the server runs), and the same API copies a backup back over the live file. PostgreSQL:
 `pg_dump --format=custom` (one consistent snapshot) and `pg_restore --clean --if-exists`'s
-script run by `psql --single-transaction` (all or nothing), from Debian's postgresql-client. Only the operator at
-the command line may do either; a restore replaces everything, audit trail included, then
-records that it happened.
+script run by `psql --single-transaction` (all or nothing), from Debian's postgresql-client.
+Only the operator at the command line may do either; a restore replaces everything, audit
+trail included, then records that it happened.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ import os
 import shutil
 import sqlite3
 import subprocess
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -136,27 +137,15 @@ END LOOP; END$$;"""
 
 
 def _restore_postgresql(path: Path, database: dict) -> None:
-    """pg_restore's script of the backup (with its --clean drops) run by psql in one
+    """pg_restore's script of the backup (with its --clean drops), written out whole first — a
+    script cut short would be committed as far as it went —, then run by psql in one
     transaction after DROP_PARTITIONED: all or nothing."""
-    env = _env(database)
-    script = subprocess.Popen(_tool(["pg_restore", "--clean", "--if-exists", "--no-owner",
-                                     "--no-privileges", "--file=-", str(path)]),
-                              env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    try:
-        done = subprocess.run(_tool(["psql", "--no-psqlrc", "--quiet", "--single-transaction",
-                                     "--set=ON_ERROR_STOP=1", "--command", DROP_PARTITIONED,
-                                     "--file=-"]),
-                              env=env, stdin=script.stdout, stdout=subprocess.DEVNULL,
-                              stderr=subprocess.PIPE, text=True, check=False)
-    finally:
-        script.stdout.close()
-        read_errors = script.stderr.read().decode(errors="replace")
-        script.wait()
-    for tool, code, errors in (("pg_restore", script.returncode, read_errors),
-                               ("psql", done.returncode, done.stderr)):
-        if code != 0:
-            raise BackupError(f"{tool} 失败：{errors.strip()[-500:]}",
-                              f"{tool} failed: {errors.strip()[-500:]}")
+    with tempfile.TemporaryDirectory(prefix="campusplan-restore-") as folder:
+        script = Path(folder) / "restore.sql"
+        _run(["pg_restore", "--clean", "--if-exists", "--no-owner", "--no-privileges",
+              f"--file={script}", str(path)], database)
+        _run(["psql", "--no-psqlrc", "--quiet", "--single-transaction", "--set=ON_ERROR_STOP=1",
+              "--output=/dev/null", "--command", DROP_PARTITIONED, f"--file={script}"], database)
 
 
 def _tool(command: list[str]) -> list[str]:
