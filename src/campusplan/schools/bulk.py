@@ -52,17 +52,18 @@ def insert_rows(model: type[Model], fields: Sequence[str], rows: Iterable[Sequen
     table = qn(table or meta.db_table)
     columns = ", ".join(qn(meta.get_field(f).column) for f in fields)
     label, done, rows = str(meta.verbose_name_plural), 0, iter(rows)
-    marks = ", ".join(["?"] * len(fields))
+    pg = connection.vendor == "postgresql"
+    sql = f"COPY {table} ({columns}) FROM STDIN" if pg else \
+        f"INSERT INTO {table} ({columns}) VALUES ({', '.join(['?'] * len(fields))})"
     with transaction.atomic(), connection.cursor() as cursor:
         raw = cursor.cursor  # the driver's cursor: no per-row work in Django's wrapper
         while chunk := [tuple(row) for row in islice(rows, CHUNK)]:
-            if connection.vendor == "postgresql":
-                with raw.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+            if pg:
+                with raw.copy(sql) as copy:
                     for row in chunk:
                         copy.write_row(row)
             else:
-                sqlite3.Cursor.executemany(
-                    raw, f"INSERT INTO {table} ({columns}) VALUES ({marks})", chunk)
+                sqlite3.Cursor.executemany(raw, sql, chunk)
             done += len(chunk)
             if progress:
                 progress(label, done, total)

@@ -32,6 +32,14 @@ def _foreign_key(cursor, table: str) -> tuple[str, str] | None:
     return cursor.fetchone()
 
 
+def _rename(cursor, table: str, old: str, new: str) -> None:
+    """The model's unique constraint and indexes from name+old to name+new (the DEFAULT
+    partition keeps its own under a suffix while the parent takes the model's names)."""
+    cursor.execute(f"ALTER TABLE {table} RENAME CONSTRAINT result_once{old} TO result_once{new}")
+    for name in INDEXES:
+        cursor.execute(f"ALTER INDEX {name}{old} RENAME TO {name}{new}")
+
+
 def partition(apps, schema_editor):
     if schema_editor.connection.vendor != "postgresql":
         return
@@ -41,9 +49,7 @@ def partition(apps, schema_editor):
         c.execute(f"ALTER TABLE {TABLE} RENAME TO {SMALL}")
         # a partition cannot keep a primary key of its own beside the parent's (id, run_id)
         c.execute(f"ALTER TABLE {SMALL} DROP CONSTRAINT {_constraint(c, SMALL, 'p')}")
-        c.execute(f"ALTER TABLE {SMALL} RENAME CONSTRAINT result_once TO result_once_small")
-        for name in INDEXES:
-            c.execute(f"ALTER INDEX {name} RENAME TO {name}_small")
+        _rename(c, SMALL, "", "_small")
         if fk:
             c.execute(f"ALTER TABLE {SMALL} DROP CONSTRAINT {fk[0]}")
         c.execute(f"CREATE TABLE {TABLE} (LIKE {SMALL} INCLUDING DEFAULTS INCLUDING CONSTRAINTS)"
@@ -76,9 +82,7 @@ def unpartition(apps, schema_editor):
         c.execute(f"ALTER TABLE {SMALL} DROP CONSTRAINT {_constraint(c, SMALL, 'p')}")
         c.execute(f"ALTER TABLE {SMALL} RENAME TO {TABLE}")
         c.execute(f"ALTER TABLE {TABLE} ADD CONSTRAINT {TABLE}_pkey PRIMARY KEY (id)")
-        c.execute(f"ALTER TABLE {TABLE} RENAME CONSTRAINT result_once_small TO result_once")
-        for name in INDEXES:
-            c.execute(f"ALTER INDEX {name}_small RENAME TO {name}")
+        _rename(c, TABLE, "_small", "")
         if fk:
             c.execute(f"ALTER TABLE {TABLE} ADD CONSTRAINT {fk[0]} {fk[1]}")
 
