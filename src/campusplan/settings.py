@@ -33,7 +33,7 @@
 | `CAMPUSPLAN_REMINDER_DAYS` | `7,3,1` | a school not yet submitted is reminded when a campaign's deadline is this many days away or fewer, once per number (`campusplan campaign remind`, run daily) |
 | `CAMPUSPLAN_CACHE_MAX_ENTRIES` | `200000` | the database cache's size (Django's MAX_ENTRIES), sized for a city of 17,000 schools |
 | `CAMPUSPLAN_RUN_DIR` | `<var>/runs` | each stored run's full result matrix, one zstd Parquet file per run (assessments/matrix.py); the school page reads a school's met rows from it: back it up with the database |
-| `CAMPUSPLAN_RUN_BATCH` | `10000` | a stored run of more schools is assessed and written this many schools (whole districts) at a time, so its memory is bounded by the batch |
+| `CAMPUSPLAN_RUN_BATCH` | `10000` | a stored run of more schools is assessed and written this many schools (whole districts) at a time, so its memory is bounded by the batch; at most 50,000 |
 | `CAMPUSPLAN_PARTITION_SCHOOLS` | `1000` | on PostgreSQL, a stored run of at least this many schools writes its result rows into a partition of its own, indexed once when attached (assessments/partitions.py) |
 | `CAMPUSPLAN_EVIDENCE_DIR` | `<var>/evidence` | evidence files (photos, contracts, acceptance reports), outside the web root |
 | `CAMPUSPLAN_EVIDENCE_MAX_BYTES` | `10485760` (10 MiB) | the largest evidence file accepted |
@@ -310,6 +310,10 @@ CAMPUSPLAN_API_TOKENS_PER_USER = int(os.environ.get("CAMPUSPLAN_API_TOKENS_PER_U
 CAMPUSPLAN_EVIDENCE_DIR = os.environ.get("CAMPUSPLAN_EVIDENCE_DIR") or str(VAR_DIR / "evidence")
 CAMPUSPLAN_RUN_DIR = os.environ.get("CAMPUSPLAN_RUN_DIR") or str(VAR_DIR / "runs")
 CAMPUSPLAN_RUN_BATCH = max(1, int(os.environ.get("CAMPUSPLAN_RUN_BATCH") or 10000))
+# a batch's fact values reach the engine as one text of ≈ 6.3 KB a school (schools/bulk.py
+# `_csv_text`), and PostgreSQL's largest value is 1 GB: 50,000 schools keep a third of it
+if CAMPUSPLAN_RUN_BATCH > 50_000:
+    raise ImproperlyConfigured("CAMPUSPLAN_RUN_BATCH must be at most 50000")
 CAMPUSPLAN_PARTITION_SCHOOLS = max(1, int(os.environ.get("CAMPUSPLAN_PARTITION_SCHOOLS") or 1000))
 CAMPUSPLAN_EVIDENCE_MAX_BYTES = int(os.environ.get("CAMPUSPLAN_EVIDENCE_MAX_BYTES") or 10 * 2**20)
 CAMPUSPLAN_EVIDENCE_TYPES = tuple(t.strip().lower().lstrip(".") for t in (

@@ -1,5 +1,6 @@
 """Every `CAMPUSPLAN_*` setting the code reads is declared in the table at the top of
-settings.py (and so in docs/deployment.md), and DEBUG off without a secret key is refused."""
+settings.py (and so in docs/deployment.md), and DEBUG off without a secret key, or a run batch
+too large to read, is refused."""
 
 from __future__ import annotations
 
@@ -36,6 +37,19 @@ def test_debug_off_needs_a_secret_key():
                            "print(s.DEBUG, s.TIME_ZONE, s.SESSION_COOKIE_SECURE)"], env=env,
                           capture_output=True, text=True, check=False)
     assert done.stdout.split() == ["False", "Asia/Shanghai", "True"], done.stderr
+
+
+def test_a_run_batch_larger_than_one_text_can_hold_is_refused():
+    """A batch's fact values are read as one PostgreSQL text (schools/bulk.py `_csv_text`),
+    whose largest is 1 GB: a batch over 50,000 schools is refused at start, not mid-run."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("CAMPUSPLAN_")}
+    env |= {"CAMPUSPLAN_DEBUG": "1", "PYTHONPATH": str(SRC.parent)}
+    read = "import campusplan.settings as s; print(s.CAMPUSPLAN_RUN_BATCH)"
+    for batch, ok in (("50000", True), ("50001", False)):
+        done = subprocess.run([sys.executable, "-c", read], env=env | {
+            "CAMPUSPLAN_RUN_BATCH": batch}, capture_output=True, text=True, check=False)
+        assert (done.returncode == 0) == ok, done.stderr
+        assert done.stdout.strip() == batch if ok else "at most 50000" in done.stderr
 
 
 def test_loading_the_application_warms_the_process():

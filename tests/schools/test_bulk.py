@@ -70,3 +70,24 @@ def test_read_frame_reads_back_nulls_empty_text_and_booleans():
     assert frame["many"].to_list() == [None if r[3] is None else r[3] > 4 for r in rows]
     assert bulk.read_frame(ResultRow.objects.none().values_list("requirement_id"),
                            {"requirement_id": pl.Utf8}).height == 0
+
+
+def test_an_unordered_read_gives_the_same_rows_as_an_ordered_one():
+    """On PostgreSQL an unordered query comes back as one CSV text the server joined
+    (`_csv_text`), an ordered one through COPY: the same rows, quotes, line breaks, nulls and
+    empty text, floats to the last digit, booleans."""
+    rows = _rows(41)
+    bulk.insert_rows(ResultRow, ROW_FIELDS, rows)
+    fields = ["run_id", "school_id", "requirement_id", "item", "status", "level", "actual",
+              "required", "shortfall", "basis", "rows_short", "waived_by_id", "many"]
+    query = ResultRow.objects.annotate(many=ExpressionWrapper(
+        Q(item__gt=4), output_field=BooleanField())).values_list(*fields)
+    schema = SCHEMA | {"many": pl.Boolean}
+    unordered = bulk.read_frame(query.order_by(), schema)
+    ordered = bulk.read_frame(query.order_by("pk"), schema)
+    assert not query.order_by().ordered and query.order_by("pk").ordered
+    key = ["school", "requirement_id"]
+    assert unordered.sort(key).rows() == ordered.sort(key).rows() == sorted(
+        [r + (None if r[3] is None else r[3] > 4,) for r in rows], key=lambda r: (r[1], r[2]))
+    assert unordered.schema == ordered.schema == pl.Schema(schema)
+    assert bulk.read_frame(query.order_by().filter(pk=-1), schema).height == 0

@@ -15,8 +15,8 @@ database (a background job records its progress), and a connection inside a COPY
 else — a report there waited forever for the COPY it was part of.
 
 A stored run reads and writes Polars frames of millions of rows: `read_frame` and `insert_frame`
-move them as CSV on PostgreSQL (`COPY … TO STDOUT` parsed by Polars' reader; `COPY … FROM STDIN`
-from Polars' writer), no Python object per value — at 10,000 schools the fact values' 3.8 M rows
+move them as CSV on PostgreSQL (one CSV text joined by the server, or `COPY … TO STDOUT`, parsed
+by Polars' reader; `COPY … FROM STDIN` from Polars' writer), no Python object per value — at 10,000 schools the fact values' 3.8 M rows
 were ≈ 6 s of Python through the cursor, the result rows' 650,000 ≈ 4 s of `write_row`
 (docs/scale.md). On SQLite the same functions go through the cursor.
 """
@@ -94,27 +94,54 @@ def insert_frame(model: type[Model], fields: Sequence[str], frame: pl.DataFrame,
 
 def read_frame(rows: QuerySet, schema: dict[str, pl.DataType]) -> pl.DataFrame:
     """A values_list query's rows as a frame, its columns named and typed by `schema` (in the
-    query's order)."""
+    query's order). On PostgreSQL an unordered query (a run's fact values) comes back as one
+    CSV text built by the server (`_csv_text`); an ordered one through `COPY … TO STDOUT`."""
     if connection.vendor != "postgresql":
         return pl.DataFrame(list(raw_rows(rows)), schema=schema, orient="row", strict=False)
     try:
         sql, params = rows.query.sql_with_params()
     except EmptyResultSet:
         return pl.DataFrame(schema=schema)
+    data = _copied(sql, params) if rows.ordered else _csv_text(sql, params, schema)
+    if not data:
+        return pl.DataFrame(schema=schema)
+    # PostgreSQL writes NULL as an empty field (Polars: null) and an empty string as ""
+    # (Polars: ""); booleans as t/f (COPY) or true/false (text), which Polars' reader does not
+    # parse
+    text = {c: pl.Utf8 if t == pl.Boolean else t for c, t in schema.items()}
+    frame = pl.read_csv(data, has_header=False, schema=text)
+    return frame.with_columns(pl.col(c).replace_strict(BOOLEANS, return_dtype=pl.Boolean)
+                              for c, t in schema.items() if t == pl.Boolean)
+
+
+BOOLEANS = {"t": True, "f": False, "true": True, "false": False}
+
+
+def _copied(sql: str, params) -> bytes:
     out = io.BytesIO()
     with connection.cursor() as cursor, cursor.cursor.copy(
             f"COPY ({sql}) TO STDOUT (FORMAT csv)", params) as copy:  # params merged client-side
         for block in copy:
             out.write(block)
-    if not out.tell():
-        return pl.DataFrame(schema=schema)
-    # PostgreSQL's CSV writes NULL as an empty field (Polars: null) and an empty string as ""
-    # (Polars: ""), booleans as t/f, which Polars' reader does not parse
-    text = {c: pl.Utf8 if t == pl.Boolean else t for c, t in schema.items()}
-    frame = pl.read_csv(out.getvalue(), has_header=False, schema=text)
-    return frame.with_columns(pl.col(c).replace_strict({"t": True, "f": False},
-                                                       return_dtype=pl.Boolean)
-                              for c, t in schema.items() if t == pl.Boolean)
+    return out.getvalue()
+
+
+def _csv_text(sql: str, params, schema: dict[str, pl.DataType]) -> bytes:
+    """The query's rows as one CSV text, joined by the server (`string_agg`), in one value.
+    COPY sends every row as a message of its own, which psycopg hands over one at a time: at
+    10,000 schools the 2.2 M room values took 6.2–6.9 s to arrive through COPY, 2.5–2.9 s as
+    one text (the server's own COPY of them to /dev/null took 1.8–2.0 s; docs/scale.md). The
+    text is at most PostgreSQL's 1 GB: a run's batch of 10,000 schools (CAMPUSPLAN_RUN_BATCH)
+    makes ≈ 63 MB. Rows come in no set order: for unordered queries only."""
+    names = [f"c{n}" for n in range(len(schema))]
+    fields = [f"'\"' || replace({c}, '\"', '\"\"') || '\"'" if t == pl.Utf8 else f"{c}::text"
+              for c, t in zip(names, schema.values(), strict=True)]
+    line = ", ',', ".join(fields)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT string_agg(concat({line}), E'\\n') "
+                       f"FROM ({sql}) AS q({', '.join(names)})", params)
+        (text,) = cursor.fetchone()
+    return text.encode() if text else b""
 
 
 def raw_rows(rows: QuerySet):
