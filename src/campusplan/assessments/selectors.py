@@ -138,7 +138,7 @@ def current_units(*, schools) -> QuerySet[EquityUnit]:
 
 def current_runs(*, school_ids) -> dict[int, int]:
     """School id → the id of its current run (schools never assessed are absent)."""
-    return dict(CurrentRun.objects.filter(school_id__in=list(school_ids))
+    return dict(CurrentRun.objects.filter(school_id__among=list(school_ids))
                 .values_list("school_id", "run_id"))
 
 

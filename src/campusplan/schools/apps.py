@@ -5,3 +5,11 @@ from django.utils.translation import gettext_lazy as _
 class SchoolsConfig(AppConfig):
     name = "campusplan.schools"
     verbose_name = _("学校")
+
+    def ready(self):
+        from django.db.models import ForeignObject, IntegerField
+
+        from campusplan.schools.lookups import Among
+
+        IntegerField.register_lookup(Among)  # BigAutoField and the other integer fields too
+        ForeignObject.register_lookup(Among)
