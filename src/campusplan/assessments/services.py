@@ -213,15 +213,17 @@ ROW_FIELDS = ("run", "school", "requirement_id", "item", "status", "level", "act
 
 def _full_rows(rows: pl.DataFrame, by_code: dict[str, School],
                waived: dict[tuple[str, str], int]) -> pl.DataFrame:
-    """The run's every row with the school's id and the waiver that set it aside, in the order
-    of the (run, school, requirement) and (school, run, …) indexes, so each insert lands beside
-    the one before instead of anywhere in the B-trees (≈2× on SQLite)."""
+    """The run's every row with the school's id and the waiver that set it aside, a school's
+    rows together (in the catalog's order), as the (run, school, requirement) and (school, run,
+    …) indexes have them, so each insert lands beside the one before instead of anywhere in the
+    B-trees (≈2× on SQLite). A stable sort on the school's id alone: with the requirement too it
+    took 0.65–0.8 s of 2.47 M rows, this 0.06 s."""
     waivers = pl.DataFrame([(c, r, pk) for (c, r), pk in waived.items()], orient="row",
                            schema={"school_id": pl.Utf8, "requirement_id": pl.Utf8,
                                    "waived_by": pl.Int64})
     return rows.with_columns(_school_ids("school_id", by_code).alias("school")) \
-        .join(waivers, on=["school_id", "requirement_id"], how="left") \
-        .sort("school", "requirement_id")
+        .join(waivers, on=["school_id", "requirement_id"], how="left", maintain_order="left") \
+        .sort("school", maintain_order=True)
 
 
 def _store_rows(record: AssessmentRun, full: pl.DataFrame, progress: Callable | None,

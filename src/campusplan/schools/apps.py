@@ -1,5 +1,8 @@
 from django.apps import AppConfig
+from django.db.models import ForeignObject, IntegerField
 from django.utils.translation import gettext_lazy as _
+
+from campusplan.schools.lookups import Among
 
 
 class SchoolsConfig(AppConfig):
@@ -7,9 +10,5 @@ class SchoolsConfig(AppConfig):
     verbose_name = _("学校")
 
     def ready(self):
-        from django.db.models import ForeignObject, IntegerField
-
-        from campusplan.schools.lookups import Among
-
         IntegerField.register_lookup(Among)  # BigAutoField and the other integer fields too
         ForeignObject.register_lookup(Among)
