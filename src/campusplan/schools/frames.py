@@ -74,14 +74,17 @@ def _facts(rows: QuerySet, catalog: Catalog, scope: Scope, prefix: str) -> pl.La
     dictionary (unknown: null). Lazy: the caller's joins and casts are collected with it, once."""
     long = read_frame(rows, LONG).lazy()
     out = long.select("owner").unique()
-    for ftype, column in STORED_IN.items():
-        keys = [f.key for f in catalog.facts.facts if f.scope == scope and f.type == ftype]
+    # one pivot per stored column (integers and floats are both in `num`), each key cast to
+    # its own type
+    types = {f.key: f.type for f in catalog.facts.facts if f.scope == scope}
+    for column in dict.fromkeys(STORED_IN.values()):
+        keys = [k for k, t in types.items() if STORED_IN[t] == column]
         if not keys:
             continue
         wide = (long.filter(pl.col("key").is_in(keys) & pl.col(column).is_not_null())
                 .pivot(on="key", on_columns=keys, index="owner", values=column,
                        aggregate_function="last")
-                .select("owner", *[pl.col(k).cast(DTYPES[ftype]).alias(f"{prefix}.{k}")
+                .select("owner", *[pl.col(k).cast(DTYPES[types[k]]).alias(f"{prefix}.{k}")
                                    for k in keys]))
         out = out.join(wide, on="owner", how="left")
     return out
