@@ -16,9 +16,10 @@ else — a report there waited forever for the COPY it was part of.
 
 A stored run reads and writes Polars frames of millions of rows: `read_frame` and `insert_frame`
 move them as CSV on PostgreSQL (one CSV text joined by the server, or `COPY … TO STDOUT`, parsed
-by Polars' reader; `COPY … FROM STDIN` from Polars' writer), no Python object per value — at 10,000 schools the fact values' 3.8 M rows
-were ≈ 6 s of Python through the cursor, the result rows' 650,000 ≈ 4 s of `write_row`
-(docs/scale.md). On SQLite the same functions go through the cursor.
+by Polars' reader; `COPY … FROM STDIN` from Polars' writer), no Python object per value — at
+10,000 schools the fact values' 3.8 M rows were ≈ 6 s of Python through the cursor, the result
+rows' 650,000 ≈ 4 s of `write_row` (docs/scale.md). On SQLite the same functions go through the
+cursor.
 """
 
 from __future__ import annotations
@@ -134,7 +135,8 @@ def _csv_text(sql: str, params, schema: dict[str, pl.DataType]) -> bytes:
     text is at most PostgreSQL's 1 GB: a run's batch of 10,000 schools (CAMPUSPLAN_RUN_BATCH)
     makes ≈ 63 MB. Rows come in no set order: for unordered queries only."""
     names = [f"c{n}" for n in range(len(schema))]
-    fields = [f"'\"' || replace({c}, '\"', '\"\"') || '\"'" if t == pl.Utf8 else f"{c}::text"
+    quoted = "'\"' || replace({}::text, '\"', '\"\"') || '\"'"  # NULL stays NULL: an empty field
+    fields = [quoted.format(c) if t == pl.Utf8 else f"{c}::text"
               for c, t in zip(names, schema.values(), strict=True)]
     line = ", ',', ".join(fields)
     with connection.cursor() as cursor:
