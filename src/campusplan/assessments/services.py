@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 from collections import Counter
 from collections.abc import Callable
 
 import polars as pl
 from django.conf import settings
 from django.db import connection, transaction
+from django.db.models import Value
 from django.utils import timezone
 
 from campusplan.assessments import matrix, partitions
@@ -138,19 +138,17 @@ def approvals(deviations: list[Deviation]) -> dict[str, dict]:
 
 def _point(record: AssessmentRun, schools: list[School]) -> None:
     """The schools' current run becomes this one: one pointer row each, upserted — the earlier
-    runs' rows stay as they are, as history (nothing of them is rewritten). One statement over
-    the ids as an array (PostgreSQL) or a JSON list (SQLite): Django's upsert of a model each
-    took 0.9 s for 10,000 schools (docs/scale.md)."""
+    runs' rows stay as they are, as history (nothing of them is rewritten). One statement, the
+    ids as one parameter (`__among`, schools/lookups.py): Django's upsert of a model each took
+    0.9 s for 10,000 schools (docs/scale.md)."""
     if not schools:
         return
-    ids = [s.pk for s in schools]
-    # SQLite needs the WHERE to read ON CONFLICT as the upsert's, not as the join's
-    source, param = ("unnest(%s::bigint[]), %s", ids) if connection.vendor == "postgresql" \
-        else ("value, %s FROM json_each(%s) WHERE true", json.dumps(ids))
-    params = [param, record.pk] if connection.vendor == "postgresql" else [record.pk, param]
+    chosen = School.objects.filter(pk__among=[s.pk for s in schools]).order_by() \
+        .annotate(run=Value(record.pk)).values_list("pk", "run")
+    sql, params = chosen.query.sql_with_params()
     with connection.cursor() as cursor:
         cursor.execute(f"INSERT INTO {connection.ops.quote_name(CurrentRun._meta.db_table)} "
-                       f"(school_id, run_id) SELECT {source} "
+                       f"(school_id, run_id) {sql} "
                        "ON CONFLICT (school_id) DO UPDATE SET run_id = excluded.run_id", params)
 
 

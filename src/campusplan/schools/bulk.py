@@ -93,6 +93,10 @@ def insert_frame(model: type[Model], fields: Sequence[str], frame: pl.DataFrame,
     return frame.height
 
 
+# how PostgreSQL writes a boolean: COPY's CSV as t/f, a boolean cast to text as true/false
+BOOLEANS = {"t": True, "f": False, "true": True, "false": False}
+
+
 def read_frame(rows: QuerySet, schema: dict[str, pl.DataType]) -> pl.DataFrame:
     """A values_list query's rows as a frame, its columns named and typed by `schema` (in the
     query's order). On PostgreSQL an unordered query (a run's fact values) comes back as one
@@ -113,9 +117,6 @@ def read_frame(rows: QuerySet, schema: dict[str, pl.DataType]) -> pl.DataFrame:
     frame = pl.read_csv(data, has_header=False, schema=text)
     return frame.with_columns(pl.col(c).replace_strict(BOOLEANS, return_dtype=pl.Boolean)
                               for c, t in schema.items() if t == pl.Boolean)
-
-
-BOOLEANS = {"t": True, "f": False, "true": True, "false": False}
 
 
 def _copied(sql: str, params) -> bytes:
