@@ -25,7 +25,6 @@ from campusplan.catalog.schema import FactType, Scope
 from campusplan.engine.document import SmartPhaseDoc
 from campusplan.engine.frames import (
     DEVICE_SCHEMA,
-    DTYPES,
     Frames,
     finish,
     room_schema,
@@ -34,20 +33,16 @@ from campusplan.engine.frames import (
     service_schema,
 )
 from campusplan.exchange.inventory import engine_devices, load_kinds
-from campusplan.schools.bulk import raw_rows, read_frame
+from campusplan.schools.bulk import raw_rows
 from campusplan.schools.models import FactValue, PurchasedService, Room, School
 from campusplan.schools.selectors import devices_of, fact_types, fact_value, stored_stages
+from campusplan.schools.snapshots import STORED_IN, Pivoted, pivoted
 
-# the column a fact's value is stored in, by its type
-STORED_IN = {FactType.bool: "flag", FactType.int: "num", FactType.float: "num",
-             FactType.enum: "text"}
 # Up to this many schools the values are pivoted in Python, row dicts into one frame (≈ 0.5 ms):
 # Polars plans a query over the ≈ 180 fact columns in ≈ 25 ms whatever the rows, which was most
 # of building one school's frames for its page or a fact edit. Above it, Polars' pivot wins
 # (the demo city: 656,000 values). tests/schools/test_frames.py proves both paths equal.
 SMALL = 60
-LONG = {"owner": pl.Int64, "key": pl.Utf8, "num": pl.Float64, "flag": pl.Boolean,
-        "text": pl.Utf8}
 
 
 def stored_frames(*, schools: list[School], catalog: Catalog, as_of: dt.date,
@@ -60,34 +55,16 @@ def stored_frames(*, schools: list[School], catalog: Catalog, as_of: dt.date,
     index = pl.DataFrame({"owner": list(ids), "school_id": [s.code for s in schools],
                           "pos": range(len(schools))},
                          schema={"owner": pl.Int64, "school_id": pl.Utf8, "pos": pl.Int64})
-    rooms = _rooms(ids, index, catalog)
+    # above SMALL the facts come pivoted, from the districts' snapshots where current
+    facts = pivoted(schools, catalog) if len(schools) > SMALL else None
+    rooms = _rooms(ids, index, catalog, facts)
     services, served = _services(schools, catalog)
     # a school with rooms (services) stored has them inventoried, as in its document
     with_rooms = set(rooms["school_id"].unique().to_list())
-    return finish(Frames(schools=_schools(schools, catalog, as_of, approvals, with_rooms, served),
+    return finish(Frames(schools=_schools(schools, catalog, as_of, approvals, with_rooms, served,
+                                          facts),
                          rooms=rooms, services=services, devices=_devices(schools, catalog)),
                   catalog)
-
-
-def _facts(rows: QuerySet, catalog: Catalog, scope: Scope, prefix: str) -> pl.LazyFrame:
-    """(owner, key, num, flag, text) rows → one row per owner, one typed column per fact of the
-    dictionary (unknown: null). Lazy: the caller's joins and casts are collected with it, once."""
-    long = read_frame(rows, LONG).lazy()
-    out = long.select("owner").unique()
-    # one pivot per stored column (integers and floats are both in `num`), each key cast to
-    # its own type
-    types = {f.key: f.type for f in catalog.facts.facts if f.scope == scope}
-    for column in dict.fromkeys(STORED_IN.values()):
-        keys = [k for k, t in types.items() if STORED_IN[t] == column]
-        if not keys:
-            continue
-        wide = (long.filter(pl.col("key").is_in(keys) & pl.col(column).is_not_null())
-                .pivot(on="key", on_columns=keys, index="owner", values=column,
-                       aggregate_function="last")
-                .select("owner", *[pl.col(k).cast(DTYPES[types[k]]).alias(f"{prefix}.{k}")
-                                   for k in keys]))
-        out = out.join(wide, on="owner", how="left")
-    return out
 
 
 def _facts_by_owner(rows: QuerySet, catalog: Catalog, scope: Scope,
@@ -116,24 +93,23 @@ def _typed_frame(frame: pl.LazyFrame, schema: dict[str, pl.DataType]) -> pl.Data
 
 def _schools(schools: list[School], catalog: Catalog, as_of: dt.date,
              approvals: Mapping[str, Mapping], with_rooms: set[str],
-             served: set[str]) -> pl.DataFrame:
+             served: set[str], facts: Pivoted | None) -> pl.DataFrame:
     schema = school_base_schema(catalog)
     profiles = [_profile(s, as_of, approvals.get(s.code, {}), s.code in with_rooms,
                          s.code in served) for s in schools]
-    facts = FactValue.objects.filter(
-        school_id__among=[s.pk for s in schools], room__isnull=True, service__isnull=True,
-        superseded_at__isnull=True).values_list("school_id", "key", "num", "flag", "text")
-    if len(schools) <= SMALL:
-        wide = _facts_by_owner(facts, catalog, Scope.school, "fact")
+    if facts is None:
+        values = FactValue.objects.filter(
+            school_id__among=[s.pk for s in schools], room__isnull=True, service__isnull=True,
+            superseded_at__isnull=True).values_list("school_id", "key", "num", "flag", "text")
+        wide = _facts_by_owner(values, catalog, Scope.school, "fact")
         return pl.from_dicts([p | wide.get(s.pk, {}) for s, p in zip(schools, profiles,
                                                                        strict=True)],
                              schema=schema) if schools else pl.DataFrame(schema=schema)
     base = pl.from_dicts([{"owner": s.pk} | p for s, p in zip(schools, profiles, strict=True)],
                          schema={"owner": pl.Int64} | {
                              c: t for c, t in schema.items() if not c.startswith("fact.")})
-    wide = _facts(facts, catalog, Scope.school, "fact")
-    return _typed_frame(base.lazy().join(wide, on="owner", how="left", maintain_order="left"),
-                        schema)
+    return _typed_frame(base.lazy().join(facts.schools.lazy().drop("version"), on="owner",
+                                         how="left", maintain_order="left"), schema)
 
 
 def _profile(s: School, as_of: dt.date, approved: Mapping, has_rooms: bool,
@@ -153,30 +129,28 @@ def _profile(s: School, as_of: dt.date, approved: Mapping, has_rooms: bool,
         stages=stages, as_of=as_of)
 
 
-def _rooms(ids: dict[int, School], index: pl.DataFrame, catalog: Catalog) -> pl.DataFrame:
+def _rooms(ids: dict[int, School], index: pl.DataFrame, catalog: Catalog,
+           facts: Pivoted | None) -> pl.DataFrame:
     """Each school's rooms in code order, the schools in the run's order."""
     schema = room_schema(catalog)
+    if facts is not None:
+        frame = facts.rooms.lazy().join(
+            index.lazy().select(pl.col("owner").alias("school"), "school_id", "pos"),
+            on="school", how="inner", maintain_order="left").sort("pos", maintain_order=True)
+        return _typed_frame(frame, schema)
     rooms = Room.objects.filter(school_id__among=list(ids)).order_by("school_id", "code") \
         .values_list("id", "school_id", "code", "room_type")
     # a room's values carry its school too (schools/services.py `_fact_row`): read by the
     # school, as the school's own values are, not through a join with the rooms
-    facts = FactValue.objects.filter(school_id__among=list(ids), room__isnull=False,
-                                     superseded_at__isnull=True) \
+    facts_of = FactValue.objects.filter(school_id__among=list(ids), room__isnull=False,
+                                        superseded_at__isnull=True) \
         .values_list("room_id", "key", "num", "flag", "text")
-    if len(ids) <= SMALL:
-        wide = _facts_by_owner(facts, catalog, Scope.room, "room")
-        pos = {pk: n for n, pk in enumerate(ids)}
-        rows = [{"school_id": ids[school].code, "room_type": kind, "room_code": code}
-                | wide.get(owner, {})
-                for owner, school, code, kind in sorted(raw_rows(rooms), key=lambda r: pos[r[1]])]
-        return pl.from_dicts(rows, schema=schema) if rows else pl.DataFrame(schema=schema)
-    frame = read_frame(rooms, {"owner": pl.Int64, "school": pl.Int64, "room_code": pl.Utf8,
-                               "room_type": pl.Utf8})
-    wide = _facts(facts, catalog, Scope.room, "room")
-    frame = frame.lazy().join(wide, on="owner", how="left", maintain_order="left") \
-        .join(index.lazy().select(pl.col("owner").alias("school"), "school_id", "pos"),
-              on="school", how="inner", maintain_order="left").sort("pos", maintain_order=True)
-    return _typed_frame(frame, schema)
+    wide = _facts_by_owner(facts_of, catalog, Scope.room, "room")
+    pos = {pk: n for n, pk in enumerate(ids)}
+    rows = [{"school_id": ids[school].code, "room_type": kind, "room_code": code}
+            | wide.get(owner, {})
+            for owner, school, code, kind in sorted(raw_rows(rooms), key=lambda r: pos[r[1]])]
+    return pl.from_dicts(rows, schema=schema) if rows else pl.DataFrame(schema=schema)
 
 
 def _services(schools: list[School], catalog: Catalog) -> tuple[pl.DataFrame, set[str]]:

@@ -220,6 +220,19 @@ class FactValue(models.Model):
         self.text = value if isinstance(value, str) else None
 
 
+class FactSnapshot(models.Model):
+    """A district's current school and room facts, pivoted, with each school's version: what a
+    large stored run reads instead of the fact table (schools/snapshots.py). A cache that is
+    always safe to delete."""
+
+    district = models.OneToOneField(District, on_delete=models.CASCADE, primary_key=True,
+                                    related_name="+")
+    key = models.CharField(max_length=40)  # the format and fact dictionary it was pivoted by
+    schools = models.BinaryField()  # Arrow IPC: owner, version, fact.<key>…
+    rooms = models.BinaryField()  # Arrow IPC: owner, school, room_code, room_type, room.<key>…
+    written_at = models.DateTimeField(auto_now=True)
+
+
 class ParameterSetting(models.Model):
     """A parameter value set by the city (district empty: for every district) or by one
     district over it (tailoring). A district's value may only be stricter than the city's value
