@@ -8,7 +8,9 @@ the documents), so a run builds its frames here instead: the fact values are rea
 per owner (school, room, service) and pivoted by Polars into one column per fact, typed by the
 fact dictionary. The profile columns come from `engine.frames.school_row`, which the documents'
 path uses too, and both paths end in `engine.frames.finish`; tests/schools/test_frames.py proves
-the two give equal frames and equal results.
+the two give equal frames and equal results. Above SMALL schools the pivoted facts come from the
+districts' snapshots where a school's version is the one kept (schools/snapshots.py), so a run
+reads the fact table only for the schools written since.
 """
 
 from __future__ import annotations
