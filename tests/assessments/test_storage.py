@@ -8,7 +8,12 @@ import polars as pl
 import pytest
 
 from campusplan.assessments import dashboards, matrix
-from campusplan.assessments.models import CurrentRun, RequirementTally, ResultRow
+from campusplan.assessments.models import (
+    AssessmentRun,
+    CurrentRun,
+    RequirementTally,
+    ResultRow,
+)
 from campusplan.assessments.selectors import current_matrix, current_rows
 from campusplan.schools.models import School
 from campusplan.usecases.facts import set_fact
@@ -170,3 +175,22 @@ def test_a_run_in_batches_of_districts_stores_what_one_batch_stores(world, setti
     assert [len(x) if isinstance(x, list) else x for x in one] == \
         [len(x) if isinstance(x, list) else x for x in two]
     assert one == two
+
+
+@pytest.mark.parametrize("batch", [1, 10_000])
+def test_a_run_whose_file_cannot_be_written_stores_nothing(world, settings, monkeypatch, batch):
+    """The file's parts are written in a thread beside the run: a part that fails fails the
+    run — no run, no rows, no part left behind — in one batch or several."""
+    settings.CAMPUSPLAN_RUN_BATCH = batch
+    schools = list(School.objects.select_related("district").order_by("code"))
+    before = (AssessmentRun.objects.count(), ResultRow.objects.count(),
+              sorted(p.name for p in matrix.path("").rglob("*")))
+
+    def full(part, rows):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(matrix, "_write_part", full)
+    with pytest.raises(OSError, match="No space"):
+        factories.assessed(schools=schools)
+    assert (AssessmentRun.objects.count(), ResultRow.objects.count(),
+            sorted(p.name for p in matrix.path("").rglob("*"))) == before
