@@ -38,7 +38,7 @@ from campusplan.exchange.inventory import engine_devices, load_kinds
 from campusplan.schools.bulk import raw_rows
 from campusplan.schools.models import FactValue, PurchasedService, Room, School
 from campusplan.schools.selectors import devices_of, fact_types, fact_value, stored_stages
-from campusplan.schools.snapshots import STORED_IN, Pivoted, pivoted
+from campusplan.schools.snapshots import STORED_IN, Pivoted, pivoted, typed
 
 # Up to this many schools the values are pivoted in Python, row dicts into one frame (≈ 0.5 ms):
 # Polars plans a query over the ≈ 180 fact columns in ≈ 25 ms whatever the rows, which was most
@@ -87,12 +87,6 @@ def _facts_by_owner(rows: QuerySet, catalog: Catalog, scope: Scope,
     return out
 
 
-def _typed_frame(frame: pl.LazyFrame, schema: dict[str, pl.DataType]) -> pl.DataFrame:
-    names = frame.collect_schema().names()
-    return frame.select([pl.col(c).cast(t) if c in names else pl.lit(None, dtype=t)
-                         .alias(c) for c, t in schema.items()]).collect()
-
-
 def _schools(schools: list[School], catalog: Catalog, as_of: dt.date,
              approvals: Mapping[str, Mapping], with_rooms: set[str],
              served: set[str], facts: Pivoted | None) -> pl.DataFrame:
@@ -110,7 +104,7 @@ def _schools(schools: list[School], catalog: Catalog, as_of: dt.date,
     base = pl.from_dicts([{"owner": s.pk} | p for s, p in zip(schools, profiles, strict=True)],
                          schema={"owner": pl.Int64} | {
                              c: t for c, t in schema.items() if not c.startswith("fact.")})
-    return _typed_frame(base.lazy().join(facts.schools.lazy().drop("version"), on="owner",
+    return typed(base.lazy().join(facts.schools.lazy().drop("version"), on="owner",
                                          how="left", maintain_order="left"), schema)
 
 
@@ -139,7 +133,7 @@ def _rooms(ids: dict[int, School], index: pl.DataFrame, catalog: Catalog,
         frame = facts.rooms.lazy().join(
             index.lazy().select(pl.col("owner").alias("school"), "school_id", "pos"),
             on="school", how="inner", maintain_order="left").sort("pos", maintain_order=True)
-        return _typed_frame(frame, schema)
+        return typed(frame, schema)
     rooms = Room.objects.filter(school_id__among=list(ids)).order_by("school_id", "code") \
         .values_list("id", "school_id", "code", "room_type")
     # a room's values carry its school too (schools/services.py `_fact_row`): read by the
@@ -191,7 +185,7 @@ def _services(schools: list[School], catalog: Catalog) -> tuple[pl.DataFrame, se
     rows = [{"school_id": s.code} | row for s in schools
             for row in by_school[s.pk] + by_district[s.district_id]]
     frame = pl.from_dicts(rows, schema=schema) if rows else pl.DataFrame(schema=schema)
-    return _typed_frame(frame.lazy(), schema), {ids[pk].code for pk in by_school if by_school[pk]}
+    return typed(frame.lazy(), schema), {ids[pk].code for pk in by_school if by_school[pk]}
 
 
 def _devices(schools: list[School], catalog: Catalog) -> pl.DataFrame:

@@ -60,7 +60,8 @@ LOCK_SPACE = 0x43500001  # the advisory locks' first key: campusplan's fact snap
 class Pivoted:
     """Schools' current facts as the frames' inputs: `schools` one row per school (`owner`, its
     `version`, one `fact.<key>` column per school fact), `rooms` one row per room (`owner` the
-    room, `school`, code, type, one `room.<key>` column per room fact) in (school, code) order."""
+    room, `school`, code, type, one `room.<key>` column per room fact), a school's rooms
+    together in the order the table gives them (by code)."""
 
     schools: pl.DataFrame
     rooms: pl.DataFrame
@@ -129,7 +130,7 @@ def read_pivoted(ids: list[int], catalog: Catalog, version: dict[int, int]) -> P
     room_frame = read_frame(rooms, ROOMS).lazy().join(
         _facts(room_facts, catalog, Scope.room, "room"), on="owner", how="left",
         maintain_order="left")
-    return Pivoted(schools=_typed(schools, school_schema), rooms=_typed(room_frame, room_schema))
+    return Pivoted(schools=typed(schools, school_schema), rooms=typed(room_frame, room_schema))
 
 
 def _facts(rows, catalog: Catalog, scope: Scope, prefix: str) -> pl.LazyFrame:
@@ -159,7 +160,9 @@ def _schema(catalog: Catalog, scope: Scope, prefix: str,
                    if f.scope == scope}
 
 
-def _typed(frame: pl.LazyFrame, schema: dict[str, pl.DataType]) -> pl.DataFrame:
+def typed(frame: pl.LazyFrame, schema: dict[str, pl.DataType]) -> pl.DataFrame:
+    """The frame with exactly these columns, in this order, of these types (a missing one:
+    null)."""
     names = frame.collect_schema().names()
     return frame.select([pl.col(c).cast(t) if c in names else pl.lit(None, dtype=t)
                          .alias(c) for c, t in schema.items()]).collect()
