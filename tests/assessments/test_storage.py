@@ -72,7 +72,8 @@ def test_the_stored_tallies_equal_the_current_rows_grouped_after_partial_runs(wo
     for scope in (School.objects.all(), School.objects.filter(district__code=HD),
                   School.objects.filter(district__code=FT)):
         expected = _nonzero(dashboards._grouped(current_matrix(schools=scope)))
-        assert _nonzero(dashboards._requirement_tallies(scope)) == expected
+        assert _nonzero(dashboards._requirement_tallies(
+            scope, dashboards.Whole.of(scope))) == expected
         assert expected  # the comparison is not of two empty sets
     # the tallies a run stored are its own rows counted per district
     run = world["runs"][FT]
@@ -81,9 +82,67 @@ def test_the_stored_tallies_equal_the_current_rows_grouped_after_partial_runs(wo
         == run.results
 
 
+def _sums_equal_grouping(scope) -> None:
+    """The district figures from the runs' stored sums equal the current rows grouped: score
+    totals per district, 差异系数 cells, requirement tallies."""
+    whole = dashboards.Whole.of(scope)
+    assert whole is not None
+
+    def by_code(rows):
+        return sorted(rows, key=lambda r: r["school__district__code"])
+
+    grouped = by_code(dashboards._group_scores(scope, "school__district__code"))
+    assert by_code(dashboards._district_scores(whole)) == grouped and grouped
+    expected = dashboards.equity_rows(scope)
+    got = dashboards.equity_rows(scope, whole)
+    assert [(r["code"], r["stage"], {m: c["n"] for m, c in r["cells"].items()}) for r in got] \
+        == [(r["code"], r["stage"], {m: c["n"] for m, c in r["cells"].items()})
+            for r in expected] and expected
+    for g, e in zip(got, expected, strict=True):
+        for m, cell in g["cells"].items():
+            assert cell["value"] == pytest.approx(e["cells"][m]["value"], rel=1e-9)
+            # a CV near 0 is the sums' rounding either way (engine.equity.spread_of_sums): the
+            # page shows 3 decimals
+            assert cell["cv"] == pytest.approx(e["cells"][m]["cv"], rel=1e-9, abs=1e-6)
+            assert cell["ok"] == e["cells"][m]["ok"]
+    assert _nonzero(dashboards._requirement_tallies(scope, whole)) == _nonzero(
+        dashboards._grouped(current_matrix(schools=scope)))
+
+
+def test_the_stored_district_sums_equal_grouping_after_partial_runs(world):
+    """A city-wide run, then one school edited twice (its own one-school runs): each scope's
+    district totals and 差异系数 read from the runs' stored sums less the stale school."""
+    factories.assessed(schools=School.objects.all())
+    school = School.objects.get(code=f"{HD}0201")
+    set_fact(actor=operator(), school=school, key="video_retention_days", value=12)
+    set_fact(actor=operator(), school=school, key="video_retention_days", value=40)
+    for scope in (School.objects.all(), School.objects.filter(district__code=HD),
+                  School.objects.filter(district__code=FT)):
+        _sums_equal_grouping(scope)
+    assert dashboards.Whole.of(School.objects.all()).stale  # the edited school's older rows
+
+
+def test_a_school_that_moved_counts_in_its_new_district_once(world):
+    """Re-assessed after moving (as every write re-assesses the schools it touched), a school
+    counts in its new district's figures, and no longer in its old one's, though the run that
+    judged it in the old district is still current for that district's other schools."""
+    factories.assessed(schools=School.objects.all())
+    school = School.objects.get(code=f"{HD}0201")
+    School.objects.filter(pk=school.pk).update(district=School.objects.get(
+        code=f"{FT}0101").district)
+    factories.assessed(schools=School.objects.filter(pk=school.pk))
+    for scope in (School.objects.all(), School.objects.filter(district__code=HD),
+                  School.objects.filter(district__code=FT)):
+        _sums_equal_grouping(scope)
+    totals = {r["school__district__code"]: r["schools"]
+              for r in dashboards._district_scores(dashboards.Whole.of(School.objects.all()))}
+    assert totals == {HD: 2, FT: 3}
+
+
 def test_a_part_of_a_district_is_grouped_over_its_rows(world):
     part = School.objects.filter(code=f"{HD}0101")
-    assert _nonzero(dashboards._requirement_tallies(part)) == _nonzero(
+    assert dashboards.Whole.of(part) is None
+    assert _nonzero(dashboards._requirement_tallies(part, None)) == _nonzero(
         dashboards._grouped(current_matrix(schools=part)))
 
 

@@ -12,6 +12,7 @@ scopes ever share an entry.
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import dataclass
 
 import polars as pl
 from django.core.cache import cache
@@ -22,6 +23,9 @@ from campusplan.assessments.choices import Level
 from campusplan.assessments.models import (
     AssessmentRun,
     CurrentRun,
+    DistrictScore,
+    EquitySum,
+    EquityUnit,
     RequirementTally,
     SchoolScore,
 )
@@ -79,6 +83,54 @@ def _group_scores(schools, by: str) -> list[dict]:
     return [rated(r) for r in rows]
 
 
+@dataclass
+class Whole:
+    """A scope of whole districts (every school of each): the runs its schools point at, and
+    the score rows of those runs in its districts that a later run has judged since (`stale`,
+    their few rows read once) — what the stored per-district sums of those runs are corrected
+    by. Each row counts under the district the run judged the school in (SchoolScore.district),
+    the district the sums counted it under, even if the school has moved since."""
+
+    districts: set[int]
+    runs: set[int]
+    stale: list[dict]
+
+    @classmethod
+    def of(cls, schools) -> Whole | None:
+        districts = set(schools.values_list("district_id", flat=True))
+        if schools.count() != School.objects.filter(district_id__in=districts).count():
+            return None
+        runs = set(CurrentRun.objects.filter(school__in=schools)
+                   .values_list("run_id", flat=True))
+        stale = list(SchoolScore.objects.filter(run_id__in=runs, district_id__in=districts)
+                     .exclude(is_current()).values("run_id", "school_id", "district_id",
+                                                   *COUNTS))
+        return cls(districts, runs, stale)
+
+
+def _district_scores(whole: Whole) -> list[dict]:
+    """Per district, the sums of its schools' current scores: the stored sums of the runs they
+    point at, less the stale rows (`Whole`); rows keyed as `_group_scores` keys them."""
+    sums: dict[int, dict] = defaultdict(lambda: dict.fromkeys(("schools", *COUNTS), 0))
+    for row in DistrictScore.objects.filter(run_id__in=whole.runs,
+                                            district_id__in=whole.districts).values(
+            "district_id", "schools", *COUNTS):
+        for k in ("schools", *COUNTS):
+            sums[row["district_id"]][k] += row[k]
+    for row in whole.stale:
+        sums[row["district_id"]]["schools"] -= 1
+        for k in COUNTS:
+            sums[row["district_id"]][k] -= row[k]
+    codes = dict(District.objects.filter(pk__in=list(sums)).values_list("pk", "code"))
+    return [rated({"school__district__code": codes[d]} | c) for d, c in sums.items()
+            if c["schools"] > 0]
+
+
+def _totals(schools, whole: Whole | None) -> list[dict]:
+    return _district_scores(whole) if whole is not None else \
+        _group_scores(schools, "school__district__code")
+
+
 def school_scores(*, schools):
     """Each school's current roll-up, in code order (read them with `score_dict`)."""
     return _scores(schools).select_related("school__district").order_by("school__code")
@@ -93,7 +145,7 @@ def score_dict(s: SchoolScore) -> dict:
 
 def district_scores(*, schools) -> list[dict]:
     """Per district (code order), the roll-up of its schools' current scores."""
-    return sorted(_group_scores(schools, "school__district__code"),
+    return sorted(_totals(schools, Whole.of(schools)),
                   key=lambda r: r["school__district__code"])
 
 
@@ -119,27 +171,24 @@ def _grouped(rows: pl.DataFrame) -> list[dict]:
         .agg(*[(pl.col("status") == s).sum().alias(s) for s in TALLIED]).to_dicts()
 
 
-def _requirement_tallies(schools) -> list[dict]:
+def _requirement_tallies(schools, whole: Whole | None) -> list[dict]:
     """Per required requirement, how many of the schools' current results are met, gap,
     violation, unknown. For whole districts (the city's and a district's dashboards): the sum
     of the stored tallies of the runs the schools currently point at, less the rows of those
-    runs' schools that a later run has judged since (their few rows, read by the unique index).
-    A scope that is part of a district is grouped over its current rows."""
-    districts = set(schools.values_list("district_id", flat=True))
-    if schools.count() != School.objects.filter(district_id__in=districts).count():
+    runs' schools that a later run has judged since (`Whole.stale`, their few rows, read by the
+    unique index). A scope that is part of a district is grouped over its current rows."""
+    if whole is None:
         return _grouped(current_matrix(schools=schools))
-    runs = set(CurrentRun.objects.filter(school__in=schools).values_list("run_id", flat=True))
     sums: dict[tuple, dict] = defaultdict(lambda: dict.fromkeys(TALLIED, 0))
-    for t in RequirementTally.objects.filter(run_id__in=runs, district_id__in=districts,
+    for t in RequirementTally.objects.filter(run_id__in=whole.runs,
+                                             district_id__in=whole.districts,
                                              level=Level.REQUIRED).values(
             "requirement_id", "item", *TALLIED):
         for s in TALLIED:
             sums[t["requirement_id"], t["item"]][s] += t[s]
     stale: dict[int, list[int]] = defaultdict(list)
-    for run_id, school_id in SchoolScore.objects.filter(
-            run_id__in=runs, school__in=schools).exclude(is_current()).values_list(
-            "run_id", "school_id"):
-        stale[run_id].append(school_id)
+    for row in whole.stale:
+        stale[row["run_id"]].append(row["school_id"])
     if stale:
         for t in _grouped(run_matrix(stale)):
             for s in TALLIED:
@@ -170,22 +219,18 @@ def _areas(tallies: list[dict]) -> list[dict]:
             for a in std.areas]
 
 
-def equity_rows(schools) -> list[dict]:
+def equity_rows(schools, whole: Whole | None = None) -> list[dict]:
     """差异系数 by the official method (engine/equity.py) from the units stored with each run:
     one row per (district, 学段), a cell per measure with the district's figure, the weighted
     CV, its threshold and the verdict (CV ≤ threshold). Rows in district code, stage order.
-    Grouped in the database (`spread_of_sums`): the page reads a few sums per district, not
-    every school's units."""
+    From sums (`spread_of_sums`): for whole districts the sums stored with the runs the schools
+    point at, less the stale schools' units (`Whole`); for a part of a district grouped in the
+    database over its current units. Never every school's units."""
     eq = load_catalog().standard.indicators.equity
     if eq is None:
         return []
-    known = current_units(schools=schools).filter(amount__isnull=False, base__gt=0)
     cvs: dict[str, dict[tuple[str, str], Spread]] = defaultdict(dict)
-    for code, stage, measure, n, amount, base, square in known.values(
-            "school__district__code", "stage", "measure").annotate(
-            n=Count("id"), x=Sum("amount"), p=Sum("base"),
-            x2p=Sum(F("amount") * F("amount") / F("base"))).order_by().values_list(
-            "school__district__code", "stage", "measure", "n", "x", "p", "x2p"):
+    for code, stage, measure, n, amount, base, square in _equity_sums(schools, whole):
         cvs[measure][code, stage] = spread_of_sums(n, amount, base, square,
                                                    eq.thresholds.get(stage))
     names = dict(District.objects.filter(
@@ -197,6 +242,36 @@ def equity_rows(schools) -> list[dict]:
             if any(c["n"] for c in cells.values()):
                 rows.append({"code": code, "name": names[code], "stage": stage, "cells": cells})
     return rows
+
+
+def _equity_sums(schools, whole: Whole | None) -> list[tuple]:
+    """(district code, 学段, measure, n, Σx, ΣP, Σx²/P) of the schools' current known units."""
+    if whole is None:
+        known = current_units(schools=schools).filter(amount__isnull=False, base__gt=0)
+        return list(known.values("school__district__code", "stage", "measure").annotate(
+            n=Count("id"), x=Sum("amount"), p=Sum("base"),
+            x2p=Sum(F("amount") * F("amount") / F("base"))).order_by().values_list(
+            "school__district__code", "stage", "measure", "n", "x", "p", "x2p"))
+    sums: dict[tuple, list] = defaultdict(lambda: [0, 0.0, 0.0, 0.0])
+    for d, stage, measure, n, x, p, x2p in EquitySum.objects.filter(
+            run_id__in=whole.runs, district_id__in=whole.districts).values_list(
+            "district_id", "stage", "measure", "n", "x", "p", "x2p"):
+        cell = sums[d, stage, measure]
+        cell[0], cell[1], cell[2], cell[3] = cell[0] + n, cell[1] + x, cell[2] + p, cell[3] + x2p
+    counted = {(r["run_id"], r["school_id"]): r["district_id"] for r in whole.stale}
+    if counted:
+        for run, school, stage, measure, x, p in EquityUnit.objects.filter(
+                run_id__in={r for r, _s in counted}, school_id__in={s for _r, s in counted},
+                amount__isnull=False, base__gt=0).values_list(
+                "run_id", "school_id", "stage", "measure", "amount", "base"):
+            if (run, school) in counted:
+                cell = sums[counted[run, school], stage, measure]
+                cell[0], cell[1], cell[2], cell[3] = \
+                    cell[0] - 1, cell[1] - x, cell[2] - p, cell[3] - x * x / p
+    codes = dict(District.objects.filter(pk__in={d for d, _s, _m in sums})
+                 .values_list("pk", "code"))
+    return [(codes[d], stage, measure, *cell) for (d, stage, measure), cell in sums.items()
+            if cell[0] > 0]
 
 
 def _cell(measure, stage: str, spread: Spread | None) -> dict:
@@ -223,14 +298,15 @@ def city_overview(*, user) -> dict:
     schools = visible_schools(user)
 
     def build():
-        districts = _group_scores(schools, "school__district__code")
+        whole = Whole.of(schools)
+        districts = _totals(schools, whole)
         names = dict(schools.values_list("district__code", "district__name").distinct())
         rows = sorted(({"code": d["school__district__code"],
                         "name": names.get(d["school__district__code"], ""), **d}
                        for d in districts),
                       key=lambda d: (d["rate"] is None, -(d["rate"] or 0)))
-        tallies = _requirement_tallies(schools)
-        return {"districts": rows, "areas": _areas(tallies), "equity": equity_rows(schools),
+        tallies = _requirement_tallies(schools, whole)
+        return {"districts": rows, "areas": _areas(tallies), "equity": equity_rows(schools, whole),
                 "worst": _worst(tallies), "run": _run_info(schools)}
 
     return _cached("city", user, schools, build)
@@ -246,13 +322,14 @@ def district_overview(*, user, code: str, sort: str = "rate", type: str | None =
     schools = visible_schools(user).filter(district=district)
 
     def build():
-        total = _group_scores(schools, "school__district__code")
+        whole = Whole.of(schools)
+        total = _totals(schools, whole)
         rows = _school_rows(schools)
-        tallies = _requirement_tallies(schools)
+        tallies = _requirement_tallies(schools, whole)
         return {"district": {"code": district.code, "name": district.name,
                              **(total[0] if total else {"schools": 0, "rate": None})},
                 "all_schools": rows, "distribution": _histogram(rows),
-                "equity": equity_rows(schools),
+                "equity": equity_rows(schools, whole),
                 "common_gaps": _worst(tallies), "run": _run_info(schools)}
 
     data = dict(_cached(f"district:{code}", user, schools, build))

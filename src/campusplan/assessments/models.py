@@ -97,6 +97,10 @@ class SchoolScore(models.Model):
 
     run = models.ForeignKey(AssessmentRun, on_delete=models.CASCADE, related_name="scores")
     school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="scores")
+    # the district the run judged the school in: what its district figures counted it under
+    # (DistrictScore, EquitySum, RequirementTally), should the school move later
+    district = models.ForeignKey("schools.District", null=True, on_delete=models.CASCADE,
+                                 related_name="+", db_index=False)
     met = models.PositiveIntegerField(default=0)
     gaps = models.PositiveIntegerField(default=0)
     violations = models.PositiveIntegerField(default=0)
@@ -147,6 +151,50 @@ class CurrentRun(models.Model):
 
     class Meta:
         indexes = [models.Index(fields=["run", "school"], name="current_run_school")]
+
+
+class DistrictScore(models.Model):
+    """Per (run, district): the sums of the run's school scores there, stored with the run, so
+    the city dashboard adds a row per district and run instead of grouping every school's score
+    (assessments/dashboards.py)."""
+
+    run = models.ForeignKey(AssessmentRun, on_delete=models.CASCADE,
+                            related_name="district_scores")
+    district = models.ForeignKey("schools.District", on_delete=models.CASCADE, related_name="+")
+    schools = models.PositiveIntegerField(default=0)
+    met = models.PositiveIntegerField(default=0)
+    gaps = models.PositiveIntegerField(default=0)
+    violations = models.PositiveIntegerField(default=0)
+    judged = models.PositiveIntegerField(default=0)
+    applicable = models.PositiveIntegerField(default=0)
+    unknown = models.PositiveIntegerField(default=0)
+    optional_gaps = models.PositiveIntegerField(default=0)
+
+    COUNTS = ("met", "gaps", "violations", "judged", "applicable", "unknown", "optional_gaps")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["run", "district"],
+                                               name="district_score_once")]
+
+
+class EquitySum(models.Model):
+    """Per (run, district, 学段, measure): n, Σx, ΣP and Σx²/P of the run's known equity units
+    there (amount known, base > 0) — what the official 差异系数 needs (engine.equity
+    `spread_of_sums`), stored with the run so the dashboards add sums instead of grouping
+    every school's units."""
+
+    run = models.ForeignKey(AssessmentRun, on_delete=models.CASCADE, related_name="equity_sums")
+    district = models.ForeignKey("schools.District", on_delete=models.CASCADE, related_name="+")
+    stage = models.CharField(max_length=10)
+    measure = models.CharField(max_length=40)
+    n = models.PositiveIntegerField(default=0)
+    x = models.FloatField(default=0)
+    p = models.FloatField(default=0)
+    x2p = models.FloatField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["run", "district", "stage", "measure"],
+                                               name="equity_sum_once")]
 
 
 class RequirementTally(models.Model):

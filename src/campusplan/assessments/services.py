@@ -16,6 +16,8 @@ from campusplan.assessments import matrix, partitions
 from campusplan.assessments.models import (
     AssessmentRun,
     CurrentRun,
+    DistrictScore,
+    EquitySum,
     EquityUnit,
     RequirementTally,
     ResultRow,
@@ -170,12 +172,21 @@ def _store_tallies(record: AssessmentRun, rows: pl.DataFrame, by_code: dict[str,
 
 
 def _store_scores(record: AssessmentRun, result: Assessment, by_code: dict[str, School]) -> None:
+    """Each school's roll-up, with the district the run judged it in, and their sums per
+    district (what the city dashboard adds)."""
     summary = result.summary(("school_id",)).join(key_ratios(result), on="school_id", how="left")
     names = set(summary.columns)  # a ratio the catalog does not define stays empty
-    insert_frame(SchoolScore, ("run", "school", *SCORE_FIELDS), summary.select(
+    scores = summary.select(
         pl.lit(record.pk).alias("run"), _school_ids("school_id", by_code).alias("school"),
+        _districts("school_id", by_code).alias("district"),
         *[pl.col(k) if k in names else pl.lit(None, dtype=pl.Float64).alias(k)
-          for k in SCORE_FIELDS]))
+          for k in SCORE_FIELDS])
+    insert_frame(SchoolScore, ("run", "school", "district", *SCORE_FIELDS), scores)
+    insert_frame(DistrictScore, ("run", "district", "schools", *DistrictScore.COUNTS),
+                 scores.group_by("district").agg(
+                     pl.len().alias("schools"), *[pl.col(k).sum() for k in DistrictScore.COUNTS])
+                 .select(pl.lit(record.pk).alias("run"), "district", "schools",
+                         *DistrictScore.COUNTS))
 
 
 UNIT_FIELDS = ("run", "school", "stage", "measure", "amount", "base")
@@ -187,10 +198,25 @@ def _store_units(record: AssessmentRun, result: Assessment, by_code: dict[str, S
     insert_frame(EquityUnit, UNIT_FIELDS, units.select(
         pl.lit(record.pk).alias("run"), _school_ids("school_id", by_code).alias("school"),
         *UNIT_FIELDS[2:]))
+    # what the dashboards' 差异系数 read: the known units' sums per (district, 学段, measure)
+    known = units.filter(pl.col("amount").is_not_null() & (pl.col("base") > 0))
+    insert_frame(EquitySum, SUM_FIELDS, known.group_by(
+        _districts("school_id", by_code).alias("district"), "stage", "measure").agg(
+        pl.len().alias("n"), pl.col("amount").sum().alias("x"), pl.col("base").sum().alias("p"),
+        (pl.col("amount") * pl.col("amount") / pl.col("base")).sum().alias("x2p"))
+        .select(pl.lit(record.pk).alias("run"), *SUM_FIELDS[1:]))
+
+
+SUM_FIELDS = ("run", "district", "stage", "measure", "n", "x", "p", "x2p")
 
 
 def _school_ids(column: str, by_code: dict[str, School]) -> pl.Expr:
     return pl.col(column).replace_strict({code: s.pk for code, s in by_code.items()},
+                                         return_dtype=pl.Int64)
+
+
+def _districts(column: str, by_code: dict[str, School]) -> pl.Expr:
+    return pl.col(column).replace_strict({code: s.district_id for code, s in by_code.items()},
                                          return_dtype=pl.Int64)
 
 
