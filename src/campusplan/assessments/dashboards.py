@@ -97,11 +97,12 @@ class Whole:
 
     @classmethod
     def of(cls, schools) -> Whole | None:
-        districts = set(schools.values_list("district_id", flat=True))
+        # DISTINCT in the database: a row per district and per run, not one per school
+        districts = set(schools.order_by().values_list("district_id", flat=True).distinct())
         if schools.count() != School.objects.filter(district_id__in=districts).count():
             return None
-        runs = set(CurrentRun.objects.filter(school__in=schools)
-                   .values_list("run_id", flat=True))
+        runs = set(CurrentRun.objects.filter(school__in=schools).order_by()
+                   .values_list("run_id", flat=True).distinct())
         stale = list(SchoolScore.objects.filter(run_id__in=runs, district_id__in=districts)
                      .exclude(is_current()).values("run_id", "school_id", "district_id",
                                                    *COUNTS))
@@ -300,7 +301,10 @@ def city_overview(*, user) -> dict:
     def build():
         whole = Whole.of(schools)
         districts = _totals(schools, whole)
-        names = dict(schools.values_list("district__code", "district__name").distinct())
+        # without the schools' default order (by code), which DISTINCT would add to its
+        # columns: a row per school (10,000) instead of one per district
+        names = dict(schools.order_by().values_list("district__code", "district__name")
+                     .distinct())
         rows = sorted(({"code": d["school__district__code"],
                         "name": names.get(d["school__district__code"], ""), **d}
                        for d in districts),
