@@ -347,15 +347,17 @@ def _school_rows(schools) -> list[dict]:
               for s in _scores(schools).values("school_id", "rate", "judged", "completeness",
                                                "gaps", "violations", "unknown")}
     types = school_types()
+    stages = ("primary", "junior", "senior")
+    counts = {k: [STAGE_COLUMNS[st, k] for st in stages] for k in ("classes", "students")}
     out = []
-    for s in schools.order_by("code"):
-        classes = sum(getattr(s, STAGE_COLUMNS[st, "classes"]) or 0
-                      for st in ("primary", "junior", "senior"))
-        students = sum(getattr(s, STAGE_COLUMNS[st, "students"]) or 0
-                       for st in ("primary", "junior", "senior"))
-        score = scores.get(s.pk, {})
-        out.append({"code": s.code, "name": s.name, "type": s.school_type,
-                    "type_name": types.get(s.school_type, {}).get("zh", s.school_type),
+    # values, not instances: a district's table reads every school (1,033 of the largest)
+    for s in schools.order_by("code").values("pk", "code", "name", "school_type",
+                                              *counts["classes"], *counts["students"]):
+        classes = sum(s[c] or 0 for c in counts["classes"])
+        students = sum(s[c] or 0 for c in counts["students"])
+        score = scores.get(s["pk"], {})
+        out.append({"code": s["code"], "name": s["name"], "type": s["school_type"],
+                    "type_name": types.get(s["school_type"], {}).get("zh", s["school_type"]),
                     "classes": classes, "students": students,
                     **{k: score.get(k) for k in ("rate", "judged", "comparable", "completeness",
                                                  "gaps", "violations", "unknown")}})
