@@ -150,7 +150,7 @@ def district_scores(*, schools) -> list[dict]:
                   key=lambda r: r["school__district__code"])
 
 
-COUNTS = ("met", "gaps", "violations", "judged", "applicable", "unknown", "optional_gaps")
+COUNTS = DistrictScore.COUNTS  # a school's roll-up counts, as a district's sums keep them
 
 
 def rated(counts: dict) -> dict:

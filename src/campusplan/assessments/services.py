@@ -178,7 +178,7 @@ def _store_scores(record: AssessmentRun, result: Assessment, by_code: dict[str, 
     names = set(summary.columns)  # a ratio the catalog does not define stays empty
     scores = summary.select(
         pl.lit(record.pk).alias("run"), _school_ids("school_id", by_code).alias("school"),
-        _districts("school_id", by_code).alias("district"),
+        _school_ids("school_id", by_code, "district_id").alias("district"),
         *[pl.col(k) if k in names else pl.lit(None, dtype=pl.Float64).alias(k)
           for k in SCORE_FIELDS])
     insert_frame(SchoolScore, ("run", "school", "district", *SCORE_FIELDS), scores)
@@ -201,7 +201,7 @@ def _store_units(record: AssessmentRun, result: Assessment, by_code: dict[str, S
     # what the dashboards' 差异系数 read: the known units' sums per (district, 学段, measure)
     known = units.filter(pl.col("amount").is_not_null() & (pl.col("base") > 0))
     insert_frame(EquitySum, SUM_FIELDS, known.group_by(
-        _districts("school_id", by_code).alias("district"), "stage", "measure").agg(
+        _school_ids("school_id", by_code, "district_id").alias("district"), "stage", "measure").agg(
         pl.len().alias("n"), pl.col("amount").sum().alias("x"), pl.col("base").sum().alias("p"),
         (pl.col("amount") * pl.col("amount") / pl.col("base")).sum().alias("x2p"))
         .select(pl.lit(record.pk).alias("run"), *SUM_FIELDS[1:]))
@@ -210,13 +210,9 @@ def _store_units(record: AssessmentRun, result: Assessment, by_code: dict[str, S
 SUM_FIELDS = ("run", "district", "stage", "measure", "n", "x", "p", "x2p")
 
 
-def _school_ids(column: str, by_code: dict[str, School]) -> pl.Expr:
-    return pl.col(column).replace_strict({code: s.pk for code, s in by_code.items()},
-                                         return_dtype=pl.Int64)
-
-
-def _districts(column: str, by_code: dict[str, School]) -> pl.Expr:
-    return pl.col(column).replace_strict({code: s.district_id for code, s in by_code.items()},
+def _school_ids(column: str, by_code: dict[str, School], key: str = "pk") -> pl.Expr:
+    """A column of school codes as the schools' ids (or another id of theirs: `district_id`)."""
+    return pl.col(column).replace_strict({code: getattr(s, key) for code, s in by_code.items()},
                                          return_dtype=pl.Int64)
 
 

@@ -71,7 +71,8 @@ def stored_frames(*, schools: list[School], catalog: Catalog, as_of: dt.date,
 
 def _facts_by_owner(rows: QuerySet, catalog: Catalog, scope: Scope,
                     prefix: str) -> dict[int, dict]:
-    """The small path of `_facts`: owner → {column: value}, each value read from the column
+    """The small path of the pivot (schools/snapshots.py `read_pivoted`): owner → {column:
+    value}, each value read from the column
     its fact's type is stored in and typed as the frame's column is."""
     pick = {f.key: (f"{prefix}.{f.key}", STORED_IN[f.type], f.type)
             for f in catalog.facts.facts if f.scope == scope}
@@ -105,7 +106,7 @@ def _schools(schools: list[School], catalog: Catalog, as_of: dt.date,
                          schema={"owner": pl.Int64} | {
                              c: t for c, t in schema.items() if not c.startswith("fact.")})
     return typed(base.lazy().join(facts.schools.lazy().drop("version"), on="owner",
-                                         how="left", maintain_order="left"), schema)
+                                  how="left", maintain_order="left"), schema)
 
 
 def _profile(s: School, as_of: dt.date, approved: Mapping, has_rooms: bool,
@@ -173,15 +174,18 @@ def _services(schools: list[School], catalog: Catalog) -> tuple[pl.DataFrame, se
             flag = None if flag is None else bool(flag)  # SQLite gives 0/1
             facts[service_id][f"service.{key}"] = fact_value(num, flag, text, ftype)
     ids = {s.pk: s for s in schools}
+
+    def row(svc: tuple) -> dict:
+        pk, school, _district, category, name, vendor, provided_by = svc
+        return {"category": category, "name": name or category, "vendor": vendor or "",
+                "service.provided_by": "district" if school is None else provided_by} | facts[pk]
+
     by_school: dict[int, list[dict]] = defaultdict(list)
+    for svc in own:
+        by_school[svc[1]].append(row(svc))
     by_district: dict[int, list[dict]] = defaultdict(list)
-    for group, services, by in ((by_school, own, 1), (by_district, shared, 2)):
-        for svc in services:
-            pk, school, _district, category, name, vendor, provided_by = svc
-            group[svc[by]].append({
-                "category": category, "name": name or category, "vendor": vendor or "",
-                "service.provided_by": "district" if school is None else provided_by}
-                | facts[pk])
+    for svc in shared:
+        by_district[svc[2]].append(row(svc))
     rows = [{"school_id": s.code} | row for s in schools
             for row in by_school[s.pk] + by_district[s.district_id]]
     frame = pl.from_dicts(rows, schema=schema) if rows else pl.DataFrame(schema=schema)
