@@ -52,7 +52,7 @@ class AssessmentRun(models.Model):
 
 
 class ResultRow(models.Model):
-    # no index of their own: result_once leads with the run, result_school_run with the school
+    # no index of their own: result_once leads with the school, result_status with the run
     # (every B-tree is paid by every row a run writes). No database constraint either: only
     # assessment_run_create writes these rows, for the run and the schools it has in hand, and
     # deleting a run or a school cascades through Django's collector as before; PostgreSQL's
@@ -78,14 +78,13 @@ class ResultRow(models.Model):
                                   on_delete=models.SET_NULL, related_name="+", db_index=False)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["run", "school", "requirement_id"],
+        # result_once, school first, is also how a school's rows of a run are found (the school
+        # page, the lists joined to each school's current run); the lists read status, level and
+        # item from the rows, not from a covering index: that index was 37 of the 161 MB a
+        # 10,000-school run adds, for lists that are cached (docs/scale.md, 2026-12-06)
+        constraints = [models.UniqueConstraint(fields=["school", "run", "requirement_id"],
                                                name="result_once")]
-        # result_school covers what the result lists filter and sort on (a school's current rows
-        # are those of the run its CurrentRun names), so a list's COUNT and its page of ids read
-        # only the index
         indexes = [models.Index(fields=["run", "status"], name="result_status"),
-                   models.Index(fields=["school", "run", "status", "level", "item",
-                                        "requirement_id"], name="result_school_run"),
                    # a deleted deviation's rows are found by it (SET_NULL); few rows have one
                    models.Index(fields=["waived_by"], name="result_waived",
                                 condition=models.Q(waived_by__isnull=False))]
