@@ -122,6 +122,27 @@ def test_the_stored_district_sums_equal_grouping_after_partial_runs(world):
     assert dashboards.Whole.of(School.objects.all()).stale  # the edited school's older rows
 
 
+def test_the_city_compares_row_by_row_only_the_runs_that_may_be_stale(world):
+    """For every school's scope a run with as many pointers as schools it judged has no stale
+    rows (its score rows are not compared one by one); a run a later run re-judged in part is
+    compared, and so is one whose schools lost their pointer to a newer run that was deleted —
+    the figures equal the current rows grouped in each case."""
+    full = factories.assessed(schools=School.objects.all())
+    assert dashboards._maybe_stale({full.pk}) == set()
+    assert dashboards.Whole.of(School.objects.all()).stale == []
+    school = School.objects.get(code=f"{HD}0201")
+    set_fact(actor=operator(), school=school, key="video_retention_days", value=12)
+    edit = CurrentRun.objects.get(school=school).run_id
+    assert dashboards._maybe_stale({full.pk, edit}) == {full.pk}
+    _sums_equal_grouping(School.objects.all())
+    AssessmentRun.objects.filter(pk=edit).delete()  # its pointer goes with it
+    assert not CurrentRun.objects.filter(school=school).exists()
+    assert dashboards._maybe_stale({full.pk}) == {full.pk}
+    whole = dashboards.Whole.of(School.objects.all())
+    assert [r["school_id"] for r in whole.stale] == [school.pk]
+    _sums_equal_grouping(School.objects.all())
+
+
 def test_a_school_that_moved_counts_in_its_new_district_once(world):
     """Re-assessed after moving (as every write re-assesses the schools it touched), a school
     counts in its new district's figures, and no longer in its old one's, though the run that

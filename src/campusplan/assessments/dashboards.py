@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 import polars as pl
 from django.core.cache import cache
-from django.db.models import Count, F, Max, Sum
+from django.db.models import Count, Exists, F, Max, OuterRef, Sum
 
 from campusplan.accounts.scope import district_for, profile_of, visible_schools
 from campusplan.assessments.choices import Level
@@ -33,7 +33,6 @@ from campusplan.assessments.selectors import (
     current_matrix,
     current_scores,
     current_units,
-    is_current,
     run_matrix,
 )
 from campusplan.catalog import load_catalog
@@ -46,11 +45,23 @@ RATIOS = SchoolScore.RATIO_FIELDS
 TIMEOUT = 600
 
 
+def _every_school(schools) -> bool:
+    """Whether the scope is every school (the city's): then its pointers, districts and runs are
+    read without a subquery of every school's id, which cost 40–50 ms a query at 210,000
+    schools (docs/scale.md)."""
+    return schools.model is School and not schools.query.where and not schools.query.is_sliced
+
+
+def _pointers(schools):
+    """The current-run pointers of these schools."""
+    return CurrentRun.objects.all() if _every_school(schools) else \
+        CurrentRun.objects.filter(school__in=schools)
+
+
 def _version(schools) -> str:
     """What judged these schools: the newest of their current runs (ids only grow, so any new
     run of one of them moves it) and how many have one (a deleted run takes its pointers)."""
-    got = CurrentRun.objects.filter(school__in=schools).aggregate(last=Max("run_id"),
-                                                                  n=Count("school_id"))
+    got = _pointers(schools).aggregate(last=Max("run_id"), n=Count("school_id"))
     return f"{got['last'] or 0}.{got['n']}"
 
 
@@ -97,16 +108,39 @@ class Whole:
 
     @classmethod
     def of(cls, schools) -> Whole | None:
-        # DISTINCT in the database: a row per district and per run, not one per school
-        districts = set(schools.order_by().values_list("district_id", flat=True).distinct())
-        if schools.count() != School.objects.filter(district_id__in=districts).count():
-            return None
-        runs = set(CurrentRun.objects.filter(school__in=schools).order_by()
-                   .values_list("run_id", flat=True).distinct())
-        stale = list(SchoolScore.objects.filter(run_id__in=runs, district_id__in=districts)
-                     .exclude(is_current()).values("run_id", "school_id", "district_id",
-                                                   *COUNTS))
+        every = _every_school(schools)
+        if every:  # every school of every district that has one: nothing to count
+            districts = set(District.objects.filter(Exists(School.objects.filter(
+                district=OuterRef("pk")))).values_list("pk", flat=True))
+        else:
+            # DISTINCT in the database: a row per district and per run, not one per school
+            districts = set(schools.order_by().values_list("district_id", flat=True)
+                            .distinct())
+            if schools.count() != School.objects.filter(district_id__in=districts).count():
+                return None
+        runs = set(_pointers(schools).order_by().values_list("run_id", flat=True).distinct())
+        # not current: the school points at another run, or at none (the newer run that
+        # judged it was deleted, and its pointer with it)
+        current = CurrentRun.objects.filter(school_id=OuterRef("school_id"),
+                                            run_id=OuterRef("run_id"))
+        stale = list(SchoolScore.objects.filter(
+            ~Exists(current), run_id__in=_maybe_stale(runs) if every else runs,
+            district_id__in=districts).values("run_id", "school_id", "district_id", *COUNTS))
         return cls(districts, runs, stale)
+
+
+def _maybe_stale(runs: set[int]) -> set[int]:
+    """Of these runs, those that may have stale score rows, for the scope of every school: a
+    run with as many pointers as schools it judged has none (each pointer at a run is a school
+    it judged and scored). A run that a later run re-judged entirely or in part is compared
+    row by row; the rest cost a count, not an anti-join of every score row of the run (85 ms at
+    210,000 schools). Not for a part of the country: a school moved in or out of it would make
+    the counts meet by chance."""
+    judged = dict(DistrictScore.objects.filter(run_id__in=runs).order_by().values("run_id")
+                  .annotate(n=Sum("schools")).values_list("run_id", "n"))
+    pointed = dict(CurrentRun.objects.filter(run_id__in=runs).order_by().values("run_id")
+                   .annotate(n=Count("school_id")).values_list("run_id", "n"))
+    return {r for r in runs if judged.get(r) != pointed.get(r)}
 
 
 def _district_scores(whole: Whole) -> list[dict]:
@@ -289,7 +323,7 @@ def _cell(measure, stage: str, spread: Spread | None) -> dict:
 
 def _run_info(schools) -> dict | None:
     """The newest run that judged any of these schools (what the page says it shows)."""
-    newest = CurrentRun.objects.filter(school__in=schools).aggregate(m=Max("run_id"))["m"]
+    newest = _pointers(schools).aggregate(m=Max("run_id"))["m"]
     run = AssessmentRun.objects.filter(pk=newest).first() if newest else None
     return None if run is None else {"id": run.id, "as_of": run.as_of,
                                      "catalog_version": run.catalog_version}
@@ -301,10 +335,12 @@ def city_overview(*, user) -> dict:
     def build():
         whole = Whole.of(schools)
         districts = _totals(schools, whole)
-        # without the schools' default order (by code), which DISTINCT would add to its
-        # columns: a row per school (10,000) instead of one per district
-        names = dict(schools.order_by().values_list("district__code", "district__name")
-                     .distinct())
+        # the districts' own rows when the scope is theirs; else without the schools' default
+        # order (by code), which DISTINCT would add to its columns: a row per school instead of
+        # one per district
+        names = dict(District.objects.filter(pk__in=whole.districts).values_list(
+            "code", "name") if whole is not None else schools.order_by().values_list(
+            "district__code", "district__name").distinct())
         rows = sorted(({"code": d["school__district__code"],
                         "name": names.get(d["school__district__code"], ""), **d}
                        for d in districts),

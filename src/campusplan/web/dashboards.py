@@ -238,8 +238,8 @@ def _headers(table: TableQuery) -> list[dict]:
 
 def type_choices(district: District, user, lang: str) -> list[tuple[str, str]]:
     """The school types present among the district's visible schools, for the filter."""
-    codes = sorted(set(visible_schools(user).filter(district=district)
-                       .values_list("school_type", flat=True)))
+    codes = sorted(visible_schools(user).filter(district=district).order_by()
+                   .values_list("school_type", flat=True).distinct())
     return [(c, f"{c} {code_name(school_types(), c, lang)}") for c in codes]
 
 
