@@ -27,12 +27,35 @@ def chart_data(html: str, element_id: str):
 def test_city_ranks_districts_by_rate(world, login):
     response = login(world["city"]).get("/city/")
     context, html = response.context, response.content.decode()
-    rates = [d["rate"] for d in context["districts"]]
+    districts = context["districts"]()  # shaped when the template read it
+    rates = [d["rate"] for d in districts]
     assert rates == sorted(rates, reverse=True)
     assert 'href="/district/110108/"' in html and 'href="/district/110102/"' in html
     chart = chart_data(html, "district-chart-data")
-    assert chart["names"] == [d["label"] for d in context["districts"]]
+    assert chart["names"] == [d["label"] for d in districts]
     assert all(0 <= r <= 100 for r in chart["rate"])
+
+
+def _table(html: str, marker: str) -> str:
+    start = html.index(marker)
+    return html[start:html.index("</table>", start)]
+
+
+def test_city_tables_are_shaped_once_per_version_and_language(world, login):
+    """The district and 差异系数 tables come from their cached fragments while the figures'
+    version stands: their rows are not shaped again (a country has thousands of districts)."""
+    client = login(world["city"])
+    first = client.get("/city/")
+    again = client.get("/city/")
+    assert first.context["districts"]._done and first.context["equity"]._done
+    assert not again.context["districts"]._done and not again.context["equity"]._done
+    for table in ('id="district-table"', 'class="catalog-table equity-table"'):
+        assert _table(again.content.decode(), table) == _table(first.content.decode(), table)
+        assert "<tr" in _table(first.content.decode(), table)
+    client.post("/i18n/setlang/", {"language": "en", "next": "/city/"})
+    english = client.get("/city/")
+    assert english.context["districts"]._done  # another language, another fragment
+    assert "Haidian" in _table(english.content.decode(), 'id="district-table"')
 
 
 def test_city_has_a_chart_per_area_the_spread_and_the_worst(world, login):
@@ -43,7 +66,7 @@ def test_city_has_a_chart_per_area_the_spread_and_the_worst(world, login):
     for area in areas:
         data = chart_data(html, area["data_id"])
         assert [d["name"] for d in data] == ["达标", "未达标", "违规", "未知"]
-    equity = response.context["equity"]
+    equity = response.context["equity"]()
     assert {e["code"] for e in equity} <= {HAIDIAN, XICHENG}
     assert all(e["stage"] in ("primary", "junior") for e in equity)
     assert "差异系数" in html and "生机比（人/台）" in html and "多媒体教室（间/百生）" in html

@@ -280,7 +280,7 @@ def test_counts_and_charts_count_only_the_scope(world):
     _role, city = client_for("city", world)
     overview = city.get("/city/").context
     assert overview["totals"]["schools"] == 4
-    assert {d["code"] for d in overview["districts"]} == {HAIDIAN, XICHENG}
+    assert {d["code"] for d in overview["districts"]()} == {HAIDIAN, XICHENG}
     _role, haidian = client_for("haidian", world)
     district = haidian.get(f"/district/{HAIDIAN}/").context
     assert district["district"]["schools"] == 2

@@ -8,12 +8,13 @@ or a user of that district (school users have their school page; other districts
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from functools import lru_cache
 from urllib.parse import urlencode
 
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import QueryDict
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
 from django.utils.translation import gettext_lazy as _
 
 from campusplan.accounts.choices import Level
@@ -23,7 +24,7 @@ from campusplan.catalog import vocabulary as v
 from campusplan.catalog.codes import districts, school_types
 from campusplan.i18n import lazy_label
 from campusplan.schools.models import District
-from campusplan.web.http import catalog
+from campusplan.web.http import Lazy, catalog
 from campusplan.web.school import code_name, lang_code, requirement_index
 
 STATUS_COLORS = {"met": "#12b76a", "gap": "#f79009", "violation": "#d92d20",
@@ -39,17 +40,18 @@ def equity_measures(lang: str) -> list[dict]:
 
 
 def equity_context(rows: list[dict], lang: str) -> dict:
-    """The weighted CV table: a row per (district, 学段), cells in the measures' order."""
+    """The weighted CV table: a row per (district, 学段), cells in the measures' order — shaped
+    when the template first reads it (a cached table never does)."""
     measures = equity_measures(lang)
     eq = catalog().standard.indicators.equity
-    return {"equity_measures": measures,
-            "equity": [r | {"label": _district_name(r["code"], r["name"], lang),
-                            "stage_label": v.label(v.STAGE, r["stage"], lang),
-                            "row_cells": [r["cells"][m["key"]]
-                                          | {"link": school_list(district=r["code"],
-                                                                 ordering=m["key"])}
-                                          for m in measures]}
-                       for r in rows],
+    return {"equity_measures": measures, "district_base": _path("web:district", "-")[:-2],
+            "equity": Lazy(lambda: [
+                r | {"label": _district_name(r["code"], r["name"], lang),
+                     "stage_label": v.label(v.STAGE, r["stage"], lang),
+                     "row_cells": [r["cells"][m["key"]]
+                                   | {"link": school_list(district=r["code"], ordering=m["key"])}
+                                   for m in measures]}
+                for r in rows]),
             "equity_thresholds": [(v.label(v.STAGE, st, lang), eq.thresholds[st])
                                   for st in eq.stages] if eq else [],
             "equity_weights": _weights(eq, lang) if eq else ""}
@@ -107,13 +109,24 @@ def _requirements(rows: list[dict], lang: str, district: str = "") -> list[dict]
     return out
 
 
+@lru_cache(maxsize=64)
+def _reversed(name: str, arg: str, prefix: str) -> str:
+    return reverse(name, args=[arg] if arg else None)
+
+
+def _path(name: str, arg: str = "") -> str:
+    """A page's path, reversed once per script prefix: a city page of 2,800 districts links
+    ≈ 45,000 figures, and `reverse` was a third of building it (docs/scale.md)."""
+    return _reversed(name, arg, get_script_prefix())
+
+
 def school_list(**params) -> str:
     """The school list behind a figure (its filters in the URL)."""
-    return f"{reverse('web:school_list')}?{urlencode({k: x for k, x in params.items() if x})}"
+    return f"{_path('web:school_list')}?{urlencode({k: x for k, x in params.items() if x})}"
 
 
 def result_list(**params) -> str:
-    return f"{reverse('web:result_list')}?{urlencode({k: x for k, x in params.items() if x})}"
+    return f"{_path('web:result_list')}?{urlencode({k: x for k, x in params.items() if x})}"
 
 
 def figure_links(district: str = "") -> dict[str, str]:
@@ -143,25 +156,29 @@ def _pct(value) -> float | None:
 
 
 def city_context(overview: dict, lang: str) -> dict:
-    rows = [d | {"label": _district_name(d["code"], d["name"], lang),
-                 "links": figure_links(d["code"])} for d in overview["districts"]]
-    total = rated({k: sum(d.get(k) or 0 for d in rows)
+    """The city page. The district table, its chart and the 差异系数 table are shaped only when
+    their cached fragment (keyed on the figures' version and the language) is missing: a row
+    per district, and a country has thousands."""
+    figures = overview["districts"]
+    rows = Lazy(lambda: [d | {"label": _district_name(d["code"], d["name"], lang),
+                              "links": figure_links(d["code"])} for d in figures])
+    total = rated({k: sum(d.get(k) or 0 for d in figures)
                    for k in ("met", "judged", "unknown", "applicable")})
     areas = [a | {"name": a["name_zh"] if lang_code(lang) == "zh" else a["name_en"]}
              for a in overview["areas"]]
     return {
-        "districts": rows,
-        "totals": total | {"districts": len(rows), "schools": sum(d["schools"] for d in rows),
-                           "violations": sum(d.get("violations") or 0 for d in rows)},
+        "districts": rows, "version": overview.get("version", ""),
+        "totals": total | {"districts": len(figures),
+                           "schools": sum(d["schools"] for d in figures),
+                           "violations": sum(d.get("violations") or 0 for d in figures)},
         "links": figure_links(),
         "areas": areas, **equity_context(overview["equity"], lang),
         "worst": _requirements(overview["worst"], lang), "run": overview.get("run"),
-        "district_chart": {"names": [d["label"] for d in rows],
-                           "urls": [d["links"]["schools"] for d in rows],
-                           "rate": [_pct(d["rate"]) for d in rows],
-                           "completeness": [_pct(d["completeness"]) for d in rows],
-                           "labels": {"rate": str(_("达标率")),
-                                      "completeness": str(_("数据完整度"))}},
+        "district_chart": Lazy(lambda: {
+            "names": [d["label"] for d in rows()], "urls": [d["links"]["schools"] for d in rows()],
+            "rate": [_pct(d["rate"]) for d in figures],
+            "completeness": [_pct(d["completeness"]) for d in figures],
+            "labels": {"rate": str(_("达标率")), "completeness": str(_("数据完整度"))}}),
         "area_charts": [_area_chart(a) for a in areas],
     }
 
