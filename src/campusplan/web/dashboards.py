@@ -157,8 +157,8 @@ def _pct(value) -> float | None:
 
 def city_context(overview: dict, lang: str) -> dict:
     """The city page. The district table, its chart and the 差异系数 table are shaped only when
-    their cached fragment (keyed on the figures' version and the language) is missing: a row
-    per district, and a country has thousands."""
+    their cached fragment (keyed on the figures' version, the catalog — the 差异系数 thresholds
+    are its — and the language) is missing: a row per district, and a country has thousands."""
     figures = overview["districts"]
     rows = Lazy(lambda: [d | {"label": _district_name(d["code"], d["name"], lang),
                               "links": figure_links(d["code"])} for d in figures])
@@ -168,6 +168,7 @@ def city_context(overview: dict, lang: str) -> dict:
              for a in overview["areas"]]
     return {
         "districts": rows, "version": overview.get("version", ""),
+        "catalog_key": catalog().checksum,
         "totals": total | {"districts": len(figures),
                            "schools": sum(d["schools"] for d in figures),
                            "violations": sum(d.get("violations") or 0 for d in figures)},
