@@ -9,8 +9,9 @@ each in its own fresh database on the PostgreSQL server of `--pg` (created and d
 1. load the synthetic population (campusplan.demo.synthetic, the demo's generator) straight into
    the tables with COPY — a bulk loader, not the import path, which is measured elsewhere —,
    the demo city over Beijing's 16 districts, the national size over `--districts` made-up
-   counties (2,800 unless told: an assumption of the benchmark, about a country's count; 16
-   gives Beijing's, each district then ≈ 13,000 schools);
+   counties (unless told, one per 75 schools: 2,800 for 210,000 — an assumption of the
+   benchmark, about a country's count; 16 gives Beijing's, each district then ≈ 13,000
+   schools);
 2. store a run of every school twice (usecases.runs.assess, as `campusplan assess-stored`
    does): time, the peak memory of the process that ran it (VmHWM: each phase runs in a fresh
    process), and the database's growth per run (pg_database_size, and pg_total_relation_size
@@ -41,6 +42,8 @@ ROOT = Path(__file__).resolve().parents[1]
 ASSESSMENT_TABLES = ("assessments_resultrow", "assessments_schoolscore", "assessments_assessmentrun")
 NOW = "2026-12-01 00:00:00+00"
 FACT_CHUNK = 200_000  # rows of schools, rooms or services unpivoted at once
+# the benchmark's assumption, not a figure of ../shared/data: 2,800 counties for 210,000 schools
+SCHOOLS_PER_COUNTY = 75
 
 
 def status_kib(field: str) -> int:
@@ -460,15 +463,17 @@ def main() -> None:
     ap.add_argument("--pg", default=os.environ.get("CAMPUSPLAN_BENCH_PG",
                                                    "postgres://postgres@127.0.0.1:5432"),
                     help="the PostgreSQL server (no database name): one is created per size")
-    ap.add_argument("--districts", type=int, default=2_800,
-                    help="county-level districts the national size is spread over (an "
-                         "assumption of the benchmark, about a country's; 16: Beijing's, as "
-                         "the demo city always is)")
+    ap.add_argument("--districts", type=int, default=None,
+                    help="county-level districts the national size is spread over (default: "
+                         f"one per {SCHOOLS_PER_COUNTY} schools, 2,800 for 210,000 — an "
+                         "assumption of the benchmark, about a country's; 16: Beijing's, as the "
+                         "demo city always is)")
     ap.add_argument("--keep", action="store_true", help="keep the databases afterwards")
     args = ap.parse_args()
     t = time.perf_counter()
     demo = measure(args.pg, args.demo, "beijing", 16, args.keep)
-    big = measure(args.pg, args.schools, "national", args.districts, args.keep)
+    counties = args.districts or max(16, round(args.schools / SCHOOLS_PER_COUNTY))
+    big = measure(args.pg, args.schools, "national", counties, args.keep)
     report(demo, big, args.demo, args.schools)
     print(f"(benchmark took {time.perf_counter() - t:.0f} s)")
 
