@@ -44,7 +44,7 @@ def equity_context(rows: list[dict], lang: str) -> dict:
     when the template first reads it (a cached table never does)."""
     measures = equity_measures(lang)
     eq = catalog().standard.indicators.equity
-    return {"equity_measures": measures, "district_base": _path("web:district", "-")[:-2],
+    return {"equity_measures": measures, "district_base": _base("web:district"),
             "equity": Lazy(lambda: [
                 r | {"label": _district_name(r["code"], r["name"], lang),
                      "stage_label": v.label(v.STAGE, r["stage"], lang),
@@ -118,6 +118,12 @@ def _path(name: str, arg: str = "") -> str:
     """A page's path, reversed once per script prefix: a city page of 2,800 districts links
     ≈ 45,000 figures, and `reverse` was a third of building it (docs/scale.md)."""
     return _reversed(name, arg, get_script_prefix())
+
+
+def _base(name: str) -> str:
+    """The path of a page of one code without the code (`/district/`): templates append it
+    instead of reversing it per row."""
+    return _path(name, "-")[:-2]
 
 
 def school_list(**params) -> str:
@@ -306,7 +312,7 @@ def district_context(overview: dict, table: TableQuery, lang: str) -> dict:
         "next_query": _page_query(table, page.next_page_number()) if page.has_next() else None,
         # the school table is cached per district, the runs that judged it and the query
         # (web/templates)
-        "table_version": overview.get("version", run.get("id", 0)), "school_base": reverse("web:school", args=["-"])[:-2],
+        "table_version": overview.get("version", run.get("id", 0)), "school_base": _base("web:school"),
         "common_gaps": _requirements(overview["common_gaps"], lang, d["code"]),
         "run": overview.get("run"),
         **equity_context(overview.get("equity", []), lang),
